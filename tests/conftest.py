@@ -1,0 +1,44 @@
+"""Shared fixtures: quiet TensorFlow, tiny configurations."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+from calciumgan.config import config_from_dict  # noqa: E402
+
+TINY = {
+    "data": {"source": "surrogate", "preset": "day4", "num_frames": 600, "num_neurons": 6, "window": 32,
+             "stride": 4, "validation_fraction": 0.25},
+    "model": {"noise_dim": 4, "filters": 4, "kernel_size": 4, "strides": 2, "num_blocks": 3, "phase_shuffle": 2},
+    "train": {"batch_size": 4, "epochs": 2, "steps_per_epoch": 3, "n_critic": 2, "validation_batches": 1,
+              "learning_rate": 0.001},
+}  # fmt: skip
+
+
+def _with_overrides(overrides: dict) -> dict:
+    raw = {section: dict(values) for section, values in TINY.items()}
+    for dotted, value in overrides.items():
+        section, key = dotted.split(".")
+        raw[section][key] = value
+    return raw
+
+
+@pytest.fixture
+def make_config():
+    """Factory: TINY with ``"section.key": value`` overrides, as an ExperimentConfig."""
+    return lambda overrides={}: config_from_dict(_with_overrides(overrides), "tiny")
+
+
+@pytest.fixture
+def write_config(tmp_path):
+    """Factory: TINY with overrides written to a YAML file; returns its path."""
+
+    def write(overrides={}, name="tiny.yaml"):
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(_with_overrides(overrides)))
+        return path
+
+    return write
