@@ -26,18 +26,17 @@ def _with_overrides(overrides: dict) -> dict:
     return raw
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_config():
     """Factory: TINY with ``"section.key": value`` overrides, as an ExperimentConfig."""
     return lambda overrides={}: config_from_dict(_with_overrides(overrides), "tiny")
 
 
-@pytest.fixture
-def write_config(tmp_path):
-    """Factory: TINY with overrides written to a YAML file; returns its path."""
+@pytest.fixture(scope="session")
+def write_config():
+    """Factory: TINY with overrides written as YAML to ``path``; returns the path."""
 
-    def write(overrides={}, name="tiny.yaml"):
-        path = tmp_path / name
+    def write(path, overrides={}):
         path.write_text(yaml.safe_dump(_with_overrides(overrides)))
         return path
 

@@ -1,0 +1,167 @@
+"""End-to-end runs of the training and generation tools on a tiny surrogate."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import h5py
+import keras
+import numpy as np
+import pytest
+
+from calciumgan import generate as generate_module
+from calciumgan.checkpoints import list_checkpoints
+from calciumgan.config import load_config
+from calciumgan.errors import RunError
+from calciumgan.generate import generate
+from calciumgan.run_folder import RunFolder
+from calciumgan.train import TrainingDiverged, main, train
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory, write_config):
+    """One tiny run of the training CLI, shared by the tests of its outputs."""
+    folder = tmp_path_factory.mktemp("runs")
+    config_path = write_config(folder / "tiny.yaml")
+    assert main(["--config", str(config_path), "--out", str(folder / "run")]) == 0
+    return RunFolder(folder / "run")
+
+
+def test_run_folder_holds_everything(trained_run):
+    root = trained_run.root
+    assert trained_run.config() == load_config(str(root.parent / "tiny.yaml"))
+    assert [path.name for path in list_checkpoints(trained_run.checkpoints)] == ["epoch-00001.h5", "epoch-00002.h5"]
+    assert any((root / "logs" / "train").iterdir()) and any((root / "logs" / "validation").iterdir())
+    info = trained_run.recording_info()
+    assert info["sampling_rate"] == 24.0 and info["neuron_ids"] == list(range(6))
+    assert info["train_frames"] == [0, 450] and info["validation_frames"] == [450, 600]
+    scaler = trained_run.scaler()
+    assert scaler.minimum.shape == () and scaler.maximum > scaler.minimum
+
+
+def test_models_load_in_a_fresh_process(trained_run, tmp_path):
+    noise = np.random.default_rng(0).normal(size=(3, 4)).astype(np.float32)
+    np.save(tmp_path / "noise.npy", noise)
+    script = (
+        "import sys, numpy as np\n"
+        "from calciumgan.run_folder import RunFolder\n"
+        "run = RunFolder(sys.argv[1])\n"
+        "generator, critic = run.load_model(run.generator_path), run.load_model(run.critic_path)\n"
+        "traces = np.asarray(generator(np.load(sys.argv[2])))\n"
+        "np.save(sys.argv[3], traces)\n"
+        "np.save(sys.argv[4], np.asarray(critic(traces)))\n"
+    )
+    outputs = [tmp_path / name for name in ("traces.npy", "scores.npy")]
+    subprocess.run([sys.executable, "-c", script, str(trained_run.root), str(tmp_path / "noise.npy"), *map(str, outputs)],
+                   check=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})  # fmt: skip
+    generator = trained_run.load_model(trained_run.generator_path)
+    critic = trained_run.load_model(trained_run.critic_path)
+    np.testing.assert_allclose(np.load(outputs[0]), generator(noise), atol=1e-6)
+    np.testing.assert_allclose(np.load(outputs[1]), critic(generator(noise)), atol=1e-5)
+    assert np.load(outputs[0]).shape == (3, 32, 6)
+
+
+def test_generate_writes_original_units_with_attributes(trained_run, tmp_path):
+    out = generate(trained_run.root, num_samples=10, out=tmp_path / "samples.h5", seed=7, batch_size=4)
+    generator = trained_run.load_model(trained_run.generator_path)
+    noise = np.random.default_rng(7).standard_normal((10, 4)).astype(np.float32)
+    expected = trained_run.scaler().inverse(np.asarray(generator(noise)))
+    with h5py.File(out) as file:
+        signals = file["signals"][()]
+        assert signals.dtype == np.float32 and signals.shape == (10, 32, 6)
+        np.testing.assert_allclose(signals, expected, rtol=1e-6, atol=1e-6)
+        assert file.attrs["sampling_rate"] == 24.0 and file.attrs["seed"] == 7
+        assert file.attrs["neuron_ids"].tolist() == list(range(6))
+    scaler = trained_run.scaler()
+    assert signals.min() >= scaler.minimum - 1e-5 and signals.max() <= scaler.maximum + 1e-5
+
+
+def test_generate_is_atomic(trained_run, tmp_path, monkeypatch):
+    def failing_batches(*args, **kwargs):
+        yield np.zeros((4, 32, 6), np.float32)
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(generate_module, "sample_scaled", failing_batches)
+    with pytest.raises(RuntimeError):
+        generate(trained_run.root, num_samples=10, out=tmp_path / "samples.h5")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_generate_from_an_empty_folder_names_the_missing_file(tmp_path):
+    with pytest.raises(RunError, match="recording.json: missing; is .* a finished training run"):
+        generate(tmp_path, num_samples=1, out=tmp_path / "x.h5")
+
+
+def test_missing_recording_says_how_to_prepare_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["--config", "day4", "--out", str(tmp_path / "run")]) == 2
+    message = capsys.readouterr().err.strip()
+    assert "\n" not in message
+    assert message.startswith("error: data/day4.h5: no such file;") and "python -m calciumgan.prepare" in message
+
+
+def test_a_run_folder_refuses_a_different_config(trained_run, make_config):
+    changed = make_config({"model.filters": 8})
+    with pytest.raises(RunError, match="started with a different configuration"):
+        train(changed, trained_run.root)
+
+
+class _PoisonCriticAtEpoch(keras.callbacks.Callback):
+    """Set the critic's learning rate to NaN from epoch ``epoch`` (0-based) on."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.poison_epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.poison_epoch:
+            self.model.d_optimizer.learning_rate.assign(float("nan"))
+
+
+def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, make_config):
+    config = make_config({"train.epochs": 4})
+    with pytest.raises(TrainingDiverged, match=r"critic_loss became nan at epoch 2, iteration 1; the last good "
+                                               r"checkpoint is .*epoch-00001.h5"):  # fmt: skip
+        train(config, tmp_path / "run", extra_callbacks=[_PoisonCriticAtEpoch(1)], verbose=0)
+    run = RunFolder(tmp_path / "run")
+    assert [path.name for path in list_checkpoints(run.checkpoints)] == ["epoch-00001.h5"]
+    assert not run.generator_path.exists()
+
+
+def _train_subprocess(config_path, out):
+    return subprocess.Popen(
+        [sys.executable, "-m", "calciumgan.train", "--config", str(config_path), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+
+
+def test_resume_after_sigkill_matches_uninterrupted_run(write_config, tmp_path):
+    overrides = {"train.epochs": 8, "train.steps_per_epoch": 6, "train.deterministic": True}
+    config_path = write_config(tmp_path / "tiny.yaml", overrides)
+    uninterrupted = _train_subprocess(config_path, tmp_path / "full")
+    assert uninterrupted.wait(timeout=300) == 0
+
+    interrupted = _train_subprocess(config_path, tmp_path / "killed")
+    checkpoints = tmp_path / "killed" / "checkpoints"
+    deadline = time.monotonic() + 300
+    while not any(int(path.stem.split("-")[1]) >= 2 for path in list_checkpoints(checkpoints)):
+        assert interrupted.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    interrupted.send_signal(signal.SIGKILL)
+    assert interrupted.wait() == -signal.SIGKILL
+    last_before_resume = list_checkpoints(checkpoints)[-1].name
+    assert last_before_resume != "epoch-00008.h5" and not (tmp_path / "killed" / "generator.keras").exists()
+
+    resumed = _train_subprocess(config_path, tmp_path / "killed")
+    assert resumed.wait(timeout=300) == 0
+    with h5py.File(tmp_path / "full" / "checkpoints" / "epoch-00008.h5") as full, \
+         h5py.File(checkpoints / "epoch-00008.h5") as killed:  # fmt: skip
+        assert len(full) == len(killed) > 20
+        for name in full:
+            np.testing.assert_array_equal(killed[name][()], full[name][()], err_msg=full[name].attrs["path"])
