@@ -46,7 +46,9 @@ class ModelConfig:
     num_blocks: int = 5  # upsampling blocks in the generator, strided convolutions in the critic
     phase_shuffle: int = 10  # maximum shift m of the critic's phase shuffle
     normalization: str = "layer"  # "layer" or "none", in the generator
-    upsampling: str = "subpixel"  # "subpixel" (fast, exact) or "transpose" (keras.layers.Conv1DTranspose)
+    # "fast": strided convolutions rewritten as exact stride-1 ones (sub-pixel / space-to-depth);
+    # "keras": keras.layers.Conv1DTranspose and Conv1D. Same parameters, same outputs.
+    convolutions: str = "fast"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +91,7 @@ CHOICES = {
     ("data", "preset"): ("day1", "day4"),
     ("data", "scaling"): ("global", "per_neuron"),
     ("model", "normalization"): ("layer", "none"),
-    ("model", "upsampling"): ("subpixel", "transpose"),
+    ("model", "convolutions"): ("fast", "keras"),
 }
 
 

@@ -2,7 +2,8 @@
 
 One call of ``train_step`` is one training iteration: ``n_critic`` critic updates,
 each on its own slice of the incoming batch of real windows, then one generator
-update. The critic minimises
+update. The generator is fixed during the critic updates, so their generated
+windows come from one batched generator call. The critic minimises
 
     L_D = E[D(G(z))] - E[D(x)] + lambda * E[(||grad D(x_hat)||_2 - 1)^2],
     x_hat = eps * x + (1 - eps) * G(z),  eps ~ U(0, 1) once per example,
@@ -93,10 +94,9 @@ class WassersteinGAN(keras.Model):
         norms = ops.sqrt(ops.sum(ops.square(gradients), axis=tuple(range(1, len(real.shape)))))
         return ops.mean(ops.square(norms - 1.0))
 
-    def _critic_losses(self, real, training):
-        """Critic loss, penalty and Wasserstein estimate on one batch of real windows."""
+    def _critic_losses(self, real, fake, training):
+        """Critic loss, penalty and Wasserstein estimate on one batch of real and generated windows."""
         batch_size = ops.shape(real)[0]
-        fake = self.generator(self.sample_noise(batch_size), training=training)
         scores = ops.cast(self.critic(ops.concatenate([real, fake], axis=0), training=training), "float32")
         wasserstein = ops.mean(scores[:batch_size]) - ops.mean(scores[batch_size:])
         penalty = self.gradient_penalty(real, fake, training=training)
@@ -106,9 +106,9 @@ class WassersteinGAN(keras.Model):
         fake = self.generator(self.sample_noise(batch_size), training=training)
         return -ops.mean(ops.cast(self.critic(fake, training=training), "float32"))
 
-    def _critic_update(self, real):
+    def _critic_update(self, real, fake):
         with tf.GradientTape() as tape:
-            loss, penalty, wasserstein = self._critic_losses(real, training=True)
+            loss, penalty, wasserstein = self._critic_losses(real, fake, training=True)
             scaled = self.d_optimizer.scale_loss(loss)
         variables = self.critic.trainable_variables
         self.d_optimizer.apply(tape.gradient(scaled, variables), variables)
@@ -127,16 +127,20 @@ class WassersteinGAN(keras.Model):
     def train_step(self, data):
         """``data``: real windows (n_critic * batch, time, neurons), float32 in [0, 1]."""
         data, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        batches = ops.reshape(data, (self.n_critic, -1, *data.shape[1:]))
+        real = ops.reshape(data, (self.n_critic, -1, *data.shape[1:]))
+        # The generator does not change during the critic updates: draw all their fakes in one call.
+        fake = self.generator(self.sample_noise(ops.shape(data)[0]), training=True)
+        fake = ops.reshape(fake, ops.shape(real))
         for index in range(self.n_critic):
-            self._critic_update(batches[index])
-        self._generator_update(ops.shape(batches)[1])
+            self._critic_update(real[index], fake[index])
+        self._generator_update(ops.shape(real)[1])
         return {metric.name: metric.result() for metric in self.metrics}
 
     def test_step(self, data):
         """Losses on held-out windows (batch, time, neurons) without updating anything."""
         data, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        loss, penalty, wasserstein = self._critic_losses(data, training=False)
+        fake = self.generator(self.sample_noise(ops.shape(data)[0]), training=False)
+        loss, penalty, wasserstein = self._critic_losses(data, fake, training=False)
         self.critic_loss_tracker.update_state(loss)
         self.gradient_penalty_tracker.update_state(penalty)
         self.wasserstein_tracker.update_state(wasserstein)

@@ -9,7 +9,7 @@ import keras
 
 from calciumgan.config import ModelConfig
 from calciumgan.errors import ConfigError
-from calciumgan.layers import PhaseShuffle, SubPixelConv1DTranspose
+from calciumgan.layers import MaskedLeakyReLU, PhaseShuffle, SpaceToDepthConv1D, SubPixelConv1DTranspose
 
 LEAKY_SLOPE = 0.2  # WaveGAN's LeakyReLU slope
 
@@ -21,10 +21,10 @@ def check_architecture(config: ModelConfig, window: int) -> None:
         raise ConfigError(
             f"data.window {window} must be a multiple of model.strides ** model.num_blocks = {scale}"
         )
-    if config.upsampling == "subpixel" and config.kernel_size % config.strides:
+    if config.convolutions == "fast" and config.kernel_size % config.strides:
         raise ConfigError(
             f"model.kernel_size {config.kernel_size} must be a multiple of model.strides {config.strides} "
-            "for subpixel upsampling (or set model.upsampling: transpose)"
+            "for fast convolutions (or set model.convolutions: keras)"
         )
     shortest_shuffled = window // config.strides ** max(config.num_blocks - 1, 1)
     if config.phase_shuffle >= shortest_shuffled:
@@ -35,11 +35,17 @@ def check_architecture(config: ModelConfig, window: int) -> None:
 
 
 def _upsampling_layer(config: ModelConfig, filters: int, dtype, name: str):
-    if config.upsampling == "subpixel":
+    if config.convolutions == "fast":
         return SubPixelConv1DTranspose(filters, config.kernel_size, config.strides, dtype=dtype, name=name)
     return keras.layers.Conv1DTranspose(
         filters, config.kernel_size, config.strides, padding="same", dtype=dtype, name=name
     )
+
+
+def _downsampling_layer(config: ModelConfig, filters: int, dtype, name: str):
+    if config.convolutions == "fast":
+        return SpaceToDepthConv1D(filters, config.kernel_size, config.strides, dtype=dtype, name=name)
+    return keras.layers.Conv1D(filters, config.kernel_size, config.strides, padding="same", dtype=dtype, name=name)
 
 
 def build_generator(config: ModelConfig, window: int, num_neurons: int, dtype=None) -> keras.Model:
@@ -79,15 +85,8 @@ def build_critic(config: ModelConfig, window: int, num_neurons: int, dtype=None)
     traces = keras.Input((window, num_neurons), name="traces")
     x = traces
     for block in range(config.num_blocks):
-        x = keras.layers.Conv1D(
-            config.filters * (block + 1),
-            config.kernel_size,
-            config.strides,
-            padding="same",
-            dtype=dtype,
-            name=f"conv_{block}",
-        )(x)
-        x = keras.layers.LeakyReLU(LEAKY_SLOPE, dtype=dtype)(x)
+        x = _downsampling_layer(config, config.filters * (block + 1), dtype, name=f"conv_{block}")(x)
+        x = MaskedLeakyReLU(LEAKY_SLOPE, dtype=dtype)(x)
         if block < config.num_blocks - 1 and config.phase_shuffle:
             x = PhaseShuffle(config.phase_shuffle, dtype=dtype, name=f"phase_shuffle_{block}")(x)
     x = keras.layers.Flatten(dtype=dtype)(x)

@@ -11,9 +11,9 @@ from calciumgan.models import build_critic, build_generator
 THESIS = ModelConfig(noise_dim=32, filters=64, kernel_size=24, strides=2, num_blocks=5, phase_shuffle=10)
 
 
-@pytest.mark.parametrize("upsampling", ["subpixel", "transpose"])
-def test_thesis_parameter_counts(upsampling):
-    config = dataclasses.replace(THESIS, upsampling=upsampling)
+@pytest.mark.parametrize("convolutions", ["fast", "keras"])
+def test_thesis_parameter_counts(convolutions):
+    config = dataclasses.replace(THESIS, convolutions=convolutions)
     generator = build_generator(config, window=2048, num_neurons=102)
     critic = build_critic(config, window=2048, num_neurons=102)
     assert generator.count_params() == 4_375_740
@@ -32,6 +32,20 @@ def test_thesis_layer_shapes():
     shuffles = [layer for layer in critic.layers if isinstance(layer, PhaseShuffle)]
     assert [layer.output.shape[1:] for layer in shuffles] == [(1024, 64), (512, 128), (256, 192), (128, 256)]
     assert all(layer.max_shift == 10 for layer in shuffles)
+
+
+def test_fast_and_keras_convolutions_compute_the_same_models():
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=(2, 32)).astype(np.float32)
+    models = {}
+    for convolutions in ("fast", "keras"):
+        config = dataclasses.replace(THESIS, convolutions=convolutions)
+        models[convolutions] = (build_generator(config, 2048, 102), build_critic(config, 2048, 102))
+    for fast, keras_model in zip(models["fast"], models["keras"]):
+        fast.set_weights(keras_model.get_weights())
+    traces = models["keras"][0](noise)
+    np.testing.assert_allclose(models["fast"][0](noise), traces, atol=1e-5)
+    np.testing.assert_allclose(models["fast"][1](traces), models["keras"][1](traces), rtol=1e-4, atol=1e-4)
 
 
 def test_generator_outputs_lie_in_unit_interval():
@@ -57,5 +71,5 @@ def test_architecture_errors_name_the_keys():
         build_generator(THESIS, 100, 3)
     with pytest.raises(ConfigError, match="model.phase_shuffle 10 must be below 8"):
         build_critic(THESIS, 128, 3)
-    with pytest.raises(ConfigError, match="model.kernel_size 25 must be a multiple of model.strides 2"):
+    with pytest.raises(ConfigError, match="model.kernel_size 25 must be a multiple of model.strides 2 for fast"):
         build_generator(dataclasses.replace(THESIS, kernel_size=25), 2048, 3)
