@@ -6,7 +6,7 @@ import pathlib
 import numpy as np
 
 from calciumgan.config import DataConfig
-from calciumgan.errors import RecordingError
+from calciumgan.errors import ConfigError, RecordingError
 from calciumgan.recording import Recording, load_recording
 from calciumgan.surrogate import surrogate_recording
 from calciumgan.windows import MinMaxScaler, split_train_validation
@@ -20,9 +20,12 @@ PREPARE_HINT = (
 def load_data(config: DataConfig) -> Recording:
     """The recording a config names: a built-in surrogate or a file."""
     if config.source == "surrogate":
-        return surrogate_recording(
-            config.preset, num_frames=config.num_frames, num_neurons=config.num_neurons, seed=config.surrogate_seed
-        )
+        try:
+            return surrogate_recording(
+                config.preset, num_frames=config.num_frames, num_neurons=config.num_neurons, seed=config.surrogate_seed
+            )
+        except ValueError as error:
+            raise ConfigError(f"data: {error}") from None
     path = pathlib.Path(config.path)
     if not path.is_file():
         raise RecordingError(f"{path}: no such file; " + PREPARE_HINT.format(path=path))
