@@ -94,35 +94,36 @@ class WassersteinGAN(keras.Model):
         norms = ops.sqrt(ops.sum(ops.square(gradients), axis=tuple(range(1, len(real.shape)))))
         return ops.mean(ops.square(norms - 1.0))
 
-    def _critic_losses(self, real, fake, training):
-        """Critic loss, penalty and Wasserstein estimate on one batch of real and generated windows."""
+    def _critic_loss(self, real, fake, training):
+        """Critic loss on one batch of real and generated windows; also updates the critic's trackers."""
         batch_size = ops.shape(real)[0]
         scores = ops.cast(self.critic(ops.concatenate([real, fake], axis=0), training=training), "float32")
         wasserstein = ops.mean(scores[:batch_size]) - ops.mean(scores[batch_size:])
         penalty = self.gradient_penalty(real, fake, training=training)
-        return -wasserstein + self.gradient_penalty_weight * penalty, penalty, wasserstein
-
-    def _generator_loss(self, batch_size, training):
-        fake = self.generator(self.sample_noise(batch_size), training=training)
-        return -ops.mean(ops.cast(self.critic(fake, training=training), "float32"))
-
-    def _critic_update(self, real, fake):
-        with tf.GradientTape() as tape:
-            loss, penalty, wasserstein = self._critic_losses(real, fake, training=True)
-            scaled = self.d_optimizer.scale_loss(loss)
-        variables = self.critic.trainable_variables
-        self.d_optimizer.apply(tape.gradient(scaled, variables), variables)
+        loss = -wasserstein + self.gradient_penalty_weight * penalty
         self.critic_loss_tracker.update_state(loss)
         self.gradient_penalty_tracker.update_state(penalty)
         self.wasserstein_tracker.update_state(wasserstein)
+        return loss
+
+    def _generator_loss(self, batch_size, training):
+        """Generator loss on a fresh generated batch; also updates its tracker."""
+        fake = self.generator(self.sample_noise(batch_size), training=training)
+        loss = -ops.mean(ops.cast(self.critic(fake, training=training), "float32"))
+        self.generator_loss_tracker.update_state(loss)
+        return loss
+
+    def _critic_update(self, real, fake):
+        with tf.GradientTape() as tape:
+            scaled = self.d_optimizer.scale_loss(self._critic_loss(real, fake, training=True))
+        variables = self.critic.trainable_variables
+        self.d_optimizer.apply(tape.gradient(scaled, variables), variables)
 
     def _generator_update(self, batch_size):
         with tf.GradientTape() as tape:
-            loss = self._generator_loss(batch_size, training=True)
-            scaled = self.g_optimizer.scale_loss(loss)
+            scaled = self.g_optimizer.scale_loss(self._generator_loss(batch_size, training=True))
         variables = self.generator.trainable_variables
         self.g_optimizer.apply(tape.gradient(scaled, variables), variables)
-        self.generator_loss_tracker.update_state(loss)
 
     def train_step(self, data):
         """``data``: real windows (n_critic * batch, time, neurons), float32 in [0, 1]."""
@@ -140,11 +141,8 @@ class WassersteinGAN(keras.Model):
         """Losses on held-out windows (batch, time, neurons) without updating anything."""
         data, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         fake = self.generator(self.sample_noise(ops.shape(data)[0]), training=False)
-        loss, penalty, wasserstein = self._critic_losses(data, fake, training=False)
-        self.critic_loss_tracker.update_state(loss)
-        self.gradient_penalty_tracker.update_state(penalty)
-        self.wasserstein_tracker.update_state(wasserstein)
-        self.generator_loss_tracker.update_state(self._generator_loss(ops.shape(data)[0], training=False))
+        self._critic_loss(data, fake, training=False)
+        self._generator_loss(ops.shape(data)[0], training=False)
         return {metric.name: metric.result() for metric in self.metrics}
 
     def get_config(self):
