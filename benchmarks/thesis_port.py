@@ -25,9 +25,8 @@ class BatchPhaseShuffle(keras.layers.Layer):
         if not training:
             return inputs
         shift = tf.random.uniform([], -self.max_shift, self.max_shift + 1, dtype=tf.int32)
-        padded = tf.pad(inputs, [[0, 0], [tf.maximum(shift, 0), tf.maximum(-shift, 0)], [0, 0]], mode="REFLECT")
-        cropped = padded[:, tf.maximum(-shift, 0) : tf.maximum(-shift, 0) + inputs.shape[1]]
-        return tf.ensure_shape(cropped, inputs.shape)
+        padded = tf.pad(inputs, [[0, 0], [self.max_shift, self.max_shift], [0, 0]], mode="REFLECT")
+        return tf.gather(padded, tf.range(inputs.shape[1]) + self.max_shift - shift, axis=1)
 
 
 def port_generator(config: ModelConfig, window: int, neurons: int) -> keras.Model:

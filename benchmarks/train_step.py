@@ -190,25 +190,23 @@ def layer_speeds(batch=8) -> list:
 def pipeline_memory() -> dict:
     """Resident memory the input pipeline adds for a day-4-sized recording (21,556 x 102).
 
-    Growth is measured after TensorFlow and tf.data are warmed up, for several
-    batch sizes; a straight line through (bytes per step, growth) separates the
-    pipeline's own fixed memory (intercept) from the step batches it holds in
-    flight (slope).
+    Growth is measured after TensorFlow and tf.data are warmed up, while 30 steps
+    are drawn, for several batch sizes. At batch 1 (4 MB of windows per step) it is
+    the pipeline's own memory: the array, its window starts and a few tiny batches.
+    Larger batches add the step batches in flight (being gathered, prefetched, and
+    held by the consumer).
     """
-    import numpy as np
-    import tensorflow as tf
-
+    from calciumgan.blocks import window_starts
     from calciumgan.surrogate import surrogate_recording
-    from calciumgan.windows import training_windows, window_starts
+    from calciumgan.windows import training_windows
 
     def rss_mb():
         with open("/proc/self/statm") as statm:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
     signals = surrogate_recording("day4").signals
-    for _ in training_windows(signals[:4096], 2048, 2, batch_size=2, seed=0).take(3):
+    for _ in training_windows(signals[:4096], 2048, 2, batch_size=1, seed=0).take(3):
         pass  # start tf.data's runtime before measuring
-    tf.constant(0.0).numpy()
     result = {"array_mb": signals.nbytes / 2**20, "growth_mb": {}, "step_mb": {}}
     result["materialised_stride2_gb"] = len(window_starts(len(signals), 2048, 2)) * 2048 * 102 * 4 / 2**30
     for batch in (1, 8, 32, 128):
@@ -217,8 +215,6 @@ def pipeline_memory() -> dict:
             del element  # drop each batch as training would
         result["growth_mb"][batch] = rss_mb() - before
         result["step_mb"][batch] = 5 * batch * 2048 * 102 * 4 / 2**20
-    steps, growth = zip(*[(result["step_mb"][b], result["growth_mb"][b]) for b in result["step_mb"]])
-    result["batches_in_flight"], result["fixed_mb"] = np.polyfit(steps, growth, 1).tolist()
     return result
 
 
@@ -291,11 +287,16 @@ def main(argv=None):
               f"    calciumgan {row['fast_forward']:>4.0f}; {row['fast_both']:>4.0f}")  # fmt: skip
 
     memory = _in_subprocess({"kind": "memory"})
+    own = memory["growth_mb"]["1"]
     print(f"\nInput pipeline on a day-4-sized recording (array {memory['array_mb']:.1f} MB; the thesis's "
           f"materialised stride-2 windows would take {memory['materialised_stride2_gb']:.1f} GB):")  # fmt: skip
+    print(f"  its own memory (batch 1, 4 MB of windows per step): +{own:.0f} MB = "
+          f"{own / memory['array_mb']:.1f}x the array")  # fmt: skip
     for batch, growth in memory["growth_mb"].items():
-        print(f"  batch {batch:>3} ({memory['step_mb'][batch]:>4.0f} MB of windows per step): resident memory +{growth:.0f} MB")
-    print(f"  fit: {memory['fixed_mb']:.0f} MB fixed + {memory['batches_in_flight']:.1f} step batches in flight")
+        if batch != "1":
+            in_flight = (growth - own) / (memory["step_mb"][batch] - memory["step_mb"]["1"])
+            print(f"  batch {batch:>3} ({memory['step_mb'][batch]:>4.0f} MB of windows per step): +{growth:.0f} MB, "
+                  f"i.e. {in_flight:.1f} step batches in flight")  # fmt: skip
     print("\n" + ISSUE_REFERENCE)
 
 

@@ -1,6 +1,6 @@
 """Typed experiment configuration, loaded from YAML and validated key by key.
 
-A config file has three sections, ``data``, ``model`` and ``train``, whose keys
+A config file has four sections, ``data``, ``model``, ``train`` and ``evaluate``, whose keys
 are the fields of the dataclasses below. A key that is not a field, or a value
 of the wrong type, is a ``ConfigError`` naming it. Shipped configs live in
 ``calciumgan/configs/`` and can be named without their folder or suffix.
@@ -73,10 +73,29 @@ class TrainConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class EvaluateConfig:
+    """Spike inference, statistics and divergences of the evaluation (thesis §3.2, §4.3.1)."""
+
+    num_samples: int = 1000  # held-out real windows and synthetic samples compared
+    sample_seed: int = 1  # seed of the synthetic samples' noise
+    spike_inference: str = "fixed"  # "fixed" (thesis: g 0.95, s_min 0.55, threshold 0.5) or "estimated"
+    decay: float = 0.95  # AR(1) coefficient g of the fixed mode
+    min_spike: float = 0.55  # OASIS s_min of the fixed mode
+    threshold: float = 0.5  # deconvolved amplitude above which a frame has a spike (fixed mode)
+    correlation_bin_width: float = 0.5  # seconds; the thesis's code binned at 500 ms
+    van_rossum_time_constant: float = 1.0  # seconds (Elephant's default)
+    kl_bins: int = 30
+    kl_pseudo_count: float = 0.5  # added to every histogram bin before normalising
+    heatmap_samples: int = 50  # samples per side of the same-neuron van Rossum heatmaps (Fig. 4.6c)
+    workers: int | None = None  # spike-inference processes; None uses every core
+
+
+@dataclasses.dataclass(frozen=True)
 class ExperimentConfig:
     data: DataConfig = dataclasses.field(default_factory=DataConfig)
     model: ModelConfig = dataclasses.field(default_factory=ModelConfig)
     train: TrainConfig = dataclasses.field(default_factory=TrainConfig)
+    evaluate: EvaluateConfig = dataclasses.field(default_factory=EvaluateConfig)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -92,6 +111,7 @@ CHOICES = {
     ("data", "scaling"): ("global", "per_neuron"),
     ("model", "normalization"): ("layer", "none"),
     ("model", "convolutions"): ("fast", "keras"),
+    ("evaluate", "spike_inference"): ("fixed", "estimated"),
 }
 
 
@@ -120,7 +140,7 @@ def load_config(name_or_path: str) -> ExperimentConfig:
 def config_from_dict(raw: dict, origin: str = "<dict>") -> ExperimentConfig:
     """Build an ``ExperimentConfig`` from nested dicts, checking every key and type."""
     if not isinstance(raw, dict):
-        raise ConfigError(f"{origin}: expected a mapping with sections data, model, train")
+        raise ConfigError(f"{origin}: expected a mapping with sections data, model, train, evaluate")
     sections = {field.name: field.type for field in dataclasses.fields(ExperimentConfig)}
     unknown = set(raw) - set(sections)
     if unknown:
@@ -177,7 +197,9 @@ def _check_values(config: ExperimentConfig, origin: str) -> None:
         ("data", "window"), ("data", "stride"), ("model", "noise_dim"), ("model", "filters"),
         ("model", "kernel_size"), ("model", "strides"), ("model", "num_blocks"), ("train", "batch_size"),
         ("train", "epochs"), ("train", "n_critic"), ("train", "learning_rate"), ("train", "checkpoint_every"),
-        ("train", "keep_checkpoints"), ("train", "validation_batches"),
+        ("train", "keep_checkpoints"), ("train", "validation_batches"), ("evaluate", "num_samples"),
+        ("evaluate", "correlation_bin_width"), ("evaluate", "van_rossum_time_constant"), ("evaluate", "kl_bins"),
+        ("evaluate", "heatmap_samples"),
     ]  # fmt: skip
     for section, key in positive:
         value = getattr(getattr(config, section), key)

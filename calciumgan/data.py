@@ -9,7 +9,7 @@ from calciumgan.config import DataConfig
 from calciumgan.errors import ConfigError, RecordingError
 from calciumgan.recording import Recording, load_recording
 from calciumgan.surrogate import surrogate_recording
-from calciumgan.windows import MinMaxScaler, split_train_validation
+from calciumgan.blocks import MinMaxScaler, split_train_validation
 
 PREPARE_HINT = (
     "convert your traces with `python -m calciumgan.prepare --signals TRACES.npy --sampling-rate HZ --out {path}` "

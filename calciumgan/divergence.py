@@ -31,16 +31,25 @@ Jeffreys prior, Dirichlet(1/2)). It keeps the divergence finite when the synthet
 misses a bin the recorded one fills, while moving a 1,000-value histogram by little."""
 
 
-def _row_histograms(values: np.ndarray, finite: np.ndarray, low: np.ndarray, high: np.ndarray, bins: int):
-    """(R, bins) counts of the finite entries of each row of ``values`` (R, n) on ``[low, high]``."""
-    rows = len(values)
-    step = (high - low) / bins
-    edges = np.arange(bins + 1) * step[:, None] + low[:, None]  # as np.linspace(low, high, bins + 1)
+def _edges(low: np.ndarray, high: np.ndarray, bins: int) -> np.ndarray:
+    """(R, bins + 1) edges per row, computed as ``np.linspace(low, high, bins + 1)`` does."""
+    edges = np.arange(bins + 1) * ((high - low) / bins)[:, None] + low[:, None]
     edges[:, -1] = high
+    return edges
+
+
+def _row_histograms(values: np.ndarray, finite: np.ndarray, low: np.ndarray, high: np.ndarray, bins: int):
+    """(R, bins) counts of the finite entries of each row of ``values`` (R, n) on ``[low, high]``.
+
+    Row by row equal to ``np.histogram(values[r][finite[r]], bins, range=(low[r], high[r]))``
+    (the last bin closed), for ``low < high`` and finite entries inside the range.
+    """
+    rows = len(values)
+    edges = _edges(low, high, bins)
     values = np.where(finite, values, low[:, None])
     positions = ((values - low[:, None]) / (high - low)[:, None]) * bins
     indices = np.minimum(positions.astype(np.intp), bins - 1)
-    # Arithmetic can be off by one within an ulp of an edge; correct against the edges themselves.
+    # Within an ulp of an edge the arithmetic can be off by one; correct it against the edges.
     indices -= values < np.take_along_axis(edges, indices, axis=1)
     indices += (values >= np.take_along_axis(edges, indices + 1, axis=1)) & (indices != bins - 1)
     offsets = (np.arange(rows) * bins)[:, None]
@@ -54,6 +63,8 @@ def histogram_pair(real, synthetic, bins: int = DEFAULT_BINS) -> tuple[np.ndarra
     ``(bins + 1,)``; the counts equal ``np.histogram(values, bins, range=(min, max))``. If the
     pooled range is one value, its edges are widened by 0.5 either side, as NumPy does.
     """
+    _check_arguments(bins, 0.0)
+    bins = int(bins)
     real, synthetic = _flat_finite(real), _flat_finite(synthetic)
     pooled = np.concatenate([real, synthetic])
     if pooled.size == 0:
@@ -63,9 +74,7 @@ def histogram_pair(real, synthetic, bins: int = DEFAULT_BINS) -> tuple[np.ndarra
         low, high = low - 0.5, high + 0.5
     low, high = np.array([low]), np.array([high])
     counts = [_row_histograms(v[None], np.ones((1, v.size), bool), low, high, bins)[0] for v in (real, synthetic)]
-    edges = np.arange(bins + 1) * ((high - low) / bins) + low
-    edges[-1] = high[0]
-    return counts[0], counts[1], edges
+    return counts[0], counts[1], _edges(low, high, bins)[0]
 
 
 def _flat_finite(values) -> np.ndarray:

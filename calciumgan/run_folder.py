@@ -15,13 +15,10 @@ import dataclasses
 import json
 import pathlib
 
-import keras
-
-import calciumgan.layers  # noqa: F401  (registers the custom layers for loading)
 from calciumgan.config import ExperimentConfig, load_config, save_config
 from calciumgan.errors import RunError
 from calciumgan.files import atomic_path
-from calciumgan.windows import MinMaxScaler
+from calciumgan.blocks import MinMaxScaler
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,16 +57,19 @@ class RunFolder:
         return self.root / "critic.keras"
 
     def start(self, config: ExperimentConfig) -> None:
-        """Create the folder with ``config``, or check that an existing run used the same config.
+        """Create the folder with ``config``, or check that an existing run trained the same way.
 
-        Only ``train.epochs`` may differ, so a finished run can be extended.
+        ``train.epochs`` may differ, so a finished run can be extended, and so may the
+        ``evaluate`` section, which does not affect training.
         """
         if self.config_path.is_file():
             previous = self.config()
-            same_but_epochs = dataclasses.replace(
-                previous, train=dataclasses.replace(previous.train, epochs=config.train.epochs)
+            comparable = dataclasses.replace(
+                previous,
+                train=dataclasses.replace(previous.train, epochs=config.train.epochs),
+                evaluate=config.evaluate,
             )
-            if same_but_epochs != config:
+            if comparable != config:
                 raise RunError(
                     f"{self.config_path}: this run folder was started with a different configuration; "
                     "choose a new --out folder"
@@ -93,11 +93,17 @@ class RunFolder:
         self._require(self.scaler_path)
         return MinMaxScaler.load(self.scaler_path)
 
-    def save_model(self, model: keras.Model, path: pathlib.Path) -> None:
+    def save_model(self, model, path: pathlib.Path) -> None:
+        """Write a Keras model as a ``.keras`` file, atomically."""
         with atomic_path(path) as temporary:
             model.save(temporary)
 
-    def load_model(self, path: pathlib.Path) -> keras.Model:
+    def load_model(self, path: pathlib.Path):
+        """Load a ``.keras`` model written by ``save_model`` (safe mode on)."""
+        import keras  # imported here so that the evaluation's worker processes need no TensorFlow
+
+        import calciumgan.layers  # noqa: F401  (registers the custom layers)
+
         self._require(path)
         return keras.saving.load_model(path, safe_mode=True)
 

@@ -25,7 +25,8 @@ DEFAULT_CORRELATION_BIN_WIDTH = 0.5
 """Seconds. The CalciumGAN thesis code binned at 500 ms. At the 0.3-0.6 Hz rates of deconvolved
 calcium data a 0.5 s bin holds 0.15-0.3 spikes on average, so correlations of binned counts are
 measurable; with 10-100 ms bins nearly every bin is empty, and the coefficients shrink towards
-zero and are dominated by noise. At 24 Hz the bin is exactly 12 frames."""
+zero and are dominated by noise. At 24 Hz the bin is exactly 12 frames, while 100 ms (the
+interval named in the thesis text) is 2.4 frames, so its bins alternate between 2 and 3 frames."""
 
 DEFAULT_VAN_ROSSUM_TIME_CONSTANT = 1.0
 """Seconds; Elephant's default. It is long against the 42 ms frame (24 frames at 24 Hz), so a

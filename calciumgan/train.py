@@ -23,7 +23,8 @@ from calciumgan.errors import CalciumGANError
 from calciumgan.gan import WassersteinGAN
 from calciumgan.models import build_critic, build_generator
 from calciumgan.run_folder import RunFolder
-from calciumgan.windows import training_windows, validation_windows, window_starts
+from calciumgan.blocks import window_starts
+from calciumgan.windows import training_windows, validation_windows
 
 logger = logging.getLogger("calciumgan.train")
 

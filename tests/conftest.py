@@ -22,7 +22,7 @@ def _with_overrides(overrides: dict) -> dict:
     raw = {section: dict(values) for section, values in TINY.items()}
     for dotted, value in overrides.items():
         section, key = dotted.split(".")
-        raw[section][key] = value
+        raw.setdefault(section, {})[key] = value
     return raw
 
 

@@ -19,10 +19,13 @@ FRAMES = 150  # 6.25 s: 12 whole 0.5 s bins and a trailing partial bin of 6 fram
 @pytest.fixture(autouse=True)
 def quiet_elephant():
     """Elephant warns about empty trains, discarded trailing spikes and corrected rounding."""
-    logging.getLogger("elephant").setLevel(logging.ERROR)
+    logger = logging.getLogger("elephant")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
+    logger.setLevel(level)
 
 
 def neo_trains(counts: np.ndarray, sampling_rate: float = FS) -> list:

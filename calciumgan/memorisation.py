@@ -1,0 +1,90 @@
+"""Does a generator copy its training data? Distances to the nearest training window.
+
+For each sample (W, N) the distance to the nearest window of the training block
+(T, N) is taken over every start frame, without materialising the windows:
+
+    d^2(t) = (|x|^2 + |r_t|^2 - 2 <x, r_t>) / (W N),   r_t = reference[t : t + W],
+
+with the cross terms <x, r_t> for all t from FFT correlations summed over neurons
+in the frequency domain (overlap-save in blocks of the reference), and |r_t|^2
+from a cumulative sum. Distances are root-mean-square differences per frame and
+neuron, in the traces' units.
+"""
+
+import dataclasses
+
+import numpy as np
+from scipy import fft
+
+SAMPLES_PER_CHUNK = 32
+
+
+def nearest_window_distances(samples: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """(K,) RMS distance from each sample (K, W, N) to its nearest window of ``reference`` (T, N)."""
+    samples = np.asarray(samples, dtype=np.float64)
+    reference = np.asarray(reference, dtype=np.float64)
+    num_samples, window, neurons = samples.shape
+    if reference.ndim != 2 or reference.shape[1] != neurons or len(reference) < window:
+        raise ValueError(f"reference must be (T >= {window}, {neurons}), got {reference.shape}")
+    positions = len(reference) - window + 1
+    window_energy = np.concatenate([[0.0], np.cumsum(np.sum(reference**2, axis=1))])
+    window_energy = window_energy[window:] - window_energy[:positions]  # (positions,)
+    fft_length = fft.next_fast_len(2 * window)
+    step = fft_length - window + 1  # valid correlation lags per block
+    block_spectra = [
+        fft.rfft(reference[start : start + fft_length], n=fft_length, axis=0)
+        for start in range(0, positions, step)
+    ]
+    nearest = np.empty(num_samples)
+    for first in range(0, num_samples, SAMPLES_PER_CHUNK):
+        chunk = samples[first : first + SAMPLES_PER_CHUNK]
+        reversed_spectra = fft.rfft(chunk[:, ::-1], n=fft_length, axis=1)  # (k, F, N)
+        cross = np.empty((len(chunk), positions))
+        for block, spectrum in enumerate(block_spectra):
+            start = block * step
+            count = min(step, positions - start)
+            full = fft.irfft(np.einsum("kfn,fn->kf", reversed_spectra, spectrum), n=fft_length, axis=1)
+            cross[:, start : start + count] = full[:, window - 1 : window - 1 + count]
+        energy = np.sum(chunk**2, axis=(1, 2))
+        squared = (energy[:, None] + window_energy[None, :] - 2 * cross) / (window * neurons)
+        nearest[first : first + len(chunk)] = np.sqrt(np.maximum(squared.min(axis=1), 0.0))
+    return nearest
+
+
+@dataclasses.dataclass(frozen=True)
+class MemorisationCheck:
+    """Nearest-training-window distances of synthetic samples against those of held-out windows.
+
+    ``copied_fraction`` is the fraction of synthetic samples closer to the training
+    data than all but the closest 1% of held-out windows; by chance it is about
+    0.01, and the generator is flagged as copying when it exceeds ``limit``.
+    """
+
+    synthetic: np.ndarray  # (K,) distances of synthetic samples
+    held_out: np.ndarray  # (M,) distances of held-out real windows
+    limit: float = 0.05
+
+    @property
+    def copied_fraction(self) -> float:
+        return float(np.mean(self.synthetic < np.quantile(self.held_out, 0.01)))
+
+    @property
+    def copies_training_data(self) -> bool:
+        return self.copied_fraction > self.limit
+
+    def summary(self) -> dict:
+        return {
+            "synthetic_median": float(np.median(self.synthetic)),
+            "held_out_median": float(np.median(self.held_out)),
+            "held_out_1st_percentile": float(np.quantile(self.held_out, 0.01)),
+            "copied_fraction": self.copied_fraction,
+            "copies_training_data": self.copies_training_data,
+        }
+
+
+def memorisation_check(synthetic: np.ndarray, held_out: np.ndarray, training: np.ndarray) -> MemorisationCheck:
+    """Compare synthetic samples (K, W, N) and held-out windows (M, W, N) with the training block (T, N)."""
+    return MemorisationCheck(
+        synthetic=nearest_window_distances(synthetic, training),
+        held_out=nearest_window_distances(held_out, training),
+    )
