@@ -36,7 +36,13 @@ from calciumgan.memorisation import memorisation_check
 from calciumgan.recording import load_recording
 from calciumgan.report import write_report
 from calciumgan.run_folder import RunFolder
-from calciumgan.spikes import SpikeInferenceSettings, infer_spikes, infer_spikes_parallel, spike_recovery
+from calciumgan.spikes import (
+    SpikeInferenceSettings,
+    infer_spikes,
+    infer_spikes_hdf5,
+    infer_spikes_parallel,
+    spike_recovery,
+)
 
 logger = logging.getLogger("calciumgan.evaluate")
 
@@ -87,7 +93,7 @@ class Evaluation:
     sampling_rate: float
     neuron_ids: np.ndarray
     config: EvaluateConfig
-    traces: dict  # name -> (K, W, N) traces in original units ("real", "model", ...)
+    traces: dict  # name -> (K, W, N) traces in original units ("real", "model", ...); files: first sample
     spikes: dict  # name -> (K, W, N) spike counts
     statistics: dict  # name -> SpikeStatistics
     divergences: dict  # row name -> Divergences against "real"
@@ -180,50 +186,86 @@ def evaluate_run(run_dir, num_samples: int | None = None) -> Evaluation:
                       statistics, divergences, extras)  # fmt: skip
 
 
-def _read_signals(path) -> tuple[np.ndarray, float, np.ndarray]:
-    """``signals`` of a samples file (K, T, N) or a recording (T, N), its sampling rate and neuron ids."""
-    path = pathlib.Path(path)
-    if path.suffix in (".h5", ".hdf5") and path.is_file():
-        with h5py.File(path, "r") as file:
-            if "signals" in file and file["signals"].ndim == 3:
-                if "sampling_rate" not in file.attrs:
-                    raise RecordingError(f"{path}: missing root attribute 'sampling_rate'")
-                signals = file["signals"][()]
-                ids = file.attrs.get("neuron_ids", np.arange(signals.shape[2]))
-                if not np.isfinite(signals).all():
-                    raise RecordingError(f"{path}: 'signals' holds NaN or infinite values")
-                return signals, float(file.attrs["sampling_rate"]), np.asarray(ids)
-    recording = load_recording(path)
-    return recording.signals, recording.sampling_rate, recording.neuron_ids
+@dataclasses.dataclass(frozen=True)
+class TraceFile:
+    """One input of ``--real`` / ``--synthetic``: an HDF5 samples file or a recording.
+
+    ``samples_shape`` is (K, T, N) for a samples file (dataset ``signals``, read in
+    chunks, never whole); ``recording`` holds the (T, N) traces of a recording file.
+    """
+
+    path: pathlib.Path
+    sampling_rate: float
+    neuron_ids: np.ndarray
+    samples_shape: tuple | None = None
+    recording: np.ndarray | None = None
+
+    @classmethod
+    def open(cls, path) -> "TraceFile":
+        path = pathlib.Path(path)
+        if path.suffix in (".h5", ".hdf5") and path.is_file():
+            with h5py.File(path, "r") as file:
+                if "signals" in file and file["signals"].ndim == 3:
+                    if "sampling_rate" not in file.attrs:
+                        raise RecordingError(f"{path}: missing root attribute 'sampling_rate'")
+                    shape = file["signals"].shape
+                    ids = np.asarray(file.attrs.get("neuron_ids", np.arange(shape[2])))
+                    return cls(path, float(file.attrs["sampling_rate"]), ids, samples_shape=shape)
+        recording = load_recording(path)
+        return cls(path, recording.sampling_rate, recording.neuron_ids, recording=recording.signals)
+
+    def first_samples(self, count: int, window: int) -> np.ndarray:
+        """The first ``count`` samples (count, window, N): read from the file or cut from the recording."""
+        if self.samples_shape is None:
+            return evenly_spaced_windows(self.recording, window, count)
+        with h5py.File(self.path, "r") as file:
+            return file["signals"][:count]
+
+    def spikes(self, count: int, window: int, config: EvaluateConfig, out: pathlib.Path) -> np.ndarray:
+        """Spikes of the first ``count`` samples; a samples file streams through OASIS chunk by chunk."""
+        if self.samples_shape is None:
+            return infer_spikes_parallel(self.first_samples(count, window), spike_settings(config), config.workers)
+        spikes_path = infer_spikes_hdf5(self.path, "signals", out / f"{self.path.stem}_spikes.h5",
+                                        spike_settings(config), workers=config.workers)  # fmt: skip
+        with h5py.File(spikes_path, "r") as file:
+            return file["spikes"][:count]
 
 
-def evaluate_files(real_path, synthetic_path, config: EvaluateConfig) -> Evaluation:
-    """Compare the traces of two files (samples or recordings) with the same statistics."""
+def evaluate_files(real_path, synthetic_path, config: EvaluateConfig, out) -> Evaluation:
+    """Compare the traces of two files (samples or recordings) with the same statistics.
+
+    Inferred spikes of a samples file are written to ``out/<name>_spikes.h5``.
+    """
     timer = Timer()
-    with timer.stage("data and generation"):
-        real, rate, ids = _read_signals(real_path)
-        synthetic, synthetic_rate, _ = _read_signals(synthetic_path)
-        if rate != synthetic_rate:
-            raise RecordingError(f"{synthetic_path}: sampling rate {synthetic_rate} Hz, {real_path} has {rate} Hz")
-        if real.ndim == 2 and synthetic.ndim == 2:
-            raise RecordingError(f"{synthetic_path}: one of the two files must hold samples (K, T, N)")
-        window = (synthetic if synthetic.ndim == 3 else real).shape[1]
-        real = real if real.ndim == 3 else evenly_spaced_windows(real, window, config.num_samples)
-        synthetic = synthetic if synthetic.ndim == 3 else evenly_spaced_windows(synthetic, window, len(real))
-        if real.shape[1:] != synthetic.shape[1:]:
-            raise RecordingError(f"{synthetic_path}: samples of shape {synthetic.shape[1:]}, real ones {real.shape[1:]}")
-        count = min(len(real), len(synthetic), config.num_samples)
-        traces = {"real": real[:count], "model": synthetic[:count]}
-    spikes = _infer_all(traces, config, timer)
+    out = pathlib.Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    real, synthetic = TraceFile.open(real_path), TraceFile.open(synthetic_path)
+    if real.sampling_rate != synthetic.sampling_rate:
+        raise RecordingError(f"{synthetic_path}: sampling rate {synthetic.sampling_rate} Hz, "
+                             f"{real_path} has {real.sampling_rate} Hz")  # fmt: skip
+    shapes = [file.samples_shape for file in (real, synthetic) if file.samples_shape]
+    if not shapes:
+        raise RecordingError(f"{synthetic_path}: one of the two files must hold samples (K, T, N)")
+    window, neurons = shapes[0][1:]
+    if any(shape[1:] != (window, neurons) for shape in shapes) or any(
+        file.recording is not None and file.recording.shape[1] != neurons for file in (real, synthetic)
+    ):
+        raise RecordingError(f"{synthetic_path}: its samples or neurons do not match those of {real_path}")
+    count = min([config.num_samples] + [shape[0] for shape in shapes])
+    with timer.stage("spike inference"):
+        spikes = {"real": real.spikes(count, window, config, out), "model": synthetic.spikes(count, window, config, out)}
+    count = min(len(spikes["real"]), len(spikes["model"]))
+    spikes = {name: value[:count] for name, value in spikes.items()}
+    traces = {"real": real.first_samples(1, window), "model": synthetic.first_samples(1, window)}
     rng = np.random.default_rng(config.sample_seed)
     with timer.stage("baselines"):
-        fitted_to = spikes["real"].reshape(-1, spikes["real"].shape[-1])
+        fitted_to = spikes["real"].reshape(-1, neurons)
         spikes["dichotomized_gaussian"] = dichotomized_gaussian_spikes(fitted_to, count, window, rng)
         spikes["poisson"] = poisson_spikes(fitted_to, count, window, rng)
-    statistics, divergences = _score(spikes, rate, config, timer)
+    statistics, divergences = _score(spikes, real.sampling_rate, config, timer)
     extras = {"source": {"real": str(real_path), "synthetic": str(synthetic_path), "window": window},
               "baselines_fitted_to": "the real file's own inferred spikes", "timings": timer.seconds}  # fmt: skip
-    return Evaluation(rate, ids, config, traces, spikes, statistics, divergences, extras)
+    return Evaluation(real.sampling_rate, real.neuron_ids, config, traces, spikes, statistics, divergences, extras)
 
 
 def main(argv=None) -> int:
@@ -245,8 +287,8 @@ def main(argv=None) -> int:
             if not args.out:
                 raise RunError("--out is required with --real and --synthetic")
             config = EvaluateConfig(**({"num_samples": args.num_samples} if args.num_samples else {}))
-            evaluation = evaluate_files(args.real, args.synthetic, config)
             out = args.out
+            evaluation = evaluate_files(args.real, args.synthetic, config, out)
         write_report(evaluation, out, ROW_TITLES)
 
     return run_command(action)

@@ -106,11 +106,13 @@ def greedy_sorted(distances: np.ndarray) -> np.ndarray:
 
 def van_rossum_heatmaps(distances, neurons, path) -> None:
     """Fig. 4.6c: same-neuron van Rossum distances, real samples (rows) x synthetic (columns), sorted."""
-    figure, axes = plt.subplots(1, len(neurons), figsize=(3.2 * len(neurons), 3), squeeze=False)
+    figure, axes = plt.subplots(1, len(neurons), figsize=(3.6 * len(neurons), 3), squeeze=False)
     for axis, neuron_distances, neuron in zip(axes[0], distances, neurons):
         image = axis.imshow(greedy_sorted(neuron_distances), cmap="viridis")
-        axis.set(title=f"neuron {neuron}", xlabel="synthetic sample", ylabel="real sample")
+        axis.set(title=f"neuron {neuron}", xlabel="synthetic sample")
         figure.colorbar(image, ax=axis, fraction=0.046)
+    axes[0, 0].set_ylabel("real sample")
+    figure.tight_layout()
     _save(figure, path)
 
 

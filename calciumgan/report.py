@@ -117,11 +117,13 @@ def _markdown(report: dict) -> str:
         check = report["memorisation"]
         verdict = "copies" if check["copies_training_data"] else "does not copy"
         lines += ["", "## Memorisation", "",
-                  f"The generator {verdict} its training data: median RMS distance to the nearest training "
-                  f"window {check['synthetic_median']:.4f} for synthetic samples against "
-                  f"{check['held_out_median']:.4f} for held-out windows; "
-                  f"{100 * check['copied_fraction']:.1f}% of synthetic samples are closer than the closest 1% "
-                  "of held-out windows (chance: about 1%)."]  # fmt: skip
+                  f"The generator {verdict} its training data. Median RMS distance to the nearest training "
+                  f"window: {check['synthetic_median']:.4f} for synthetic samples, {check['held_out_median']:.4f} "
+                  f"for held-out real windows (closest {check['held_out_minimum']:.4f}). "
+                  f"{100 * check['near_copy_fraction']:.1f}% of synthetic samples are near-copies (closer than "
+                  "half the closest held-out window); a synthetic sample is closer to the training data than a "
+                  f"held-out window with probability {check['closer_probability']:.2f} (0.5: equally close; "
+                  "smoother-than-real samples also raise it)."]  # fmt: skip
     lines += ["", "## Figures", ""] + [f"- [{name}]({name}): {text}" for name, text in FIGURES.items()]
     lines += ["", "## Time per stage (s)", ""]
     lines += [f"- {stage}: {seconds:.1f}" for stage, seconds in report["timings"].items()]

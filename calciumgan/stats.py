@@ -37,7 +37,7 @@ ELEPHANT_BINNING_TOLERANCE = 1e-8
 """``BinnedSpikeTrain``'s default ``tolerance``: a bin position whose fractional part is at
 least ``1 - tolerance`` is taken as float rounding and moved up to the next integer."""
 
-CHUNK_BYTES = 64 * 2**20
+CHUNK_BYTES = 128 * 2**20
 """Approximate size of the float64 temporaries per chunk of samples or neurons."""
 
 
@@ -146,7 +146,11 @@ def binned_counts(spikes, sampling_rate: float, bin_width: float) -> np.ndarray:
     num_kept = int(np.searchsorted(bins, num_bins, side="left"))  # bins are non-decreasing
     starts = np.searchsorted(bins[:num_kept], np.arange(num_bins), side="left")
     ends = np.append(starts[1:], num_kept)
-    occupied = starts < ends  # a bin narrower than a frame may hold no frame at all
+    widths = ends - starts
+    if num_kept and np.all(widths == widths[0]):  # equal bins (e.g. 12 frames): a reshape and a sum
+        kept = counts[..., :num_kept, :].reshape(counts.shape[:-2] + (num_bins, widths[0], counts.shape[-1]))
+        return kept.sum(axis=-2, dtype=np.float64)
+    occupied = widths > 0  # a bin narrower than a frame may hold no frame at all
     binned = np.zeros(counts.shape[:-2] + (num_bins, counts.shape[-1]))
     if num_kept:
         kept = counts[..., :num_kept, :]
@@ -161,12 +165,39 @@ def _sparse_batched_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     block-diagonal product costs O(nnz C) instead of the dense O(B R T C).
     """
     batch, rows, inner = left.shape
-    blocks, row, column = np.nonzero(left)
+    flat = np.flatnonzero(left != 0)  # a boolean mask is far faster to scan than numbers
+    blocks, rest = np.divmod(flat, rows * inner)
+    row, column = np.divmod(rest, inner)
     matrix = sparse.csr_matrix(
-        (left[blocks, row, column], (blocks * rows + row, blocks * inner + column)), shape=(batch * rows, batch * inner)
+        (left[blocks, row, column].astype(np.float64), (blocks * rows + row, blocks * inner + column)),
+        shape=(batch * rows, batch * inner),
     )
-    product = matrix @ right.reshape(batch * inner, right.shape[-1])
+    product = matrix @ np.ascontiguousarray(right).reshape(batch * inner, right.shape[-1])
     return np.asarray(product).reshape(batch, rows, right.shape[-1])
+
+
+def _event_matrix(counts: np.ndarray) -> sparse.csr_matrix:
+    """Counts (B, T, R) as a sparse (B R, T B) matrix: row ``b R + r``, column ``t B + b``.
+
+    Multiplying it with a time-first (T, B, C) array reshaped to (T B, C) gives
+    ``counts[b]^T @ right[b]`` for every sample, visiting only the non-zero counts.
+    """
+    batch, frames, rows = counts.shape
+    flat = np.flatnonzero(counts != 0)  # a boolean mask is far faster to scan than numbers
+    blocks, rest = np.divmod(flat, frames * rows)
+    frame, row = np.divmod(rest, rows)
+    return sparse.csr_matrix(
+        (counts.reshape(-1)[flat].astype(np.float64), (blocks * rows + row, frame * batch + blocks)),
+        shape=(batch * rows, frames * batch),
+    )
+
+
+def _block_diagonal(matrix: sparse.spmatrix, batch: int, rows: int) -> np.ndarray:
+    """The (batch, rows, rows) diagonal blocks of a block-diagonal sparse (batch rows)^2 matrix."""
+    entries = matrix.tocoo()
+    blocks = np.zeros((batch, rows, rows))
+    blocks[entries.row // rows, entries.row % rows, entries.col % rows] = entries.data
+    return blocks
 
 
 def correlation_matrices(
@@ -199,7 +230,7 @@ def correlation_matrices(
     # num_bins x covariance = num_bins S - n n^T with S = B^T B and n the spike counts: whole
     # numbers, exact in float64 for integer counts (the formula of Elephant's sparse path).
     sums = flat.sum(axis=-2)
-    products = _sparse_batched_product(np.swapaxes(flat, -1, -2), flat)
+    products = np.matmul(np.swapaxes(flat, -1, -2), flat)  # (B, N, N); few bins, so dense is cheap
     scaled_covariance = num_bins * products - sums[:, :, None] * sums[:, None, :]
     scaled_variance = np.diagonal(scaled_covariance, axis1=-2, axis2=-1)
     # Zero for constant counts; the relative floor only matters for non-integer counts, where
@@ -238,8 +269,21 @@ def _kernel_decay(sampling_rate: float, time_constant: float) -> float:
 
 
 def _causal_filter(counts: np.ndarray, decay: float) -> np.ndarray:
-    """``y[t] = x[t] + decay * y[t - 1]`` along axis -2: ``sum over s <= t of decay**(t-s) x[s]``."""
-    return signal.lfilter([1.0], [1.0, -decay], counts, axis=-2)
+    """``y[t] = x[t] + decay * y[t - 1]`` along axis -2: ``sum over s <= t of decay**(t-s) x[s]``.
+
+    Float64. Runs the recursion one frame at a time over a time-first copy, each step one
+    vector operation over all other axes (faster than ``scipy.signal.lfilter`` along an
+    inner axis). Returns a view with time back on axis -2.
+    """
+    return np.moveaxis(_causal_filter_time_first(counts, decay), 0, -2)
+
+
+def _causal_filter_time_first(counts: np.ndarray, decay: float) -> np.ndarray:
+    """:func:`_causal_filter` of (..., T, N) counts, returned time-first as (T, ..., N)."""
+    filtered = np.array(np.moveaxis(counts, -2, 0), dtype=np.float64, order="C")
+    for frame in range(1, len(filtered)):
+        filtered[frame] += decay * filtered[frame - 1]
+    return filtered
 
 
 def _symmetric_filter(counts: np.ndarray, decay: float) -> np.ndarray:
@@ -271,10 +315,9 @@ def van_rossum_matrices(
     ``D_ij^2 = G_ii + G_jj - 2 G_ij`` with ``G_ij = sum_a sum_b exp(-|t_a - t_b| / tau)``, i.e.
     ``(2 / tau)`` times the integral of the squared difference of the trains filtered by a
     causal exponential. On the frame grid ``G = X^T K X`` with ``K_ts = r^|t - s|``,
-    ``r = exp(-1 / (tau fs))``; ``K X`` is one first-order recursion forwards in time, its
-    transpose one backwards, so ``G = H + H^T`` with ``H = X^T (L X - X / 2)`` and ``L`` the
-    causal recursion: O(T N) filtering and a product that visits only the frames with spikes,
-    O(spikes x N) per sample. No T x T kernel is formed.
+    ``r = exp(-1 / (tau fs))``. With ``L`` the causal recursion (``K = L + L^T - I``),
+    ``G = A + A^T - X^T X`` with ``A = X^T (L X)``: O(T N) filtering and sparse products that
+    visit only the frames with spikes, O(spikes x N) per sample. No T x T kernel is formed.
 
     Parameters
     ----------
@@ -292,12 +335,15 @@ def van_rossum_matrices(
     batch_shape, (num_frames, num_neurons) = counts.shape[:-2], counts.shape[-2:]
     flat = counts.reshape((-1, num_frames, num_neurons))
     distances = np.empty((len(flat), num_neurons, num_neurons))
-    step = _chunk_size(4 * num_frames * num_neurons * 8)
+    step = _chunk_size(2 * num_frames * num_neurons * 8)
     for start in range(0, len(flat), step):
-        chunk = flat[start : start + step].astype(np.float64)
-        # G = X^T K X = H + H^T with H = X^T (L X - X / 2), L the causal recursion.
-        half = _sparse_batched_product(np.swapaxes(chunk, -1, -2), _causal_filter(chunk, decay) - 0.5 * chunk)
-        gram = half + np.swapaxes(half, -1, -2)
+        chunk = flat[start : start + step]
+        # G = X^T K X = A + A^T - X^T X with A = X^T L X, L the causal recursion (K = L + L^T - I).
+        events = _event_matrix(chunk)
+        filtered = _causal_filter_time_first(chunk, decay)  # (T, b, N)
+        causal = np.asarray(events @ filtered.reshape(-1, num_neurons)).reshape(len(chunk), num_neurons, num_neurons)
+        coincident = _block_diagonal(events @ events.T, len(chunk), num_neurons)
+        gram = causal + np.swapaxes(causal, -1, -2) - coincident
         own = np.diagonal(gram, axis1=-2, axis2=-1)
         squares = own[:, :, None] + own[:, None, :] - 2.0 * gram
         distances[start : start + step] = _distances_from_squares(squares, decay, _whole_numbers(chunk))

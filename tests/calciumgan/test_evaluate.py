@@ -39,7 +39,7 @@ def test_cli_writes_the_report(tiny_run):
     assert set(report["ground_truth"]) == {"real", "model", "dichotomized_gaussian", "poisson"}
     recovery = report["spike_recovery"]
     assert recovery["recovered"] <= recovery["true_count"] and 0 <= recovery["recall"] <= 1
-    assert set(report["memorisation"]) >= {"copied_fraction", "copies_training_data"}
+    assert set(report["memorisation"]) >= {"near_copy_fraction", "closer_probability", "copies_training_data"}
     markdown = (out / "report.md").read_text()
     assert "| real vs real (training-block windows) |" in markdown and "## Memorisation" in markdown
     for figure in report["figures"]:

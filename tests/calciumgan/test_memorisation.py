@@ -28,18 +28,34 @@ def test_a_copied_window_is_at_distance_zero():
     np.testing.assert_allclose(nearest_window_distances(copies, reference), 0.0, atol=1e-7)
 
 
-def test_copying_generator_is_flagged_and_independent_one_is_not():
+def test_copying_generator_is_flagged_and_independent_or_smooth_ones_are_not():
     rng = np.random.default_rng(1)
     training = rng.normal(size=(3000, 4))
     held_out = np.stack([rng.normal(size=(32, 4)) for _ in range(100)])
     starts = rng.integers(0, 3000 - 32, size=100)
     copier = np.stack([training[s : s + 32] + 0.05 * rng.normal(size=(32, 4)) for s in starts])
     independent = np.stack([rng.normal(size=(32, 4)) for _ in range(100)])
+    smooth = 0.3 * independent  # low-variance samples lie closer to everything, but copy nothing
     copying = memorisation_check(copier, held_out, training)
-    assert copying.copies_training_data and copying.copied_fraction == 1.0
+    assert copying.copies_training_data and copying.near_copy_fraction == 1.0
+    assert copying.closer_probability == 1.0
     honest = memorisation_check(independent, held_out, training)
-    assert not honest.copies_training_data and honest.copied_fraction < 0.05
+    assert not honest.copies_training_data and honest.near_copy_fraction == 0.0
+    assert abs(honest.closer_probability - 0.5) < 0.15
     assert honest.summary()["synthetic_median"] == pytest.approx(honest.summary()["held_out_median"], rel=0.05)
+    blurry = memorisation_check(smooth, held_out, training)
+    assert not blurry.copies_training_data and blurry.closer_probability > 0.9
+
+
+def test_closer_probability_is_the_mann_whitney_statistic():
+    from scipy.stats import mannwhitneyu
+
+    from calciumgan.memorisation import MemorisationCheck
+
+    rng = np.random.default_rng(2)
+    check = MemorisationCheck(synthetic=rng.normal(1.0, 0.2, 50), held_out=rng.normal(1.1, 0.2, 70))
+    expected = mannwhitneyu(check.held_out, check.synthetic).statistic / (50 * 70)
+    assert check.closer_probability == pytest.approx(expected)
 
 
 def test_reference_shorter_than_a_window_is_refused():
