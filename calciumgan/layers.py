@@ -49,8 +49,55 @@ class PhaseShuffle(keras.layers.Layer):
         return {**super().get_config(), "max_shift": self.max_shift, "seed": self.seed}
 
 
+class _ExactStridedConv1D(keras.layers.Layer):
+    """Shared parts of the stride-1 rewrites of Keras's strided 1D convolutions.
+
+    A kernel of ``kernel_size`` taps (a multiple of ``strides``) in the stock layer's
+    shape, ``kernel_shape(input_channels)``, and one bias per filter.
+    """
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: int,
+        strides: int,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if kernel_size % strides or kernel_size < strides:
+            raise ValueError(
+                f"{type(self).__name__}: kernel_size {kernel_size} must be a multiple of strides {strides}"
+            )
+        self.filters = int(filters)
+        self.kernel_size = int(kernel_size)
+        self.strides = int(strides)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
+
+    def kernel_shape(self, input_channels: int) -> tuple:
+        raise NotImplementedError
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(
+            name="kernel", shape=self.kernel_shape(input_shape[-1]), initializer=self.kernel_initializer
+        )
+        self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+        }
+
+
 @keras.saving.register_keras_serializable(package="calciumgan")
-class SubPixelConv1DTranspose(keras.layers.Layer):
+class SubPixelConv1DTranspose(_ExactStridedConv1D):
     """``Conv1DTranspose(padding="same")`` computed as a stride-1 convolution plus depth-to-space.
 
     For stride ``s`` and a kernel of ``K = s * m`` taps, output frame ``s*q + r``
@@ -68,38 +115,16 @@ class SubPixelConv1DTranspose(keras.layers.Layer):
     Input: (batch, time, input_channels). Output: (batch, time * strides, filters).
     """
 
-    def __init__(
-        self,
-        filters: int,
-        kernel_size: int,
-        strides: int,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        if kernel_size % strides or kernel_size < strides:
-            raise ValueError(
-                f"SubPixelConv1DTranspose: kernel_size {kernel_size} must be a multiple of strides {strides}"
-            )
-        self.filters = int(filters)
-        self.kernel_size = int(kernel_size)
-        self.strides = int(strides)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.bias_initializer = keras.initializers.get(bias_initializer)
+    def __init__(self, filters: int, kernel_size: int, strides: int, **kwargs):
+        super().__init__(filters, kernel_size, strides, **kwargs)
         taps_per_phase = self.kernel_size // self.strides
         self._left_padding = (self.kernel_size - self.strides) // 2
         # First input frame of phase r, relative to output block q, is q + offsets[r] - (m - 1).
         self._offsets = (np.arange(self.strides) + self._left_padding) // self.strides
         self._padding = (taps_per_phase - 1 - self._offsets.min(), self._offsets.max())
 
-    def build(self, input_shape):
-        self.kernel = self.add_weight(
-            name="kernel",
-            shape=(self.kernel_size, self.filters, input_shape[-1]),
-            initializer=self.kernel_initializer,
-        )
-        self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer)
+    def kernel_shape(self, input_channels: int) -> tuple:
+        return (self.kernel_size, self.filters, input_channels)
 
     def _stride_one_kernel(self):
         """The transposed kernel rearranged to (taps_per_phase, input_channels, strides * filters).
@@ -139,19 +164,9 @@ class SubPixelConv1DTranspose(keras.layers.Layer):
         length = None if input_shape[1] is None else input_shape[1] * self.strides
         return (input_shape[0], length, self.filters)
 
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
-        }
-
 
 @keras.saving.register_keras_serializable(package="calciumgan")
-class SpaceToDepthConv1D(keras.layers.Layer):
+class SpaceToDepthConv1D(_ExactStridedConv1D):
     """``Conv1D(padding="same")`` with stride ``s`` computed as a stride-1 convolution.
 
     With ``K = s * m`` taps, output frame t is ``sum_k x[s*t + k - P] W[k]``. Folding
@@ -166,33 +181,8 @@ class SpaceToDepthConv1D(keras.layers.Layer):
     (batch, ceil(time / strides), filters).
     """
 
-    def __init__(
-        self,
-        filters: int,
-        kernel_size: int,
-        strides: int,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        if kernel_size % strides or kernel_size < strides:
-            raise ValueError(
-                f"SpaceToDepthConv1D: kernel_size {kernel_size} must be a multiple of strides {strides}"
-            )
-        self.filters = int(filters)
-        self.kernel_size = int(kernel_size)
-        self.strides = int(strides)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.bias_initializer = keras.initializers.get(bias_initializer)
-
-    def build(self, input_shape):
-        self.kernel = self.add_weight(
-            name="kernel",
-            shape=(self.kernel_size, input_shape[-1], self.filters),
-            initializer=self.kernel_initializer,
-        )
-        self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer)
+    def kernel_shape(self, input_channels: int) -> tuple:
+        return (self.kernel_size, input_channels, self.filters)
 
     def call(self, inputs):
         batch, length, channels = ops.shape(inputs)[0], inputs.shape[1], inputs.shape[2]
@@ -208,16 +198,6 @@ class SpaceToDepthConv1D(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         length = None if input_shape[1] is None else -(-input_shape[1] // self.strides)
         return (input_shape[0], length, self.filters)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
-        }
 
 
 @keras.saving.register_keras_serializable(package="calciumgan")
