@@ -9,6 +9,10 @@ Modules, in data-flow order:
 - ``gan``        the WGAN-GP ``keras.Model`` with its custom ``train_step``
 - ``config``     typed experiment configuration loaded from YAML
 - ``train``, ``generate``  the command-line tools
+- ``spikes``     OASIS spike inference, fixed (thesis) or estimated per trace
+- ``stats``, ``divergence``  firing rates, correlations, van Rossum distances, KL divergences
+- ``baselines``, ``memorisation``, ``evaluation``  reference rows, copy check, scoring
+- ``evaluate``, ``report``, ``plots``  the evaluation command, its report and figures
 """
 
 __version__ = "0.1.0"

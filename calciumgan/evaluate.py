@@ -131,13 +131,14 @@ def _generated_traces(generator, data, count: int, seed: int) -> np.ndarray:
 
 def evaluate_run(run_dir, num_samples: int | None = None) -> Evaluation:
     """Evaluate the run in ``run_dir`` against its held-out block."""
-    import keras
+    run = RunFolder(run_dir)
+    experiment = run.config()
+
+    import keras  # after the run folder is known to be one, as TensorFlow takes seconds to load
 
     from calciumgan.models import build_generator
     from calciumgan.surrogate import SAMPLING_RATE_HZ, preset_model
 
-    run = RunFolder(run_dir)
-    experiment = run.config()
     config = experiment.evaluate
     if num_samples:
         config = dataclasses.replace(config, num_samples=num_samples)
