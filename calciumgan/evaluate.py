@@ -32,6 +32,7 @@ from calciumgan.config import EvaluateConfig
 from calciumgan.data import prepare_data
 from calciumgan.errors import ConfigError, RecordingError, RunError
 from calciumgan.evaluation import Divergences, SpikeStatistics, ground_truth_errors
+from calciumgan.generate import sample_scaled
 from calciumgan.memorisation import memorisation_check
 from calciumgan.recording import load_recording
 from calciumgan.report import write_report
@@ -124,8 +125,7 @@ def _infer_all(traces: dict, config: EvaluateConfig, timer: Timer) -> dict:
 
 
 def _generated_traces(generator, data, count: int, seed: int) -> np.ndarray:
-    from calciumgan.generate import sample_scaled
-
+    """``count`` generator samples (count, W, N) in the recording's units."""
     return data.scaler.inverse(np.concatenate(list(sample_scaled(generator, count, seed))))
 
 

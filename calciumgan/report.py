@@ -59,6 +59,7 @@ def report_dict(evaluation, titles: dict) -> dict:
             "samples_per_set": len(real),
             "frames_per_sample": real.shape[1],
             "neurons": real.shape[2],
+            "neuron_ids": np.asarray(evaluation.neuron_ids).tolist(),
             "mean_firing_rate_hz": {
                 name: float(np.mean(evaluation.statistics[name].firing_rate)) for name in evaluation.statistics
             },
