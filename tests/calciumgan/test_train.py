@@ -165,3 +165,23 @@ def test_resume_after_sigkill_matches_uninterrupted_run(write_config, tmp_path):
         assert len(full) == len(killed) > 20
         for name in full:
             np.testing.assert_array_equal(killed[name][()], full[name][()], err_msg=full[name].attrs["path"])
+
+
+def test_thesis_size_config_takes_training_steps_at_reduced_batch():
+    """dg.yaml builds the thesis models (2048 x 102) and trains; batch 1, float32 on the CPU."""
+    import dataclasses
+
+    from calciumgan.train import build_gan
+
+    config = load_config("dg")
+    config = dataclasses.replace(config, train=dataclasses.replace(config.train, batch_size=1, mixed_precision=False))
+    keras.utils.set_random_seed(0)
+    gan = build_gan(config, num_neurons=102)
+    assert (gan.generator.count_params(), gan.critic.count_params()) == (4_375_740, 4_110_273)
+    before = [weights.copy() for weights in gan.critic.get_weights()]
+    windows = np.random.default_rng(0).random((config.train.n_critic, 2048, 102), np.float32)
+    for _ in range(2):
+        logs = gan.train_on_batch(windows, return_dict=True)
+    assert all(np.isfinite(value) for value in logs.values())
+    assert int(gan.d_optimizer.iterations) == 10 and int(gan.g_optimizer.iterations) == 2
+    assert not all(np.array_equal(a, b) for a, b in zip(before, gan.critic.get_weights()))
