@@ -8,7 +8,7 @@ and 1) written as HDF5 sample files; ``calciumgan.evaluate.evaluate_files`` then
 exactly as ``python -m calciumgan.evaluate --real ... --synthetic ...`` does (spike
 inference, statistics, KL divergences, baselines, report), and its time per stage is
 printed. Afterwards the statistics of the real set's spikes are timed with
-``calciumgan.stats`` (all samples) and the Elephant way, one call per sample (neo
+``calciumgan.evaluation.statistics`` (all samples) and the Elephant way, one call per sample (neo
 SpikeTrains, ``mean_firing_rate``, ``correlation_coefficient`` of a ``BinnedSpikeTrain``,
 ``van_rossum_distance``; the first ``--elephant-samples`` samples), with the largest
 difference between the two on those samples.
@@ -29,9 +29,9 @@ import numpy as np  # noqa: E402
 
 from calciumgan.config import EvaluateConfig  # noqa: E402
 from calciumgan.evaluate import ROW_TITLES, evaluate_files, evenly_spaced_windows  # noqa: E402
-from calciumgan.report import write_report  # noqa: E402
-from calciumgan.stats import correlation_matrices, firing_rates, van_rossum_matrices  # noqa: E402
-from calciumgan.surrogate import surrogate_recording  # noqa: E402
+from calciumgan.evaluation.report import write_report  # noqa: E402
+from calciumgan.evaluation.statistics import correlation_matrices, firing_rates, van_rossum_matrices  # noqa: E402
+from calciumgan.data.surrogate import surrogate_recording  # noqa: E402
 
 ISSUE_REFERENCE = """For scale (from the issue, same 2 cores): the thesis's metrics code 0.73 s per sample (about
 12 minutes per 1,000); Elephant's van Rossum alone 0.52 s per sample of 102 trains; a plain NumPy
@@ -107,7 +107,7 @@ def main(argv=None) -> None:
     same_nans = all(np.array_equal(np.isnan(a), np.isnan(b)) for a, b in compared)
     print(f"\nStatistics per sample (firing rates, correlation matrix, van Rossum matrix of 102 neurons):")
     print(f"  Elephant, one call per sample ({len(subset)} samples): {elephant_seconds * 1e3:8.1f} ms")
-    print(f"  calciumgan.stats ({len(spikes)} samples):            {ours_seconds * 1e3:8.2f} ms"
+    print(f"  calciumgan.evaluation.statistics ({len(spikes)} samples):            {ours_seconds * 1e3:8.2f} ms"
           f"   ({elephant_seconds / ours_seconds:.0f}x faster)")  # fmt: skip
     print("  largest difference over the first samples' neurons and pairs, relative to the largest value: "
           + ", ".join(f"{name} {value:.1e}" for name, value in zip(("rate", "correlation", "van Rossum"), differences))

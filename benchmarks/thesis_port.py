@@ -4,7 +4,7 @@ Written the straightforward way, as the thesis's code does it: stock
 ``Conv1DTranspose`` / ``Conv1D`` / ``LeakyReLU`` layers, one phase-shuffle offset
 per batch (reflect padding), and each of the ``n_critic`` critic updates on the
 same real batch, with separate critic calls on real and generated windows. It
-computes the same losses as ``calciumgan.gan.WassersteinGAN``; only the speed
+computes the same losses as ``calciumgan.training.gan.WassersteinGAN``; only the speed
 differs. Used for benchmarking only.
 """
 

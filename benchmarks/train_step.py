@@ -52,7 +52,7 @@ def forward_flops(model) -> int:
     """Multiply-adds x 2 of one example's forward pass through the model's dense and convolution layers."""
     import keras
 
-    from calciumgan.layers import SpaceToDepthConv1D, SubPixelConv1DTranspose
+    from calciumgan.models.layers import SpaceToDepthConv1D, SubPixelConv1DTranspose
 
     total = 0
     for layer in model.layers:
@@ -147,7 +147,7 @@ def layer_speeds(batch=8) -> list:
     import numpy as np
     import tensorflow as tf
 
-    from calciumgan.layers import SpaceToDepthConv1D, SubPixelConv1DTranspose
+    from calciumgan.models.layers import SpaceToDepthConv1D, SubPixelConv1DTranspose
 
     def timed(function, *args):
         function = tf.function(function)
@@ -196,9 +196,9 @@ def pipeline_memory() -> dict:
     Larger batches add the step batches in flight (being gathered, prefetched, and
     held by the consumer).
     """
-    from calciumgan.blocks import window_starts
-    from calciumgan.surrogate import surrogate_recording
-    from calciumgan.windows import training_windows
+    from calciumgan.data.split import window_starts
+    from calciumgan.data.surrogate import surrogate_recording
+    from calciumgan.data.windows import training_windows
 
     def rss_mb():
         with open("/proc/self/statm") as statm:

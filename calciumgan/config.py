@@ -13,8 +13,8 @@ import typing
 
 import yaml
 
-from calciumgan.errors import ConfigError
-from calciumgan.files import atomic_path
+from calciumgan.core.errors import ConfigError
+from calciumgan.core.files import atomic_path
 
 SHIPPED_CONFIGS = pathlib.Path(__file__).parent / "configs"
 

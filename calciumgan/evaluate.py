@@ -26,18 +26,18 @@ import time
 import h5py
 import numpy as np
 
-from calciumgan.baselines import dichotomized_gaussian_spikes, poisson_spikes
-from calciumgan.cli import run_command
+from calciumgan.evaluation.baselines import dichotomized_gaussian_spikes, poisson_spikes
+from calciumgan.core.cli import run_command
 from calciumgan.config import EvaluateConfig
-from calciumgan.data import prepare_data
-from calciumgan.errors import ConfigError, RecordingError, RunError
-from calciumgan.evaluation import Divergences, SpikeStatistics, ground_truth_errors
+from calciumgan.data.prepare import prepare_data
+from calciumgan.core.errors import ConfigError, RecordingError, RunError
+from calciumgan.evaluation.scoring import Divergences, SpikeStatistics, ground_truth_errors
 from calciumgan.generate import sample_scaled
-from calciumgan.memorisation import memorisation_check
-from calciumgan.recording import load_recording
-from calciumgan.report import write_report
-from calciumgan.run_folder import RunFolder
-from calciumgan.spikes import (
+from calciumgan.evaluation.memorisation import memorisation_check
+from calciumgan.data.recording import load_recording
+from calciumgan.evaluation.report import write_report
+from calciumgan.training.run_folder import RunFolder
+from calciumgan.evaluation.inference import (
     SpikeInferenceSettings,
     infer_spikes,
     infer_spikes_hdf5,
@@ -136,8 +136,8 @@ def evaluate_run(run_dir, num_samples: int | None = None) -> Evaluation:
 
     import keras  # after the run folder is known to be one, as TensorFlow takes seconds to load
 
-    from calciumgan.models import build_generator
-    from calciumgan.surrogate import SAMPLING_RATE_HZ, preset_model
+    from calciumgan.models.wavegan import build_generator
+    from calciumgan.data.surrogate import SAMPLING_RATE_HZ, preset_model
 
     config = experiment.evaluate
     if num_samples:

@@ -16,10 +16,10 @@ import sys
 import h5py
 import numpy as np
 
-from calciumgan.cli import run_command
-from calciumgan.errors import RunError
-from calciumgan.files import atomic_path
-from calciumgan.run_folder import RunFolder
+from calciumgan.core.cli import run_command
+from calciumgan.core.errors import RunError
+from calciumgan.core.files import atomic_path
+from calciumgan.training.run_folder import RunFolder
 
 logger = logging.getLogger("calciumgan.generate")
 

@@ -4,7 +4,7 @@
 
 ``--signals`` is a .npy array of shape (T, N), or (N, T) with ``--neurons-first``
 (Suite2p's ``F.npy`` is neurons-first). ``--spikes`` optionally adds spike counts
-of the same shape. The output layout is documented in ``calciumgan.recording``.
+of the same shape. The output layout is documented in ``calciumgan.data.recording``.
 """
 
 import argparse
@@ -13,9 +13,9 @@ import sys
 
 import numpy as np
 
-from calciumgan.cli import run_command
-from calciumgan.errors import RecordingError
-from calciumgan.recording import Recording, save_recording
+from calciumgan.core.cli import run_command
+from calciumgan.core.errors import RecordingError
+from calciumgan.data.recording import Recording, save_recording
 
 
 def _load_array(path, neurons_first: bool) -> np.ndarray:

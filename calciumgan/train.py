@@ -15,16 +15,16 @@ import sys
 import keras
 import tensorflow as tf
 
-from calciumgan.checkpoints import list_checkpoints, restore_checkpoint, save_checkpoint
-from calciumgan.cli import run_command
+from calciumgan.training.checkpoints import list_checkpoints, restore_checkpoint, save_checkpoint
+from calciumgan.core.cli import run_command
 from calciumgan.config import ExperimentConfig, load_config
-from calciumgan.data import prepare_data
-from calciumgan.errors import CalciumGANError
-from calciumgan.gan import WassersteinGAN
-from calciumgan.models import build_critic, build_generator
-from calciumgan.run_folder import RunFolder
-from calciumgan.blocks import window_starts
-from calciumgan.windows import training_windows, validation_windows
+from calciumgan.data.prepare import prepare_data
+from calciumgan.core.errors import CalciumGANError
+from calciumgan.training.gan import WassersteinGAN
+from calciumgan.models.wavegan import build_critic, build_generator
+from calciumgan.training.run_folder import RunFolder
+from calciumgan.data.split import window_starts
+from calciumgan.data.windows import training_windows, validation_windows
 
 logger = logging.getLogger("calciumgan.train")
 

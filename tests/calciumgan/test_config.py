@@ -2,7 +2,7 @@ import pytest
 import yaml
 
 from calciumgan.config import SHIPPED_CONFIGS, config_from_dict, load_config, resolve_config_path
-from calciumgan.errors import ConfigError
+from calciumgan.core.errors import ConfigError
 
 
 @pytest.mark.parametrize("name", ["demo", "dg", "day1", "day4"])

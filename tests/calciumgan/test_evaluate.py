@@ -8,7 +8,7 @@ import pytest
 
 from calciumgan.evaluate import evaluate_run, evenly_spaced_windows, main
 from calciumgan.generate import generate
-from calciumgan.recording import load_recording, save_recording
+from calciumgan.data.recording import load_recording, save_recording
 from calciumgan.train import train
 
 pytestmark = pytest.mark.slow
@@ -66,8 +66,8 @@ def test_two_files_can_be_compared(tiny_run, tmp_path):
 
 
 def load_recording_from_run(run):
-    from calciumgan.data import prepare_data
-    from calciumgan.run_folder import RunFolder
+    from calciumgan.data.prepare import prepare_data
+    from calciumgan.training.run_folder import RunFolder
 
     return prepare_data(RunFolder(run).config().data).validation
 

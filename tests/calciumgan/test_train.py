@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from calciumgan import generate as generate_module
-from calciumgan.checkpoints import list_checkpoints
+from calciumgan.training.checkpoints import list_checkpoints
 from calciumgan.config import load_config
-from calciumgan.errors import RunError
+from calciumgan.core.errors import RunError
 from calciumgan.generate import generate
-from calciumgan.run_folder import RunFolder
+from calciumgan.training.run_folder import RunFolder
 from calciumgan.train import TrainingDiverged, main, train
 
 pytestmark = pytest.mark.slow
@@ -48,7 +48,7 @@ def test_models_load_in_a_fresh_process(trained_run, tmp_path):
     np.save(tmp_path / "noise.npy", noise)
     script = (
         "import sys, numpy as np\n"
-        "from calciumgan.run_folder import RunFolder\n"
+        "from calciumgan.training.run_folder import RunFolder\n"
         "run = RunFolder(sys.argv[1])\n"
         "generator, critic = run.load_model(run.generator_path), run.load_model(run.critic_path)\n"
         "traces = np.asarray(generator(np.load(sys.argv[2])))\n"

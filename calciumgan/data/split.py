@@ -1,0 +1,91 @@
+"""Contiguous train/validation split, window starts and min-max scaling (NumPy only).
+
+The thesis cut stride-2 windows from the whole recording and then split them at
+random, so a validation window shared up to 2046 of its 2048 frames with a
+training window. Here the recording is split first into two contiguous blocks of
+time (validation last) and windows are cut inside each block, so no validation
+window shares a frame with any training window. The scaler (thesis Eq. 3.1-3.2)
+is fitted on the training block only.
+"""
+
+import dataclasses
+import json
+
+import numpy as np
+
+from calciumgan.core.errors import RecordingError, RunError
+from calciumgan.core.files import atomic_path
+from calciumgan.data.recording import Recording
+
+
+def split_train_validation(recording: Recording, window: int, validation_fraction: float):
+    """Split into (train, validation) recordings: two contiguous blocks, validation last.
+
+    Each block must hold at least one window; otherwise a ``RecordingError``
+    names the recording and the lengths.
+    """
+    if recording.num_frames < window:
+        raise RecordingError(
+            f"{recording.source}: {recording.num_frames} frames is shorter than one window of {window} frames"
+        )
+    cut = recording.num_frames - int(round(validation_fraction * recording.num_frames))
+    if cut < window or recording.num_frames - cut < window:
+        raise RecordingError(
+            f"{recording.source}: {recording.num_frames} frames cannot hold one window of {window} frames "
+            f"in both the training block ({cut} frames) and the validation block "
+            f"({recording.num_frames - cut} frames, validation_fraction {validation_fraction})"
+        )
+    return recording.frames(0, cut), recording.frames(cut, recording.num_frames)
+
+
+def window_starts(num_frames: int, window: int, stride: int) -> np.ndarray:
+    """First frame of every window of ``window`` frames, ``stride`` apart, inside ``num_frames``."""
+    return np.arange(0, num_frames - window + 1, stride, dtype=np.int64)
+
+
+@dataclasses.dataclass(frozen=True)
+class MinMaxScaler:
+    """Min-max scaling to [0, 1] (Eq. 3.1-3.2) and its exact inverse.
+
+    ``minimum`` and ``maximum`` are float64 arrays of shape () for one range over
+    all neurons (the thesis's choice) or (N,) for one range per neuron. A
+    constant neuron gets a unit range, so it maps to 0 instead of dividing by 0.
+    """
+
+    minimum: np.ndarray
+    maximum: np.ndarray
+
+    @classmethod
+    def fit(cls, signals: np.ndarray, per_neuron: bool = False) -> "MinMaxScaler":
+        """Fit to (T, N) signals."""
+        axis = 0 if per_neuron else None
+        return cls(np.min(signals, axis=axis).astype(np.float64), np.max(signals, axis=axis).astype(np.float64))
+
+    @property
+    def scale(self) -> np.ndarray:
+        span = self.maximum - self.minimum
+        return np.where(span > 0, span, 1.0)
+
+    def transform(self, signals: np.ndarray) -> np.ndarray:
+        """(..., N) signals in original units -> float32 in [0, 1] on the fitted block."""
+        return ((signals - self.minimum) / self.scale).astype(np.float32)
+
+    def inverse(self, scaled: np.ndarray) -> np.ndarray:
+        """(..., N) scaled values -> float32 in original units: x = x01 * (max - min) + min.
+
+        (Eq. 3.3 of the thesis adds x_max; the inverse of Eq. 3.2 adds x_min.)
+        """
+        return (np.asarray(scaled, dtype=np.float64) * self.scale + self.minimum).astype(np.float32)
+
+    def save(self, path) -> None:
+        payload = {"minimum": self.minimum.tolist(), "maximum": self.maximum.tolist()}
+        with atomic_path(path) as temporary:
+            temporary.write_text(json.dumps(payload))
+
+    @classmethod
+    def load(cls, path) -> "MinMaxScaler":
+        try:
+            payload = json.loads(open(path).read())
+            return cls(np.asarray(payload["minimum"], np.float64), np.asarray(payload["maximum"], np.float64))
+        except (OSError, ValueError, KeyError) as error:
+            raise RunError(f"{path}: not a readable scaler file ({error})") from None

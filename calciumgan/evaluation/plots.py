@@ -1,0 +1,134 @@
+"""Figures of the evaluation report, after Figs. 4.4-4.7 of the thesis (PNG files).
+
+Real data are drawn in blue, synthetic in orange. Every function takes arrays with the
+(samples, time, neurons) layout and a path, and writes one figure.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from calciumgan.core.files import atomic_path  # noqa: E402
+
+REAL, SYNTHETIC = "tab:blue", "tab:orange"
+
+
+def _save(figure, path) -> None:
+    with atomic_path(path) as temporary:
+        figure.savefig(temporary, dpi=110, bbox_inches="tight", format="png")
+    plt.close(figure)
+
+
+def traces_with_spikes(real, real_spikes, synthetic, synthetic_spikes, sampling_rate, neurons, path) -> None:
+    """Fig. 4.4: a real and a synthetic sample's traces (K=1 slices (W, N)) with inferred spikes in gray."""
+    figure, axes = plt.subplots(len(neurons), 2, figsize=(12, 1.4 * len(neurons)), sharex=True, squeeze=False)
+    time = np.arange(len(real)) / sampling_rate
+    for row, neuron in enumerate(neurons):
+        for column, (traces, spikes, color) in enumerate(
+            [(real, real_spikes, REAL), (synthetic, synthetic_spikes, SYNTHETIC)]
+        ):
+            axis = axes[row, column]
+            axis.plot(time, traces[:, neuron], color=color, lw=0.7)
+            low, high = traces[:, neuron].min(), traces[:, neuron].max()
+            axis.vlines(time[spikes[:, neuron] > 0], low - 0.25 * (high - low), low - 0.05 * (high - low), color="gray")
+            axis.set_ylabel(f"neuron {neuron}", fontsize=8)
+    axes[0, 0].set_title("real (held out)")
+    axes[0, 1].set_title("synthetic")
+    for axis in axes[-1]:
+        axis.set_xlabel("time (s)")
+    _save(figure, path)
+
+
+def raster_with_marginals(real_spikes, synthetic_spikes, sampling_rate, path) -> None:
+    """Fig. 4.5: raster of one real and one synthetic sample (W, N), spike counts over time and neurons."""
+    figure = plt.figure(figsize=(10, 6))
+    grid = figure.add_gridspec(2, 2, width_ratios=(5, 1), height_ratios=(1, 4), hspace=0.05, wspace=0.05)
+    raster = figure.add_subplot(grid[1, 0])
+    over_time = figure.add_subplot(grid[0, 0], sharex=raster)
+    over_neurons = figure.add_subplot(grid[1, 1], sharey=raster)
+    frames = np.arange(len(real_spikes))
+    bins = np.linspace(0, len(real_spikes) / sampling_rate, 50)
+    for spikes, color, offset in [(real_spikes, REAL, -0.2), (synthetic_spikes, SYNTHETIC, 0.2)]:
+        frame, neuron = np.nonzero(spikes)
+        raster.scatter(frames[frame] / sampling_rate, neuron + offset, s=2, color=color, marker="|")
+        over_time.hist(frame / sampling_rate, bins=bins, color=color, alpha=0.6)
+        over_neurons.barh(np.arange(spikes.shape[1]), spikes.sum(axis=0), color=color, alpha=0.6, height=1.0)
+    raster.set(xlabel="time (s)", ylabel="neuron")
+    over_time.set_ylabel("spikes")
+    over_neurons.set_xlabel("spikes")
+    over_time.tick_params(labelbottom=False)
+    over_neurons.tick_params(labelleft=False)
+    over_time.legend(["real", "synthetic"], fontsize=8)
+    _save(figure, path)
+
+
+def firing_rate_distributions(real_rates, synthetic_rates, neurons, kl, path) -> None:
+    """Fig. 4.6a: per-neuron firing-rate distributions over samples ((K, N) Hz), with each neuron's KL."""
+    figure, axes = plt.subplots(1, len(neurons), figsize=(3 * len(neurons), 2.6), squeeze=False)
+    for axis, neuron in zip(axes[0], neurons):
+        bins = np.linspace(min(real_rates[:, neuron].min(), synthetic_rates[:, neuron].min()),
+                           max(real_rates[:, neuron].max(), synthetic_rates[:, neuron].max()) + 1e-9, 30)  # fmt: skip
+        axis.hist(real_rates[:, neuron], bins=bins, color=REAL, alpha=0.6, density=True)
+        axis.hist(synthetic_rates[:, neuron], bins=bins, color=SYNTHETIC, alpha=0.6, density=True)
+        axis.set(title=f"neuron {neuron}, KL {kl[neuron]:.2f}", xlabel="firing rate (Hz)")
+    _save(figure, path)
+
+
+def correlation_distributions(real_correlations, synthetic_correlations, samples, kl, path) -> None:
+    """Fig. 4.6b: pairwise correlation distributions ((K, P)) of a few samples, with each sample's KL."""
+    figure, axes = plt.subplots(1, len(samples), figsize=(3 * len(samples), 2.6), squeeze=False)
+    for axis, sample in zip(axes[0], samples):
+        real, synthetic = real_correlations[sample], synthetic_correlations[sample]
+        pooled = np.concatenate([real[np.isfinite(real)], synthetic[np.isfinite(synthetic)]])
+        bins = np.linspace(pooled.min(), pooled.max() + 1e-9, 30) if len(pooled) else 30
+        axis.hist(real[np.isfinite(real)], bins=bins, color=REAL, alpha=0.6, density=True)
+        axis.hist(synthetic[np.isfinite(synthetic)], bins=bins, color=SYNTHETIC, alpha=0.6, density=True)
+        axis.set(title=f"sample {sample}, KL {kl[sample]:.2f}", xlabel="correlation")
+    _save(figure, path)
+
+
+def greedy_sorted(distances: np.ndarray) -> np.ndarray:
+    """Reorder rows and columns of (K, M) distances: smallest pair top left, then the next smallest, ..."""
+    rows, columns = [], []
+    remaining = distances.astype(np.float64).copy()
+    for _ in range(min(remaining.shape)):
+        row, column = np.unravel_index(np.argmin(remaining), remaining.shape)
+        rows.append(row)
+        columns.append(column)
+        remaining[row, :] = np.inf
+        remaining[:, column] = np.inf
+    rows += [r for r in range(distances.shape[0]) if r not in rows]
+    columns += [c for c in range(distances.shape[1]) if c not in columns]
+    return distances[np.ix_(rows, columns)]
+
+
+def van_rossum_heatmaps(distances, neurons, path) -> None:
+    """Fig. 4.6c: same-neuron van Rossum distances, real samples (rows) x synthetic (columns), sorted."""
+    figure, axes = plt.subplots(1, len(neurons), figsize=(3.6 * len(neurons), 3), squeeze=False)
+    for axis, neuron_distances, neuron in zip(axes[0], distances, neurons):
+        image = axis.imshow(greedy_sorted(neuron_distances), cmap="viridis")
+        axis.set(title=f"neuron {neuron}", xlabel="synthetic sample")
+        figure.colorbar(image, ax=axis, fraction=0.046)
+    axes[0, 0].set_ylabel("real sample")
+    figure.tight_layout()
+    _save(figure, path)
+
+
+def kl_histograms(divergences: dict, titles: dict, path) -> None:
+    """Fig. 4.7: histograms of the per-neuron / per-sample KL divergences of each row."""
+    statistics = ("firing_rate", "correlation", "van_rossum")
+    labels = {"firing_rate": "KL per neuron, firing rate", "correlation": "KL per sample, correlation",
+              "van_rossum": "KL per sample, van Rossum distance"}  # fmt: skip
+    figure, axes = plt.subplots(1, 3, figsize=(14, 3.2))
+    for axis, statistic in zip(axes, statistics):
+        values = {name: getattr(rows, statistic) for name, rows in divergences.items()}
+        finite = np.concatenate([v[np.isfinite(v)] for v in values.values()])
+        bins = np.linspace(0, finite.max() + 1e-9, 40) if len(finite) else 40
+        for name, value in values.items():
+            axis.hist(value[np.isfinite(value)], bins=bins, histtype="step", lw=1.5,
+                      label=f"{titles[name]} (mean {np.nanmean(value):.2f})")  # fmt: skip
+        axis.set(xlabel=labels[statistic], ylabel="count")
+    axes[0].legend(fontsize=7)
+    _save(figure, path)

@@ -1,0 +1,144 @@
+"""``report.json``, ``report.md`` and the figures of one evaluation."""
+
+import dataclasses
+import json
+import pathlib
+
+import numpy as np
+
+from calciumgan.evaluation import plots
+from calciumgan.evaluation.scoring import STATISTICS, TITLES
+from calciumgan.core.files import atomic_path
+from calciumgan.evaluation.statistics import van_rossum_between
+
+FIGURES = {
+    "traces.png": "traces and inferred spikes of a real and a synthetic sample (Fig. 4.4)",
+    "raster.png": "raster of a real and a synthetic sample with marginal spike counts (Fig. 4.5)",
+    "firing_rates.png": "per-neuron firing-rate distributions over samples (Fig. 4.6a)",
+    "correlations.png": "pairwise-correlation distributions of single samples (Fig. 4.6b)",
+    "van_rossum.png": "same-neuron van Rossum distances, real x synthetic samples, sorted (Fig. 4.6c)",
+    "kl.png": "distributions of the KL divergences of every row (Fig. 4.7)",
+}
+
+
+def _example_neurons(rates: np.ndarray, count: int = 6) -> list:
+    """Neurons spread over the range of mean firing rates, most active first."""
+    order = np.argsort(rates.mean(axis=0))[::-1]
+    return sorted({int(order[i]) for i in np.linspace(0, len(order) - 1, min(count, len(order))).astype(int)},
+                  key=lambda n: -rates[:, n].mean())  # fmt: skip
+
+
+def draw_figures(evaluation, out: pathlib.Path, titles: dict) -> None:
+    real, model = evaluation.spikes["real"], evaluation.spikes["model"]
+    rate = evaluation.sampling_rate
+    statistics, divergences = evaluation.statistics, evaluation.divergences
+    neurons = _example_neurons(statistics["real"].firing_rate)
+    plots.traces_with_spikes(evaluation.traces["real"][0], real[0], evaluation.traces["model"][0], model[0], rate,
+                             neurons, out / "traces.png")  # fmt: skip
+    plots.raster_with_marginals(real[0], model[0], rate, out / "raster.png")
+    plots.firing_rate_distributions(statistics["real"].firing_rate, statistics["model"].firing_rate, neurons,
+                                    divergences["model"].firing_rate, out / "firing_rates.png")  # fmt: skip
+    plots.correlation_distributions(statistics["real"].correlation, statistics["model"].correlation,
+                                    list(range(min(4, len(real)))), divergences["model"].correlation,
+                                    out / "correlations.png")  # fmt: skip
+    count = evaluation.config.heatmap_samples
+    heatmaps = van_rossum_between(real[:count, :, neurons], model[:count, :, neurons], rate,
+                                  evaluation.config.van_rossum_time_constant)  # fmt: skip
+    plots.van_rossum_heatmaps(heatmaps, neurons, out / "van_rossum.png")
+    plots.kl_histograms(divergences, titles, out / "kl.png")
+
+
+def report_dict(evaluation, titles: dict) -> dict:
+    """Everything the report shows, as JSON values."""
+    spikes = evaluation.spikes
+    real = spikes["real"]
+    return {
+        "source": evaluation.extras["source"],
+        "settings": {**dataclasses.asdict(evaluation.config), "sampling_rate": evaluation.sampling_rate},
+        "counts": {
+            "samples_per_set": len(real),
+            "frames_per_sample": real.shape[1],
+            "neurons": real.shape[2],
+            "neuron_ids": np.asarray(evaluation.neuron_ids).tolist(),
+            "mean_firing_rate_hz": {
+                name: float(np.mean(evaluation.statistics[name].firing_rate)) for name in evaluation.statistics
+            },
+        },
+        "table": [
+            {"row": name, "title": titles[name], **evaluation.divergences[name].means()}
+            for name in titles
+            if name in evaluation.divergences
+        ],
+        **{key: value for key, value in evaluation.extras.items() if key != "source"},
+        "figures": [name for name in FIGURES],
+    }
+
+
+def _markdown(report: dict) -> str:
+    source, counts, settings = report["source"], report["counts"], report["settings"]
+    lines = ["# CalciumGAN evaluation", ""]
+    lines += [f"- {key}: `{value}`" for key, value in source.items()]
+    lines += [
+        f"- {counts['samples_per_set']} samples per set, {counts['frames_per_sample']} frames "
+        f"({counts['frames_per_sample'] / settings['sampling_rate']:.1f} s) x {counts['neurons']} neurons",
+        f"- spikes: OASIS, `{settings['spike_inference']}` mode (decay {settings['decay']}, minimum spike "
+        f"{settings['min_spike']}, threshold {settings['threshold']}); correlation bins "
+        f"{settings['correlation_bin_width']} s; van Rossum tau {settings['van_rossum_time_constant']} s; "
+        f"KL over {settings['kl_bins']} bins with pseudo-count {settings['kl_pseudo_count']}",
+        "",
+        "## Mean KL divergence from the held-out real data (Table 4.3; nats, lower is closer)",
+        "",
+        "| | " + " | ".join(TITLES[name] for name in STATISTICS) + " |",
+        "| --- | " + " | ".join("---:" for _ in STATISTICS) + " |",
+    ]
+    lines += ["| " + row["title"] + " | " + " | ".join(f"{row[name]:.4f}" for name in STATISTICS) + " |"
+              for row in report["table"]]  # fmt: skip
+    lines += [
+        "",
+        "The first row scores real windows from the training block against the held-out windows "
+        "exactly as the other rows are scored: it is the floor that sampling noise, bins and "
+        "smoothing put under any model. Mean firing rates (Hz) per set: "
+        + ", ".join(f"{name} {rate:.3f}" for name, rate in counts["mean_firing_rate_hz"].items())
+        + ".",
+    ]
+    if "ground_truth" in report:
+        lines += ["", "## Against the surrogate's ground truth", "",
+                  "| spikes of | firing-rate RMSE (Hz) | covariance RMSE (per frame) |", "| --- | ---: | ---: |"]  # fmt: skip
+        lines += [f"| {name} | {errors['firing_rate_rmse_hz']:.4f} | {errors['covariance_rmse']:.2e} |"
+                  for name, errors in report["ground_truth"].items()]  # fmt: skip
+        lines += ["", "Real spikes here are inferred from the held-out traces, so their row shows the "
+                      "inference's own error."]  # fmt: skip
+    if "spike_recovery" in report:
+        recovery = report["spike_recovery"]
+        lines += ["", "## Spike inference on the held-out windows", "",
+                  f"Of {recovery['true_count']} true spikes OASIS recovered {recovery['recovered']} "
+                  f"(recall {recovery['recall']:.3f}) and invented {recovery['invented']} "
+                  f"(precision {recovery['precision']:.3f})."]  # fmt: skip
+    if "memorisation" in report:
+        check = report["memorisation"]
+        verdict = "copies" if check["copies_training_data"] else "does not copy"
+        lines += ["", "## Memorisation", "",
+                  f"The generator {verdict} its training data. Median RMS distance to the nearest training "
+                  f"window: {check['synthetic_median']:.4f} for synthetic samples, {check['held_out_median']:.4f} "
+                  f"for held-out real windows (closest {check['held_out_minimum']:.4f}). "
+                  f"{100 * check['near_copy_fraction']:.1f}% of synthetic samples are near-copies (closer than "
+                  "half the closest held-out window); a synthetic sample is closer to the training data than a "
+                  f"held-out window with probability {check['closer_probability']:.2f} (0.5: equally close; "
+                  "smoother-than-real samples also raise it)."]  # fmt: skip
+    lines += ["", "## Figures", ""] + [f"- [{name}]({name}): {text}" for name, text in FIGURES.items()]
+    lines += ["", "## Time per stage (s)", ""]
+    lines += [f"- {stage}: {seconds:.1f}" for stage, seconds in report["timings"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(evaluation, out, titles: dict) -> pathlib.Path:
+    """Draw the figures and write report.json and report.md into folder ``out``."""
+    out = pathlib.Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    draw_figures(evaluation, out, titles)
+    report = report_dict(evaluation, titles)
+    with atomic_path(out / "report.json") as temporary:
+        temporary.write_text(json.dumps(report, indent=1))
+    with atomic_path(out / "report.md") as temporary:
+        temporary.write_text(_markdown(report))
+    return out

@@ -1,0 +1,113 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from calciumgan.models.layers import PhaseShuffle, SpaceToDepthConv1D, SubPixelConv1DTranspose
+
+
+@pytest.mark.parametrize("kernel_size, strides", [(24, 2), (8, 2), (2, 2), (4, 4), (6, 3), (12, 4), (25, 5)])
+def test_subpixel_equals_conv1d_transpose(kernel_size, strides):
+    rng = np.random.default_rng(kernel_size * 10 + strides)
+    inputs = rng.normal(size=(3, 7, 5)).astype(np.float32)
+    reference = keras.layers.Conv1DTranspose(6, kernel_size, strides, padding="same")
+    expected_shape = reference(inputs).shape
+    subpixel = SubPixelConv1DTranspose(6, kernel_size, strides)
+    subpixel.build(inputs.shape)
+    assert subpixel.kernel.shape == reference.kernel.shape
+    assert subpixel.count_params() == reference.count_params()
+    reference.bias.assign(rng.normal(size=6).astype(np.float32))
+    subpixel.set_weights(reference.get_weights())
+    outputs = subpixel(inputs)
+    assert outputs.shape == expected_shape == (3, 7 * strides, 6)
+    np.testing.assert_allclose(outputs, reference(inputs), atol=1e-5)
+
+
+@pytest.mark.parametrize("kernel_size, strides, length", [(24, 2, 64), (8, 2, 5), (4, 4, 7), (6, 3, 9), (25, 5, 4)])
+def test_space_to_depth_equals_conv1d(kernel_size, strides, length):
+    rng = np.random.default_rng(kernel_size * 10 + strides)
+    inputs = rng.normal(size=(3, length, 5)).astype(np.float32)
+    reference = keras.layers.Conv1D(6, kernel_size, strides, padding="same")
+    expected = reference(inputs)
+    folded = SpaceToDepthConv1D(6, kernel_size, strides)
+    folded.build(inputs.shape)
+    assert folded.kernel.shape == reference.kernel.shape
+    reference.bias.assign(rng.normal(size=6).astype(np.float32))
+    folded.set_weights(reference.get_weights())
+    outputs = folded(inputs)
+    assert outputs.shape == expected.shape == (3, -(-length // strides), 6)
+    np.testing.assert_allclose(outputs, reference(inputs), atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "fast, reference",
+    [
+        (SubPixelConv1DTranspose(4, 8, 2), keras.layers.Conv1DTranspose(4, 8, 2, padding="same")),
+        (SpaceToDepthConv1D(4, 8, 2), keras.layers.Conv1D(4, 8, 2, padding="same")),
+    ],
+)
+def test_fast_layers_have_the_reference_gradients_to_second_order(fast, reference):
+    """First and second derivatives, as the gradient penalty needs them."""
+    inputs = tf.constant(np.random.default_rng(0).normal(size=(2, 10, 3)), tf.float32)
+    reference(inputs)
+    fast.build(inputs.shape)
+    fast.set_weights(reference.get_weights())
+    results = []
+    for layer in (reference, fast):
+        with tf.GradientTape() as outer:
+            with tf.GradientTape() as inner:
+                inner.watch(inputs)
+                score = tf.reduce_sum(tf.sin(layer(inputs)))
+            input_gradient = inner.gradient(score, inputs)
+            penalty = tf.reduce_sum(tf.square(input_gradient))
+        results.append([input_gradient, *outer.gradient(penalty, layer.trainable_variables)])
+    for expected, actual in zip(*results):
+        assert not isinstance(actual, tf.IndexedSlices)
+        np.testing.assert_allclose(actual, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("layer_class", [SubPixelConv1DTranspose, SpaceToDepthConv1D])
+def test_fast_layers_reject_kernel_not_multiple_of_stride(layer_class):
+    with pytest.raises(ValueError, match="kernel_size 25 must be a multiple of strides 2"):
+        layer_class(4, 25, 2)
+
+
+@pytest.mark.parametrize("layer_class", [SubPixelConv1DTranspose, SpaceToDepthConv1D])
+def test_fast_layers_config_round_trip(layer_class):
+    layer = layer_class(4, 8, 2, name="conv")
+    clone = layer_class.from_config(layer.get_config())
+    assert (clone.filters, clone.kernel_size, clone.strides, clone.name) == (4, 8, 2, "conv")
+
+
+def test_phase_shuffle_reflects_at_the_edges():
+    inputs = np.arange(6, dtype=np.float32).reshape(1, 6, 1)
+    layer = PhaseShuffle(2, seed=0)
+    seen = {}
+    for _ in range(200):
+        outputs = layer(inputs, training=True).numpy()[0, :, 0]
+        seen[tuple(outputs)] = True
+    expected = {
+        (2, 1, 0, 1, 2, 3),  # shift +2
+        (1, 0, 1, 2, 3, 4),  # shift +1
+        (0, 1, 2, 3, 4, 5),  # no shift
+        (1, 2, 3, 4, 5, 4),  # shift -1
+        (2, 3, 4, 5, 4, 3),  # shift -2
+    }
+    assert set(seen) == expected
+
+
+def test_phase_shuffle_draws_one_shift_per_example():
+    batch = np.tile(np.arange(40, dtype=np.float32).reshape(1, 40, 1), (64, 1, 1))
+    outputs = PhaseShuffle(3, seed=1)(batch, training=True).numpy()
+    shifts = 10 - outputs[:, 10, 0]  # frame 10 reads input frame 10 - shift
+    assert set(shifts.astype(int).tolist()) == {-3, -2, -1, 0, 1, 2, 3}
+    for example, shift in zip(outputs, shifts.astype(int)):
+        np.testing.assert_array_equal(example[5:35, 0], np.arange(5, 35) - shift)
+
+
+def test_phase_shuffle_is_identity_outside_training():
+    inputs = np.random.default_rng(0).normal(size=(4, 20, 3)).astype(np.float32)
+    layer = PhaseShuffle(5)
+    np.testing.assert_array_equal(layer(inputs, training=False), inputs)
+    np.testing.assert_array_equal(layer(inputs), inputs)
+    np.testing.assert_array_equal(PhaseShuffle(0)(inputs, training=True), inputs)
