@@ -1,16 +1,27 @@
 # Quick start:  make demo   (install, train on built-in data, write samples, evaluate them)
-#               make test   (install with test extras, run the test suite)
+#               make test   (install with test extras, run the test suite under TensorFlow, then under JAX)
 PYTHON ?= python3
 VENV ?= .venv
+JAX_VENV ?= .venv-jax
 BIN := $(VENV)/bin
+JAX_BIN := $(JAX_VENV)/bin
 INSTALLED := $(VENV)/.installed
+JAX_INSTALLED := $(JAX_VENV)/.installed
 
-.PHONY: install demo test benchmark docker clean
+.PHONY: install demo test test-tensorflow test-jax benchmark docker clean
 
+# TensorFlow (the default backend), with JAX beside it for the cross-backend tests.
 $(INSTALLED): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[tensorflow,jax,test]'
+	touch $@
+
+# JAX alone: proves the package installs, trains and evaluates with no TensorFlow.
+$(JAX_INSTALLED): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(JAX_VENV)
+	$(JAX_BIN)/pip install --quiet --upgrade pip
+	$(JAX_BIN)/pip install --quiet -e '.[jax,test]'
 	touch $@
 
 install: $(INSTALLED)
@@ -20,8 +31,13 @@ demo: $(INSTALLED)
 	$(BIN)/python -m calciumgan.generate --run runs/demo --num-samples 256 --out runs/demo/samples.h5
 	$(BIN)/python -m calciumgan.evaluate --run runs/demo
 
-test: $(INSTALLED)
+test: test-tensorflow test-jax
+
+test-tensorflow: $(INSTALLED)
 	$(BIN)/python -m pytest -q
+
+test-jax: $(JAX_INSTALLED)
+	KERAS_BACKEND=jax $(JAX_BIN)/python -m pytest -q -m backend
 
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/train_step.py
@@ -31,4 +47,4 @@ docker:
 	docker build -t calciumgan .
 
 clean:
-	rm -rf $(VENV) runs
+	rm -rf $(VENV) $(JAX_VENV) runs

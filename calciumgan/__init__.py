@@ -1,18 +1,60 @@
-"""CalciumGAN: synthesise realistic two-photon calcium recordings with a WGAN-GP.
+"""CalciumGAN: synthesise realistic neural recordings with GANs, and measure how realistic they are.
 
-Modules, in data-flow order:
+Subpackages, in data-flow order (``ARCHITECTURE.md`` draws the stages):
 
-- ``recording``  the ``Recording`` value and its .npz / HDF5 readers and writers
-- ``surrogate``  the dichotomized-Gaussian ground-truth model (fit, sample, calcium)
-- ``windows``    contiguous train/validation split, min-max scaler, tf.data windows
-- ``layers``, ``models``  phase shuffle, sub-pixel transposed convolution, generator, critic
-- ``gan``        the WGAN-GP ``keras.Model`` with its custom ``train_step``
-- ``config``     typed experiment configuration loaded from YAML
-- ``train``, ``generate``  the command-line tools
-- ``spikes``     OASIS spike inference, fixed (thesis) or estimated per trace
-- ``stats``, ``divergence``  firing rates, correlations, van Rossum distances, KL divergences
-- ``baselines``, ``memorisation``, ``evaluation``  reference rows, copy check, scoring
-- ``evaluate``, ``report``, ``plots``  the evaluation command, its report and figures
+- ``core``        generic helpers: errors, atomic files, config schemas, CLI runner, progress
+- ``data``        recordings, the dichotomized-Gaussian surrogate, split and scaling, windows
+- ``models``      custom layers, the WaveGAN-style builders, a registry of variants
+- ``training``    the generic GAN engine: model, losses, penalties, TensorFlow and JAX steps,
+                  training loop, checkpoints, run folder
+- ``evaluation``  spike inference, statistics, divergences, baselines, memorisation, report
+
+The command-line tools are ``calciumgan.train``, ``.generate``, ``.evaluate`` and ``.prepare``.
+For notebooks: ``calciumgan.load_run(folder)`` and ``calciumgan.evaluate_arrays(real, synthetic,
+sampling_rate)`` (see ``calciumgan.api``).
+
+Importing the package is light (no backend is loaded). Its Keras layers register themselves as
+soon as Keras is imported, before or after this package, so ``keras.saving.load_model`` finds
+them in a ``.keras`` file of this package without any further import.
 """
 
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+
 __version__ = "0.1.0"
+__all__ = ["evaluate_arrays", "load_run", "__version__"]
+
+_LAYERS = "calciumgan.models.layers"
+
+
+def __getattr__(name):
+    if name in ("load_run", "evaluate_arrays"):
+        return getattr(importlib.import_module("calciumgan.api"), name)
+    raise AttributeError(f"module 'calciumgan' has no attribute '{name}'")
+
+
+class _RegisterLayersWithKeras(importlib.abc.MetaPathFinder):
+    """Imports the custom layers right after Keras itself is first imported."""
+
+    def find_spec(self, name, path, target=None):
+        if name != "keras":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec("keras")
+        if spec is not None and spec.loader is not None:
+            execute = spec.loader.exec_module
+
+            def exec_module(module):
+                execute(module)
+                importlib.import_module(_LAYERS)
+
+            spec.loader.exec_module = exec_module
+        return spec
+
+
+if "keras" in sys.modules:
+    importlib.import_module(_LAYERS)
+elif not any(isinstance(finder, _RegisterLayersWithKeras) for finder in sys.meta_path):
+    sys.meta_path.insert(0, _RegisterLayersWithKeras())

@@ -1,93 +1,108 @@
-"""Typed experiment configuration, loaded from YAML and validated key by key.
+"""The CalciumGAN experiment schema: sections ``data``, ``model``, ``train`` and ``evaluate``.
 
-A config file has four sections, ``data``, ``model``, ``train`` and ``evaluate``, whose keys
-are the fields of the dataclasses below. A key that is not a field, or a value
-of the wrong type, is a ``ConfigError`` naming it. Shipped configs live in
-``calciumgan/configs/`` and can be named without their folder or suffix.
+Every key is a field below, with its default and its allowed values; ``calciumgan.core.config``
+loads YAML files against this schema and names the file and key of any fault. Shipped configs
+live in ``calciumgan/configs/`` and can be named without their folder or suffix.
 """
 
 import dataclasses
 import pathlib
-import types
-import typing
 
-import yaml
-
-from calciumgan.core.errors import ConfigError
-from calciumgan.core.files import atomic_path
+from calciumgan.core import config as schema_loader
+from calciumgan.core.config import setting
+from calciumgan.evaluation.divergence import DEFAULT_BINS, DEFAULT_PSEUDO_COUNT
+from calciumgan.evaluation.inference import MODES, SpikeInferenceSettings
+from calciumgan.evaluation.statistics import DEFAULT_CORRELATION_BIN_WIDTH, DEFAULT_VAN_ROSSUM_TIME_CONSTANT
+from calciumgan.models.shapes import architecture_problem
 
 SHIPPED_CONFIGS = pathlib.Path(__file__).parent / "configs"
+_SPIKES = SpikeInferenceSettings()
 
 
 @dataclasses.dataclass(frozen=True)
 class DataConfig:
     """Where the recording comes from and how it is cut into windows."""
 
-    source: str = "surrogate"  # "surrogate" (built-in ground truth) or "file"
-    preset: str = "day4"  # surrogate preset: "day1" or "day4"
+    source: str = setting("surrogate", choices=("surrogate", "file"))  # built-in ground truth or a file
+    preset: str = setting("day4", choices=("day1", "day4"))  # surrogate preset
     path: str | None = None  # recording (.npz / .h5) when source is "file"
-    num_frames: int | None = None  # surrogate length; None keeps the preset's
-    num_neurons: int | None = None  # surrogate: keep the first n neurons of the preset
-    surrogate_seed: int = 0
-    window: int = 2048  # frames per training example
-    stride: int = 2  # frames between consecutive window starts
-    validation_fraction: float = 0.2  # last contiguous block of time held out
-    scaling: str = "global"  # min-max over all neurons ("global") or each neuron ("per_neuron")
+    num_frames: int | None = setting(None, minimum=1)  # surrogate length; None keeps the preset's
+    num_neurons: int | None = setting(None, minimum=1)  # surrogate: keep the first n neurons of the preset
+    surrogate_seed: int = setting(0, minimum=0)
+    window: int = setting(2048, minimum=1)  # frames per training example
+    stride: int = setting(2, minimum=1)  # frames between consecutive window starts
+    validation_fraction: float = setting(0.2, above=0, below=1)  # last contiguous block of time held out
+    scaling: str = setting("global", choices=("global", "per_neuron"))  # min-max over all neurons or each
 
 
 @dataclasses.dataclass(frozen=True)
 class ModelConfig:
     """Generator and critic architecture (Table 3.1 of the CalciumGAN thesis)."""
 
-    noise_dim: int = 32
-    filters: int = 64
-    kernel_size: int = 24
-    strides: int = 2
-    num_blocks: int = 5  # upsampling blocks in the generator, strided convolutions in the critic
-    phase_shuffle: int = 10  # maximum shift m of the critic's phase shuffle
-    normalization: str = "layer"  # "layer" or "none", in the generator
+    variant: str = setting("wavegan", choices=("wavegan",))  # a name in calciumgan.models.registry
+    noise_dim: int = setting(32, minimum=1)
+    filters: int = setting(64, minimum=1)
+    kernel_size: int = setting(24, minimum=1)
+    strides: int = setting(2, minimum=1)
+    num_blocks: int = setting(5, minimum=1)  # upsampling blocks in the generator, strided convolutions in the critic
+    phase_shuffle: int = setting(10, minimum=0)  # maximum shift m of the critic's phase shuffle
+    normalization: str = setting("layer", choices=("layer", "none"))  # in the generator
     # "fast": strided convolutions rewritten as exact stride-1 ones (sub-pixel / space-to-depth);
     # "keras": keras.layers.Conv1DTranspose and Conv1D. Same parameters, same outputs.
-    convolutions: str = "fast"
+    convolutions: str = setting("fast", choices=("fast", "keras"))
 
 
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
-    """WGAN-GP optimisation (Table 4.1)."""
+    """Adversarial optimisation (Table 4.1)."""
 
-    batch_size: int = 128
-    epochs: int = 400
-    steps_per_epoch: int | None = None  # None: training windows // batch_size
-    n_critic: int = 5  # critic updates, each on a fresh real batch, per generator update
-    gradient_penalty: float = 10.0
-    learning_rate: float = 1e-4
-    beta_1: float = 0.5
-    beta_2: float = 0.9
-    mixed_precision: bool = False  # mixed_float16 with dynamic loss scaling (GPU)
-    jit_compile: bool = False  # XLA-compile the train step
-    validation_batches: int = 4
-    checkpoint_every: int = 1  # epochs between checkpoints
-    keep_checkpoints: int = 3
-    seed: int = 42
+    batch_size: int = setting(128, minimum=1)
+    epochs: int = setting(400, minimum=1)
+    steps_per_epoch: int | None = setting(None, minimum=1)  # None: training windows // batch_size
+    n_critic: int = setting(5, minimum=1)  # critic updates, each on a fresh real batch, per generator update
+    loss: str = setting("wasserstein", choices=("wasserstein",))
+    # "gradient": two-sided WGAN-GP; "one_sided": Eq. 2.8-2.9 of the LFP thesis; "divergence": WGAN-div
+    penalty: str = setting("gradient", choices=("gradient", "one_sided", "divergence"))
+    penalty_weight: float | None = setting(None, minimum=0)  # lambda (or k for WGAN-div); None: 10 (k: 2)
+    divergence_power: float = setting(6.0, above=0)  # p of WGAN-div
+    learning_rate: float = setting(1e-4, above=0)
+    beta_1: float = setting(0.5, minimum=0, below=1)
+    beta_2: float = setting(0.9, minimum=0, below=1)
+    # "mixed_float16" scales the losses; "mixed_bfloat16" needs no scaling. Both pay off on GPUs.
+    precision: str = setting("float32", choices=("float32", "mixed_float16", "mixed_bfloat16"))
+    jit_compile: bool = False  # TensorFlow: XLA-compile the step (JAX always compiles it)
+    validation_batches: int = setting(4, minimum=1)
+    checkpoint_every: int = setting(1, minimum=1)  # epochs between checkpoints
+    keep_checkpoints: int = setting(3, minimum=1)
+    seed: int = setting(42, minimum=0)
     deterministic: bool = False  # TensorFlow op determinism (bit-identical resume; slower)
 
 
 @dataclasses.dataclass(frozen=True)
 class EvaluateConfig:
-    """Spike inference, statistics and divergences of the evaluation (thesis §3.2, §4.3.1)."""
+    """Spike inference, statistics and divergences of the evaluation (thesis §3.2, §4.3.1).
 
-    num_samples: int = 1000  # held-out real windows and synthetic samples compared
-    sample_seed: int = 1  # seed of the synthetic samples' noise
-    spike_inference: str = "fixed"  # "fixed" (thesis: g 0.95, s_min 0.55, threshold 0.5) or "estimated"
-    decay: float = 0.95  # AR(1) coefficient g of the fixed mode
-    min_spike: float = 0.55  # OASIS s_min of the fixed mode
-    threshold: float = 0.5  # deconvolved amplitude above which a frame has a spike (fixed mode)
-    correlation_bin_width: float = 0.5  # seconds; the thesis's code binned at 500 ms
-    van_rossum_time_constant: float = 1.0  # seconds (Elephant's default)
-    kl_bins: int = 30
-    kl_pseudo_count: float = 0.5  # added to every histogram bin before normalising
-    heatmap_samples: int = 50  # samples per side of the same-neuron van Rossum heatmaps (Fig. 4.6c)
-    workers: int | None = None  # spike-inference processes; None uses every core
+    Defaults come from the evaluation modules, so a value is written in one place only.
+    """
+
+    num_samples: int = setting(1000, minimum=1)  # held-out real windows and synthetic samples compared
+    sample_seed: int = setting(1, minimum=0)  # seed of the synthetic samples' noise and the baselines
+    spike_inference: str = setting(_SPIKES.mode, choices=MODES)  # "fixed" (thesis) or "estimated"
+    decay: float = setting(_SPIKES.decay, above=0, below=1)  # AR(1) coefficient g of the fixed mode
+    min_spike: float = setting(_SPIKES.min_spike, minimum=0)  # OASIS s_min of the fixed mode
+    threshold: float = setting(_SPIKES.threshold, minimum=0)  # spike where the event exceeds it (fixed)
+    correlation_bin_width: float = setting(DEFAULT_CORRELATION_BIN_WIDTH, above=0)  # seconds
+    van_rossum_time_constant: float = setting(DEFAULT_VAN_ROSSUM_TIME_CONSTANT, above=0)  # seconds
+    kl_bins: int = setting(DEFAULT_BINS, minimum=1)
+    kl_pseudo_count: float = setting(DEFAULT_PSEUDO_COUNT, minimum=0)  # added to every histogram bin
+    heatmap_samples: int = setting(50, minimum=1)  # samples per side of the van Rossum heatmaps (Fig. 4.6c)
+    workers: int | None = setting(None, minimum=1)  # spike-inference processes; None uses every core
+
+    def spike_settings(self) -> SpikeInferenceSettings:
+        """The OASIS settings these values name."""
+        return SpikeInferenceSettings(
+            mode=self.spike_inference, decay=self.decay, min_spike=self.min_spike, threshold=self.threshold
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +112,16 @@ class ExperimentConfig:
     train: TrainConfig = dataclasses.field(default_factory=TrainConfig)
     evaluate: EvaluateConfig = dataclasses.field(default_factory=EvaluateConfig)
 
+    def check(self) -> None:
+        """Faults that involve several keys; ``ValueError`` naming them."""
+        if self.data.source == "file" and not self.data.path:
+            raise ValueError("'data.path' is required when data.source is 'file'")
+        model = self.model
+        problem = architecture_problem(self.data.window, model.strides, model.num_blocks, model.kernel_size,
+                                       model.phase_shuffle, model.convolutions)  # fmt: skip
+        if problem:
+            raise ValueError(problem)
+
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
@@ -104,116 +129,21 @@ class ExperimentConfig:
         """The same experiment on the recording at ``path``."""
         return dataclasses.replace(self, data=dataclasses.replace(self.data, source="file", path=str(path)))
 
+    def training_part(self) -> "ExperimentConfig":
+        """What decides how a run trains: the config without ``train.epochs`` and ``evaluate``.
 
-CHOICES = {
-    ("data", "source"): ("surrogate", "file"),
-    ("data", "preset"): ("day1", "day4"),
-    ("data", "scaling"): ("global", "per_neuron"),
-    ("model", "normalization"): ("layer", "none"),
-    ("model", "convolutions"): ("fast", "keras"),
-    ("evaluate", "spike_inference"): ("fixed", "estimated"),
-}
-
-
-def resolve_config_path(name_or_path: str) -> pathlib.Path:
-    """A config file path, or the name of a shipped config (``demo``, ``demo.yaml``)."""
-    path = pathlib.Path(name_or_path)
-    if path.is_file():
-        return path
-    shipped = SHIPPED_CONFIGS / (path.name if path.suffix else f"{path.name}.yaml")
-    if path.parent == pathlib.Path(".") and shipped.is_file():
-        return shipped
-    known = ", ".join(sorted(p.stem for p in SHIPPED_CONFIGS.glob("*.yaml")))
-    raise ConfigError(f"{name_or_path}: no such config file or shipped config (shipped: {known})")
+        A run folder may be resumed with more epochs or other evaluation settings.
+        """
+        return dataclasses.replace(
+            self, train=dataclasses.replace(self.train, epochs=1), evaluate=EvaluateConfig()
+        )
 
 
-def load_config(name_or_path: str) -> ExperimentConfig:
-    """Read and validate a YAML config (a path or a shipped config's name)."""
-    path = resolve_config_path(name_or_path)
-    try:
-        raw = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML ({error})".replace("\n", " ")) from None
-    return config_from_dict(raw, str(path))
+def load_config(name_or_path) -> ExperimentConfig:
+    """Read and check a YAML experiment config (a path or a shipped config's name)."""
+    return schema_loader.load_config(name_or_path, ExperimentConfig, SHIPPED_CONFIGS)
 
 
 def config_from_dict(raw: dict, origin: str = "<dict>") -> ExperimentConfig:
-    """Build an ``ExperimentConfig`` from nested dicts, checking every key and type."""
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{origin}: expected a mapping with sections data, model, train, evaluate")
-    sections = {field.name: field.type for field in dataclasses.fields(ExperimentConfig)}
-    unknown = set(raw) - set(sections)
-    if unknown:
-        raise ConfigError(f"{origin}: unknown section '{sorted(unknown)[0]}' (known: {', '.join(sections)})")
-    built = {}
-    for section, section_type in sections.items():
-        values = raw.get(section) or {}
-        if not isinstance(values, dict):
-            raise ConfigError(f"{origin}: section '{section}' must be a mapping")
-        built[section] = _build_section(section_type, values, section, origin)
-    config = ExperimentConfig(**built)
-    _check_values(config, origin)
-    return config
-
-
-def _build_section(section_type, values: dict, section: str, origin: str):
-    fields = {field.name: field for field in dataclasses.fields(section_type)}
-    hints = typing.get_type_hints(section_type)
-    for key, value in values.items():
-        if key not in fields:
-            raise ConfigError(f"{origin}: unknown key '{section}.{key}' (known: {', '.join(fields)})")
-        if not _has_type(value, hints[key]):
-            raise ConfigError(
-                f"{origin}: '{section}.{key}' must be {_type_name(hints[key])}, got {type(value).__name__} {value!r}"
-            )
-    coerced = {key: float(value) if hints[key] is float else value for key, value in values.items()}
-    return section_type(**coerced)
-
-
-def _has_type(value, hint) -> bool:
-    if isinstance(hint, types.UnionType):
-        return any(_has_type(value, option) for option in typing.get_args(hint))
-    if hint is type(None):
-        return value is None
-    if hint is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, hint)
-
-
-def _type_name(hint) -> str:
-    if isinstance(hint, types.UnionType):
-        return " or ".join(_type_name(option) for option in typing.get_args(hint))
-    return "null" if hint is type(None) else hint.__name__
-
-
-def _check_values(config: ExperimentConfig, origin: str) -> None:
-    for (section, key), allowed in CHOICES.items():
-        value = getattr(getattr(config, section), key)
-        if value not in allowed:
-            raise ConfigError(f"{origin}: '{section}.{key}' must be one of {', '.join(allowed)}, got {value!r}")
-    positive = [
-        ("data", "window"), ("data", "stride"), ("model", "noise_dim"), ("model", "filters"),
-        ("model", "kernel_size"), ("model", "strides"), ("model", "num_blocks"), ("train", "batch_size"),
-        ("train", "epochs"), ("train", "n_critic"), ("train", "learning_rate"), ("train", "checkpoint_every"),
-        ("train", "keep_checkpoints"), ("train", "validation_batches"), ("evaluate", "num_samples"),
-        ("evaluate", "correlation_bin_width"), ("evaluate", "van_rossum_time_constant"), ("evaluate", "kl_bins"),
-        ("evaluate", "heatmap_samples"),
-    ]  # fmt: skip
-    for section, key in positive:
-        value = getattr(getattr(config, section), key)
-        if value <= 0:
-            raise ConfigError(f"{origin}: '{section}.{key}' must be positive, got {value}")
-    if not 0 < config.data.validation_fraction < 1:
-        raise ConfigError(f"{origin}: 'data.validation_fraction' must lie in (0, 1)")
-    if config.data.source == "file" and not config.data.path:
-        raise ConfigError(f"{origin}: 'data.path' is required when data.source is 'file'")
-    if config.model.phase_shuffle < 0 or config.train.gradient_penalty < 0:
-        raise ConfigError(f"{origin}: 'model.phase_shuffle' and 'train.gradient_penalty' must be >= 0")
-
-
-def save_config(config: ExperimentConfig, path) -> None:
-    """Write the resolved config as YAML (used for the run folder's snapshot)."""
-    with atomic_path(path) as temporary:
-        temporary.write_text(yaml.safe_dump(config.to_dict(), sort_keys=False))
+    """An ``ExperimentConfig`` from nested dicts, every key and value checked."""
+    return schema_loader.config_from_dict(raw, ExperimentConfig, origin)

@@ -2,10 +2,9 @@
 
     python -m calciumgan.generate --run runs/demo --num-samples 256 --out runs/demo/samples.h5
 
-The HDF5 file holds dataset ``signals`` (K, window, N) float32 in the recording's
-original units, and root attributes ``sampling_rate`` (Hz), ``neuron_ids`` (N,),
-``seed`` and ``run``. It is written under a temporary name and renamed when
-complete.
+The HDF5 file holds dataset ``signals`` (K, window, N) float32 in the recording's original
+units, and root attributes ``sampling_rate`` (Hz), ``neuron_ids`` (N,), ``seed`` and ``run``.
+It is written under a temporary name and renamed when complete.
 """
 
 import argparse
@@ -19,30 +18,19 @@ import numpy as np
 from calciumgan.core.cli import run_command
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path
-from calciumgan.training.run_folder import RunFolder
 
 logger = logging.getLogger("calciumgan.generate")
 
 
-def sample_scaled(generator, num_samples: int, seed: int, batch_size: int = 64):
-    """Yield batches (<= batch_size, window, N) of generator outputs in [0, 1] for seeded noise."""
-    rng = np.random.default_rng(seed)
-    noise_dim = generator.input_shape[-1]
-    for start in range(0, num_samples, batch_size):
-        count = min(batch_size, num_samples - start)
-        noise = rng.standard_normal((count, noise_dim)).astype(np.float32)
-        yield np.asarray(generator(noise, training=False), dtype=np.float32)
-
-
 def generate(run_dir, num_samples: int, out, seed: int = 0, batch_size: int = 64) -> pathlib.Path:
     """Write ``num_samples`` synthetic windows of the run in ``run_dir`` to HDF5 ``out``."""
+    from calciumgan.run import CalciumRun
+
     if num_samples <= 0:
         raise RunError(f"--num-samples must be positive, got {num_samples}")
-    run = RunFolder(run_dir)
+    run = CalciumRun(run_dir)
     info = run.recording_info()
-    scaler = run.scaler()
-    generator = run.load_model(run.generator_path)
-    window, num_neurons = generator.output_shape[1:]
+    window, num_neurons = run.config().data.window, len(info["neuron_ids"])
     out = pathlib.Path(out)
     with atomic_path(out) as temporary, h5py.File(temporary, "w") as file:
         signals = file.create_dataset("signals", (num_samples, window, num_neurons), dtype="float32")
@@ -50,8 +38,8 @@ def generate(run_dir, num_samples: int, out, seed: int = 0, batch_size: int = 64
             sampling_rate=info["sampling_rate"], neuron_ids=np.asarray(info["neuron_ids"]), seed=seed, run=str(run.root)
         )
         written = 0
-        for batch in sample_scaled(generator, num_samples, seed, batch_size):
-            signals[written : written + len(batch)] = scaler.inverse(batch)
+        for batch in run.sample_batches(num_samples, seed, batch_size):
+            signals[written : written + len(batch)] = batch
             written += len(batch)
     logger.info("wrote %d samples of %d frames x %d neurons to %s", num_samples, window, num_neurons, out)
     return out

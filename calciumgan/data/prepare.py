@@ -1,15 +1,12 @@
-"""From a data config to scaled training and validation blocks."""
+"""The data stage: from a data config to the split, scaled recording (and its ground truth)."""
 
-import dataclasses
 import pathlib
-
-import numpy as np
 
 from calciumgan.config import DataConfig
 from calciumgan.core.errors import ConfigError, RecordingError
 from calciumgan.data.recording import Recording, load_recording
-from calciumgan.data.surrogate import surrogate_recording
-from calciumgan.data.split import MinMaxScaler, split_train_validation
+from calciumgan.data.split import MinMaxScaler, PreparedData, split_train_validation
+from calciumgan.data.surrogate import SAMPLING_RATE_HZ, preset_model, surrogate_recording
 
 PREPARE_HINT = (
     "convert your traces with `python -m calciumgan.prepare --signals TRACES.npy --sampling-rate HZ --out {path}` "
@@ -32,37 +29,13 @@ def load_data(config: DataConfig) -> Recording:
     return load_recording(path)
 
 
-@dataclasses.dataclass(frozen=True)
-class PreparedData:
-    """A recording split in time, with the scaler fitted on its training block.
-
-    ``train_scaled`` and ``validation_scaled`` are (T_block, N) float32 arrays in the
-    scaler's [0, 1] units.
-    """
-
-    recording: Recording
-    train: Recording
-    validation: Recording
-    scaler: MinMaxScaler
-
-    @property
-    def train_scaled(self) -> np.ndarray:
-        return self.scaler.transform(self.train.signals)
-
-    @property
-    def validation_scaled(self) -> np.ndarray:
-        return self.scaler.transform(self.validation.signals)
-
-    def info(self) -> dict:
-        """What later stages need to know about the data, as plain JSON values."""
-        return {
-            "source": self.recording.source,
-            "sampling_rate": self.recording.sampling_rate,
-            "neuron_ids": self.recording.neuron_ids.tolist(),
-            "num_frames": self.recording.num_frames,
-            "train_frames": [0, self.train.num_frames],
-            "validation_frames": [self.train.num_frames, self.recording.num_frames],
-        }
+def surrogate_ground_truth(preset: str, num_neurons: int) -> dict:
+    """The true firing rates (N,) in Hz and spike covariance (N, N) per frame of a surrogate's first neurons."""
+    model = preset_model(preset)
+    return {
+        "firing_rate_hz": model.spike_probabilities()[:num_neurons] * SAMPLING_RATE_HZ,
+        "spike_covariance": model.covariance()[:num_neurons, :num_neurons],
+    }
 
 
 def prepare_data(config: DataConfig) -> PreparedData:
@@ -71,4 +44,5 @@ def prepare_data(config: DataConfig) -> PreparedData:
     recording.report_silent_neurons()
     train, validation = split_train_validation(recording, config.window, config.validation_fraction)
     scaler = MinMaxScaler.fit(train.signals, per_neuron=config.scaling == "per_neuron")
-    return PreparedData(recording, train, validation, scaler)
+    truth = surrogate_ground_truth(config.preset, recording.num_neurons) if config.source == "surrogate" else None
+    return PreparedData(recording, train, validation, scaler, truth)

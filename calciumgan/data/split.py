@@ -1,4 +1,4 @@
-"""Contiguous train/validation split, window starts and min-max scaling (NumPy only).
+"""Contiguous train/validation split, window starts, min-max scaling and the prepared data (NumPy only).
 
 The thesis cut stride-2 windows from the whole recording and then split them at
 random, so a validation window shared up to 2046 of its 2048 frames with a
@@ -41,6 +41,11 @@ def split_train_validation(recording: Recording, window: int, validation_fractio
 def window_starts(num_frames: int, window: int, stride: int) -> np.ndarray:
     """First frame of every window of ``window`` frames, ``stride`` apart, inside ``num_frames``."""
     return np.arange(0, num_frames - window + 1, stride, dtype=np.int64)
+
+
+def evenly_spaced_starts(num_frames: int, window: int, count: int) -> np.ndarray:
+    """Up to ``count`` distinct window starts spread evenly over ``num_frames`` (first and last included)."""
+    return np.unique(np.linspace(0, num_frames - window, count).round().astype(np.int64))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,3 +94,40 @@ class MinMaxScaler:
             return cls(np.asarray(payload["minimum"], np.float64), np.asarray(payload["maximum"], np.float64))
         except (OSError, ValueError, KeyError) as error:
             raise RunError(f"{path}: not a readable scaler file ({error})") from None
+
+
+@dataclasses.dataclass(frozen=True)
+class PreparedData:
+    """A recording split in time, with the scaler fitted on its training block.
+
+    ``ground_truth`` is ``None`` for recorded data; for a surrogate it maps
+    ``"firing_rate_hz"`` to the (N,) true rates and ``"spike_covariance"`` to the (N, N)
+    true covariance of the binary spikes per frame.
+    """
+
+    recording: Recording
+    train: Recording
+    validation: Recording
+    scaler: MinMaxScaler
+    ground_truth: dict | None = None
+
+    @property
+    def train_scaled(self) -> np.ndarray:
+        """(T_train, N) float32 training block in the scaler's [0, 1] units."""
+        return self.scaler.transform(self.train.signals)
+
+    @property
+    def validation_scaled(self) -> np.ndarray:
+        """(T_validation, N) float32 validation block in the scaler's units."""
+        return self.scaler.transform(self.validation.signals)
+
+    def info(self) -> dict:
+        """What later stages need to know about the data, as plain JSON values."""
+        return {
+            "source": self.recording.source,
+            "sampling_rate": self.recording.sampling_rate,
+            "neuron_ids": self.recording.neuron_ids.tolist(),
+            "num_frames": self.recording.num_frames,
+            "train_frames": [0, self.train.num_frames],
+            "validation_frames": [self.train.num_frames, self.recording.num_frames],
+        }

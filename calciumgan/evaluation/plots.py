@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from calciumgan.core.files import atomic_path  # noqa: E402
+from calciumgan.evaluation.scoring import STATISTICS  # noqa: E402
 
 REAL, SYNTHETIC = "tab:blue", "tab:orange"
 
@@ -116,19 +117,21 @@ def van_rossum_heatmaps(distances, neurons, path) -> None:
     _save(figure, path)
 
 
-def kl_histograms(divergences: dict, titles: dict, path) -> None:
-    """Fig. 4.7: histograms of the per-neuron / per-sample KL divergences of each row."""
-    statistics = ("firing_rate", "correlation", "van_rossum")
+def kl_histograms(divergences: dict, means: dict, titles: dict, path) -> None:
+    """Fig. 4.7: histograms of the per-neuron / per-sample KL divergences of each row, with their means.
+
+    ``divergences``: row -> ``Divergences``; ``means``: row -> {statistic: mean KL}; ``titles``: row -> title.
+    """
     labels = {"firing_rate": "KL per neuron, firing rate", "correlation": "KL per sample, correlation",
               "van_rossum": "KL per sample, van Rossum distance"}  # fmt: skip
     figure, axes = plt.subplots(1, 3, figsize=(14, 3.2))
-    for axis, statistic in zip(axes, statistics):
+    for axis, statistic in zip(axes, STATISTICS):
         values = {name: getattr(rows, statistic) for name, rows in divergences.items()}
         finite = np.concatenate([v[np.isfinite(v)] for v in values.values()])
         bins = np.linspace(0, finite.max() + 1e-9, 40) if len(finite) else 40
         for name, value in values.items():
             axis.hist(value[np.isfinite(value)], bins=bins, histtype="step", lw=1.5,
-                      label=f"{titles[name]} (mean {np.nanmean(value):.2f})")  # fmt: skip
+                      label=f"{titles[name]} (mean {means[name][statistic]:.2f})")  # fmt: skip
         axis.set(xlabel=labels[statistic], ylabel="count")
     axes[0].legend(fontsize=7)
     _save(figure, path)

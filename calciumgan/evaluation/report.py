@@ -1,4 +1,8 @@
-"""``report.json``, ``report.md`` and the figures of one evaluation."""
+"""``report.json``, ``report.md`` and the figures of one evaluation.
+
+Everything shown is computed by the evaluation stage (``pipeline.Evaluation``); this module
+only arranges it, draws it (``plots``) and writes it.
+"""
 
 import dataclasses
 import json
@@ -6,10 +10,17 @@ import pathlib
 
 import numpy as np
 
+from calciumgan.core.files import atomic_path
 from calciumgan.evaluation import plots
 from calciumgan.evaluation.scoring import STATISTICS, TITLES
-from calciumgan.core.files import atomic_path
-from calciumgan.evaluation.statistics import van_rossum_between
+
+ROW_TITLES = {
+    "floor": "real vs real (training-block windows)",
+    "model": "CalciumGAN (this run)",
+    "untrained": "untrained generator",
+    "dichotomized_gaussian": "dichotomized Gaussian",
+    "poisson": "independent Poisson",
+}
 
 FIGURES = {
     "traces.png": "traces and inferred spikes of a real and a synthetic sample (Fig. 4.4)",
@@ -19,39 +30,29 @@ FIGURES = {
     "van_rossum.png": "same-neuron van Rossum distances, real x synthetic samples, sorted (Fig. 4.6c)",
     "kl.png": "distributions of the KL divergences of every row (Fig. 4.7)",
 }
+CORRELATION_EXAMPLES = 4  # samples shown in correlations.png
 
 
-def _example_neurons(rates: np.ndarray, count: int = 6) -> list:
-    """Neurons spread over the range of mean firing rates, most active first."""
-    order = np.argsort(rates.mean(axis=0))[::-1]
-    return sorted({int(order[i]) for i in np.linspace(0, len(order) - 1, min(count, len(order))).astype(int)},
-                  key=lambda n: -rates[:, n].mean())  # fmt: skip
-
-
-def draw_figures(evaluation, out: pathlib.Path, titles: dict) -> None:
+def draw_figures(evaluation, out: pathlib.Path) -> None:
     real, model = evaluation.spikes["real"], evaluation.spikes["model"]
     rate = evaluation.sampling_rate
     statistics, divergences = evaluation.statistics, evaluation.divergences
-    neurons = _example_neurons(statistics["real"].firing_rate)
+    neurons = evaluation.example_neurons()
     plots.traces_with_spikes(evaluation.traces["real"][0], real[0], evaluation.traces["model"][0], model[0], rate,
                              neurons, out / "traces.png")  # fmt: skip
     plots.raster_with_marginals(real[0], model[0], rate, out / "raster.png")
     plots.firing_rate_distributions(statistics["real"].firing_rate, statistics["model"].firing_rate, neurons,
                                     divergences["model"].firing_rate, out / "firing_rates.png")  # fmt: skip
     plots.correlation_distributions(statistics["real"].correlation, statistics["model"].correlation,
-                                    list(range(min(4, len(real)))), divergences["model"].correlation,
+                                    list(range(min(CORRELATION_EXAMPLES, len(real)))), divergences["model"].correlation,
                                     out / "correlations.png")  # fmt: skip
-    count = evaluation.config.heatmap_samples
-    heatmaps = van_rossum_between(real[:count, :, neurons], model[:count, :, neurons], rate,
-                                  evaluation.config.van_rossum_time_constant)  # fmt: skip
-    plots.van_rossum_heatmaps(heatmaps, neurons, out / "van_rossum.png")
-    plots.kl_histograms(divergences, titles, out / "kl.png")
+    plots.van_rossum_heatmaps(evaluation.van_rossum_heatmaps(), neurons, out / "van_rossum.png")
+    plots.kl_histograms(divergences, evaluation.table(), ROW_TITLES, out / "kl.png")
 
 
-def report_dict(evaluation, titles: dict) -> dict:
+def report_dict(evaluation) -> dict:
     """Everything the report shows, as JSON values."""
-    spikes = evaluation.spikes
-    real = spikes["real"]
+    real = evaluation.spikes["real"]
     return {
         "source": evaluation.extras["source"],
         "settings": {**dataclasses.asdict(evaluation.config), "sampling_rate": evaluation.sampling_rate},
@@ -60,15 +61,9 @@ def report_dict(evaluation, titles: dict) -> dict:
             "frames_per_sample": real.shape[1],
             "neurons": real.shape[2],
             "neuron_ids": np.asarray(evaluation.neuron_ids).tolist(),
-            "mean_firing_rate_hz": {
-                name: float(np.mean(evaluation.statistics[name].firing_rate)) for name in evaluation.statistics
-            },
+            "mean_firing_rate_hz": evaluation.mean_firing_rates(),
         },
-        "table": [
-            {"row": name, "title": titles[name], **evaluation.divergences[name].means()}
-            for name in titles
-            if name in evaluation.divergences
-        ],
+        "table": [{"row": name, "title": ROW_TITLES[name], **means} for name, means in evaluation.table().items()],
         **{key: value for key, value in evaluation.extras.items() if key != "source"},
         "figures": [name for name in FIGURES],
     }
@@ -131,12 +126,12 @@ def _markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(evaluation, out, titles: dict) -> pathlib.Path:
+def write_report(evaluation, out) -> pathlib.Path:
     """Draw the figures and write report.json and report.md into folder ``out``."""
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    draw_figures(evaluation, out, titles)
-    report = report_dict(evaluation, titles)
+    draw_figures(evaluation, out)
+    report = report_dict(evaluation)
     with atomic_path(out / "report.json") as temporary:
         temporary.write_text(json.dumps(report, indent=1))
     with atomic_path(out / "report.md") as temporary:

@@ -18,6 +18,7 @@ from calciumgan.evaluation.divergence import kl_per_column, kl_per_row
 from calciumgan.evaluation.statistics import correlation_matrices, firing_rates, upper_triangle, van_rossum_matrices
 
 STATISTICS = ("firing_rate", "correlation", "van_rossum")
+EXAMPLE_NEURONS = 6  # neurons the figures show
 TITLES = {"firing_rate": "mean firing rate", "correlation": "pairwise correlation", "van_rossum": "van Rossum distance"}
 
 
@@ -82,3 +83,14 @@ def ground_truth_errors(spikes: np.ndarray, sampling_rate: float, true_rates, tr
         "firing_rate_rmse_hz": float(np.sqrt(np.mean((rates - true_rates) ** 2))),
         "covariance_rmse": float(np.sqrt(np.mean((covariance[pairs] - np.asarray(true_covariance)[pairs]) ** 2))),
     }
+
+
+def example_neurons(rates: np.ndarray, count: int = EXAMPLE_NEURONS) -> list:
+    """Up to ``count`` neurons spread over the ranking of mean firing rates, most active first.
+
+    ``rates`` (K, N) in Hz, per sample and neuron; returns column indices into N.
+    """
+    means = rates.mean(axis=0)
+    order = np.argsort(means)[::-1]
+    picks = {int(order[i]) for i in np.linspace(0, len(order) - 1, min(count, len(order))).astype(int)}
+    return sorted(picks, key=lambda neuron: -means[neuron])

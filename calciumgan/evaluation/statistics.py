@@ -19,7 +19,7 @@ that the temporary arrays stay near ``CHUNK_BYTES``.
 """
 
 import numpy as np
-from scipy import signal, sparse
+from scipy import sparse
 
 DEFAULT_CORRELATION_BIN_WIDTH = 0.5
 """Seconds. The CalciumGAN thesis code binned at 500 ms. At the 0.3-0.6 Hz rates of deconvolved

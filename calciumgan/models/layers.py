@@ -1,11 +1,11 @@
 """Custom Keras layers: per-example phase shuffle and fast exact strided convolutions.
 
-Both work on sequences shaped (batch, time, channels) and save with ``.keras`` files.
+All work on sequences shaped (batch, time, channels), are written in ``keras.ops`` (so they run
+on TensorFlow and JAX) and save with ``.keras`` files that load under either backend.
 """
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 
@@ -40,7 +40,7 @@ class PhaseShuffle(keras.layers.Layer):
         # (-1 -> 1, length -> length - 2): one gather, no padded copy.
         source = ops.abs(ops.arange(length)[None, :] - shifts[:, None])
         source = ops.where(source > length - 1, 2 * (length - 1) - source, source)
-        return tf.gather(inputs, source, batch_dims=1)
+        return ops.take_along_axis(inputs, source[:, :, None], axis=1)
 
     def compute_output_shape(self, input_shape):
         return input_shape

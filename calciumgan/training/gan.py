@@ -1,166 +1,139 @@
-"""The Wasserstein GAN with gradient penalty (WGAN-GP, Gulrajani et al. 2017) as one ``keras.Model``.
+"""A generator and a critic trained adversarially, as one backend-neutral ``keras.Model``.
 
-One call of ``train_step`` is one training iteration: ``n_critic`` critic updates,
-each on its own slice of the incoming batch of real windows, then one generator
-update. The generator is fixed during the critic updates, so their generated
-windows come from one batched generator call. The critic minimises
+One training iteration is ``n_critic`` critic updates, each on its own slice of the
+incoming real samples, then one generator update (Algorithm 1 of Gulrajani et al. 2017).
+The generator does not change during the critic updates, so their generated samples come
+from one batched generator call. The loss (``calciumgan.training.losses``) and the penalty
+(``calciumgan.training.penalties``) are arguments: WGAN-GP is ``WassersteinLoss`` with
+``GradientPenalty``.
 
-    L_D = E[D(G(z))] - E[D(x)] + lambda * E[(||grad D(x_hat)||_2 - 1)^2],
-    x_hat = eps * x + (1 - eps) * G(z),  eps ~ U(0, 1) once per example,
+This module holds the arithmetic of both objectives in ``keras.ops``; differentiating
+and applying them is backend-specific and lives in ``tensorflow_steps`` (GradientTape) and
+``jax_steps`` (``stateless_call`` / ``stateless_apply``), chosen by ``steps.make_steps``.
 
-and the generator minimises ``-E[D(G(z))]`` (thesis Eq. 2.7). Under a
-``mixed_float16`` policy both optimizers are wrapped in
-``keras.optimizers.LossScaleOptimizer``: losses are scaled inside the tape and
-``apply`` unscales, skips non-finite steps and adapts the scale. The penalty's
-inner gradient is taken with respect to float32 inputs and its norm is
-computed in float32.
+Under a ``mixed_float16`` policy both optimizers are wrapped in
+``keras.optimizers.LossScaleOptimizer``; losses are scaled before differentiation and the
+optimizers unscale, skip non-finite steps and adapt the scale. ``mixed_bfloat16`` needs no
+scaling. Scores, losses and the penalty are computed in float32.
 """
 
 import keras
-import tensorflow as tf
 from keras import ops
+
+from calciumgan.training.losses import WassersteinLoss
+from calciumgan.training.penalties import GradientPenalty
+
+LOG_NAMES = ("critic_loss", "generator_loss", "wasserstein", "penalty", "gradient_norm")
+"""Scalars each step returns: losses, the critic's Wasserstein estimate E[D(x)] - E[D(G(z))],
+the penalty term added to the critic's loss and the mean norm of the penalised gradients."""
 
 
 @keras.saving.register_keras_serializable(package="calciumgan")
-class WassersteinGAN(keras.Model):
-    """Generator and critic trained with WGAN-GP.
+class GAN(keras.Model):
+    """Generator and critic with their adversarial loss and critic penalty.
 
     Args:
-        generator: maps noise (batch, noise_dim) to traces (batch, time, neurons).
-        critic: maps traces to scores (batch, 1).
+        generator: maps noise (batch, noise_dim) to samples (batch, ...).
+        critic: maps samples to scores (batch, 1).
+        loss: an object with ``critic(real_scores, fake_scores)`` and ``generator(fake_scores)``;
+            default ``WassersteinLoss()``.
+        penalty: an object with ``points(real, fake, seed_generator)`` and
+            ``__call__(gradients, wasserstein) -> (term, mean_norm)``; default
+            ``GradientPenalty(10)``.
         n_critic: critic updates per generator update.
-        gradient_penalty_weight: lambda of the penalty.
-        seed: seed of the noise and interpolation weights.
+        seed: seed of the noise and of the penalty's random points.
     """
 
-    def __init__(self, generator, critic, n_critic=5, gradient_penalty_weight=10.0, seed=None, **kwargs):
+    def __init__(self, generator, critic, loss=None, penalty=None, n_critic=5, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.critic = critic
+        self.loss_function = loss if loss is not None else WassersteinLoss()
+        self.penalty = penalty if penalty is not None else GradientPenalty()
         self.n_critic = int(n_critic)
-        self.gradient_penalty_weight = float(gradient_penalty_weight)
+        if self.n_critic < 1:
+            raise ValueError(f"n_critic must be at least 1, got {n_critic}")
         self.noise_dim = generator.input_shape[-1]
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.critic_loss_tracker = keras.metrics.Mean(name="critic_loss")
-        self.generator_loss_tracker = keras.metrics.Mean(name="generator_loss")
-        self.gradient_penalty_tracker = keras.metrics.Mean(name="gradient_penalty")
-        self.wasserstein_tracker = keras.metrics.Mean(name="wasserstein")
 
-    @property
-    def metrics(self):
-        return [
-            self.critic_loss_tracker,
-            self.generator_loss_tracker,
-            self.gradient_penalty_tracker,
-            self.wasserstein_tracker,
-        ]
-
-    def compile(self, g_optimizer, d_optimizer, jit_compile=False, **kwargs):
+    def compile(self, g_optimizer, d_optimizer):
         """Attach one optimizer per network; wrap both for loss scaling under mixed_float16."""
-        super().compile(jit_compile=jit_compile, **kwargs)
-        if self.uses_mixed_precision:
+        super().compile()
+        if self.uses_loss_scaling:
             g_optimizer = _loss_scaled(g_optimizer)
             d_optimizer = _loss_scaled(d_optimizer)
         self.g_optimizer = g_optimizer
         self.d_optimizer = d_optimizer
-        # Create optimizer state now, outside any traced function, so it can be checkpointed.
+        # Create optimizer state now, outside any compiled function, so it can be checkpointed.
         self.g_optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.critic.trainable_variables)
 
     @property
-    def uses_mixed_precision(self) -> bool:
+    def uses_loss_scaling(self) -> bool:
+        """Whether any layer computes in float16 (bfloat16 has float32's range and needs no scaling)."""
         return any(layer.compute_dtype == "float16" for layer in self.generator.layers + self.critic.layers)
 
     def call(self, noise, training=False):
         return self.generator(noise, training=training)
 
-    def sample_noise(self, batch_size):
-        """Standard normal noise (batch_size, noise_dim) drawn from the model's own seed stream."""
-        return keras.random.normal((batch_size, self.noise_dim), seed=self.seed_generator)
+    def sample_noise(self, count, seed=None):
+        """Standard normal noise (count, noise_dim), from the model's seed stream unless ``seed`` is given."""
+        return keras.random.normal((count, self.noise_dim), seed=self.seed_generator if seed is None else seed)
 
-    def gradient_penalty(self, real, fake, training=True):
-        """Mean over examples of (||grad_x D(x_hat)||_2 - 1)^2, one interpolation weight per example."""
-        real = ops.cast(real, "float32")
-        fake = ops.cast(fake, "float32")
-        weights = keras.random.uniform(
-            (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1), seed=self.seed_generator
-        )
-        interpolated = weights * real + (1.0 - weights) * fake
-        with tf.GradientTape() as tape:
-            tape.watch(interpolated)
-            total_score = ops.sum(ops.cast(self.critic(interpolated, training=training), "float32"))
-        gradients = ops.cast(tape.gradient(total_score, interpolated), "float32")
-        norms = ops.sqrt(ops.sum(ops.square(gradients), axis=tuple(range(1, len(real.shape)))))
-        return ops.mean(ops.square(norms - 1.0))
+    def seed_state(self, seed: int):
+        """A seed-generator state for ``seed``: draws made from it do not touch the model's own stream."""
+        return ops.convert_to_tensor([seed, 0], dtype=self.seed_generator.state.dtype)
 
-    def _critic_loss(self, real, fake, training):
-        """Critic loss on one batch of real and generated windows; also updates the critic's trackers."""
-        batch_size = ops.shape(real)[0]
-        scores = ops.cast(self.critic(ops.concatenate([real, fake], axis=0), training=training), "float32")
-        wasserstein = ops.mean(scores[:batch_size]) - ops.mean(scores[batch_size:])
-        penalty = self.gradient_penalty(real, fake, training=training)
-        loss = -wasserstein + self.gradient_penalty_weight * penalty
-        self.critic_loss_tracker.update_state(loss)
-        self.gradient_penalty_tracker.update_state(penalty)
-        self.wasserstein_tracker.update_state(wasserstein)
-        return loss
+    def critic_objective(self, score, input_gradient, real, fake, points):
+        """The critic's loss on real and generated samples (batch, ...), and its logs.
 
-    def _generator_loss(self, batch_size, training):
-        """Generator loss on a fresh generated batch; also updates its tracker."""
-        fake = self.generator(self.sample_noise(batch_size), training=training)
-        loss = -ops.mean(ops.cast(self.critic(fake, training=training), "float32"))
-        self.generator_loss_tracker.update_state(loss)
-        return loss
+        ``score(x)`` evaluates the critic; ``input_gradient(x)`` is the gradient of its summed
+        scores with respect to ``x``; ``points`` are where the penalty needs it.
+        """
+        batch = ops.shape(real)[0]
+        scores = ops.cast(score(ops.concatenate([real, fake], axis=0)), "float32")
+        real_scores, fake_scores = scores[:batch], scores[batch:]
+        wasserstein = ops.mean(real_scores) - ops.mean(fake_scores)
+        penalty, gradient_norm = self.penalty([input_gradient(point) for point in points], wasserstein)
+        loss = self.loss_function.critic(real_scores, fake_scores) + penalty
+        return loss, {"critic_loss": loss, "wasserstein": wasserstein, "penalty": penalty,
+                      "gradient_norm": gradient_norm}  # fmt: skip
 
-    def _critic_update(self, real, fake):
-        with tf.GradientTape() as tape:
-            scaled = self.d_optimizer.scale_loss(self._critic_loss(real, fake, training=True))
-        variables = self.critic.trainable_variables
-        self.d_optimizer.apply(tape.gradient(scaled, variables), variables)
+    def generator_objective(self, generate, score, noise):
+        """The generator's loss for ``noise`` (batch, noise_dim), and its logs."""
+        loss = self.loss_function.generator(ops.cast(score(generate(noise)), "float32"))
+        return loss, {"generator_loss": loss}
 
-    def _generator_update(self, batch_size):
-        with tf.GradientTape() as tape:
-            scaled = self.g_optimizer.scale_loss(self._generator_loss(batch_size, training=True))
-        variables = self.generator.trainable_variables
-        self.g_optimizer.apply(tape.gradient(scaled, variables), variables)
-
-    def train_step(self, data):
-        """``data``: real windows (n_critic * batch, time, neurons), float32 in [0, 1]."""
-        data, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        real = ops.reshape(data, (self.n_critic, -1, *data.shape[1:]))
-        # The generator does not change during the critic updates: draw all their fakes in one call.
-        fake = self.generator(self.sample_noise(ops.shape(data)[0]), training=True)
-        fake = ops.reshape(fake, ops.shape(real))
-        for index in range(self.n_critic):
-            self._critic_update(real[index], fake[index])
-        self._generator_update(ops.shape(real)[1])
-        return {metric.name: metric.result() for metric in self.metrics}
-
-    def test_step(self, data):
-        """Losses on held-out windows (batch, time, neurons) without updating anything."""
-        data, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        fake = self.generator(self.sample_noise(ops.shape(data)[0]), training=False)
-        self._critic_loss(data, fake, training=False)
-        self._generator_loss(ops.shape(data)[0], training=False)
-        return {metric.name: metric.result() for metric in self.metrics}
+    def split_for_critic_updates(self, real):
+        """Real samples (n_critic * batch, ...) as (n_critic, batch, ...): one slice per critic update."""
+        if real.shape[0] is not None and real.shape[0] % self.n_critic:
+            raise ValueError(f"a training batch of {real.shape[0]} samples does not split into n_critic = "
+                             f"{self.n_critic} equal critic batches")  # fmt: skip
+        return ops.reshape(real, (self.n_critic, -1, *real.shape[1:]))
 
     def get_config(self):
         return {
             **super().get_config(),
             "generator": keras.saving.serialize_keras_object(self.generator),
             "critic": keras.saving.serialize_keras_object(self.critic),
+            "loss": keras.saving.serialize_keras_object(self.loss_function),
+            "penalty": keras.saving.serialize_keras_object(self.penalty),
             "n_critic": self.n_critic,
-            "gradient_penalty_weight": self.gradient_penalty_weight,
             "seed": self.seed,
         }
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for name in ("generator", "critic"):
+        for name in ("generator", "critic", "loss", "penalty"):
             config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
+
+
+def mean_logs(logs: list) -> dict:
+    """Average a list of log dicts with the same keys (the n_critic critic updates of a step)."""
+    return {name: sum(entry[name] for entry in logs) / len(logs) for name in logs[0]}
 
 
 def _loss_scaled(optimizer):

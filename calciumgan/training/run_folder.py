@@ -1,97 +1,86 @@
-"""The files of one training run, in one folder.
+"""The files of one training run, in one folder (generic: any GAN, any config schema).
 
-========================= ===================================================
-``config.yaml``           the resolved configuration the run was started with
-``recording.json``        source, sampling rate (Hz), neuron ids, block sizes
-``scaler.json``           min-max scaler fitted on the training block
-``checkpoints/``          ``epoch-NNNNN.h5`` training checkpoints
-``logs/``                 TensorBoard event files
-``generator.keras``       trained generator, loadable in a fresh process
-``critic.keras``          trained critic
-========================= ===================================================
+============================= =============================================================
+``config.yaml``               the resolved configuration the run was started with
+``checkpoints/``              ``epoch-NNNNN.h5`` training checkpoints
+``logs/train``, ``logs/validation``  TensorBoard scalars per epoch
+``untrained_generator.keras`` the generator before its first update (a reference for evaluation)
+``generator.keras``           the trained generator, loadable in a fresh process
+``critic.keras``              the trained critic
+============================= =============================================================
+
+Callers add their own artefacts (JSON, HDF5) through :meth:`RunFolder.path`.
 """
 
-import dataclasses
 import json
 import pathlib
 
-from calciumgan.config import ExperimentConfig, load_config, save_config
+from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path
-from calciumgan.data.split import MinMaxScaler
 
 
-@dataclasses.dataclass(frozen=True)
 class RunFolder:
-    root: pathlib.Path
+    """A run folder at ``root`` whose ``config.yaml`` follows ``schema`` (a config dataclass)."""
 
-    def __post_init__(self):
-        object.__setattr__(self, "root", pathlib.Path(self.root))
+    def __init__(self, root, schema: type):
+        self.root = pathlib.Path(root)
+        self.schema = schema
 
-    @property
-    def config_path(self):
-        return self.root / "config.yaml"
-
-    @property
-    def recording_info_path(self):
-        return self.root / "recording.json"
+    def path(self, name: str) -> pathlib.Path:
+        return self.root / name
 
     @property
-    def scaler_path(self):
-        return self.root / "scaler.json"
+    def config_path(self) -> pathlib.Path:
+        return self.path("config.yaml")
 
     @property
-    def checkpoints(self):
-        return self.root / "checkpoints"
+    def checkpoints(self) -> pathlib.Path:
+        return self.path("checkpoints")
 
     @property
-    def logs(self):
-        return self.root / "logs"
+    def logs(self) -> pathlib.Path:
+        return self.path("logs")
 
     @property
-    def generator_path(self):
-        return self.root / "generator.keras"
+    def generator_path(self) -> pathlib.Path:
+        return self.path("generator.keras")
 
     @property
-    def critic_path(self):
-        return self.root / "critic.keras"
+    def critic_path(self) -> pathlib.Path:
+        return self.path("critic.keras")
 
-    def start(self, config: ExperimentConfig) -> None:
-        """Create the folder with ``config``, or check that an existing run trained the same way.
+    @property
+    def untrained_generator_path(self) -> pathlib.Path:
+        return self.path("untrained_generator.keras")
 
-        ``train.epochs`` may differ, so a finished run can be extended, and so may the
-        ``evaluate`` section, which does not affect training.
+    def start(self, config, same_training=lambda config: config) -> None:
+        """Create the folder with ``config``, or check that an existing run trains the same way.
+
+        ``same_training(config)`` maps a config to what must not change between a run and its
+        resumption (for example everything but the number of epochs).
         """
-        if self.config_path.is_file():
-            previous = self.config()
-            comparable = dataclasses.replace(
-                previous,
-                train=dataclasses.replace(previous.train, epochs=config.train.epochs),
-                evaluate=config.evaluate,
-            )
-            if comparable != config:
-                raise RunError(
-                    f"{self.config_path}: this run folder was started with a different configuration; "
-                    "choose a new --out folder"
-                )
+        if self.config_path.is_file() and same_training(self.config()) != same_training(config):
+            raise RunError(f"{self.config_path}: this run folder was started with a different configuration; "
+                           "choose a new --out folder")  # fmt: skip
         self.root.mkdir(parents=True, exist_ok=True)
-        save_config(config, self.config_path)
+        config_loader.save_config(config, self.config_path)
 
-    def config(self) -> ExperimentConfig:
-        self._require(self.config_path)
-        return load_config(str(self.config_path))
+    def config(self):
+        """The run's configuration, an instance of the schema."""
+        self.require(self.config_path)
+        return config_loader.load_config(self.config_path, self.schema, shipped_folder=None)
 
-    def save_recording_info(self, info: dict) -> None:
-        with atomic_path(self.recording_info_path) as temporary:
-            temporary.write_text(json.dumps(info, indent=1))
+    def write_json(self, name: str, payload) -> None:
+        with atomic_path(self.path(name)) as temporary:
+            temporary.write_text(json.dumps(payload, indent=1))
 
-    def recording_info(self) -> dict:
-        self._require(self.recording_info_path)
-        return json.loads(self.recording_info_path.read_text())
-
-    def scaler(self) -> MinMaxScaler:
-        self._require(self.scaler_path)
-        return MinMaxScaler.load(self.scaler_path)
+    def read_json(self, name: str):
+        path = self.require(self.path(name))
+        try:
+            return json.loads(path.read_text())
+        except ValueError as error:
+            raise RunError(f"{path}: not readable JSON ({error})") from None
 
     def save_model(self, model, path: pathlib.Path) -> None:
         """Write a Keras model as a ``.keras`` file, atomically."""
@@ -99,15 +88,18 @@ class RunFolder:
             model.save(temporary)
 
     def load_model(self, path: pathlib.Path):
-        """Load a ``.keras`` model written by ``save_model`` (safe mode on)."""
-        import keras  # imported here so that the evaluation's worker processes need no TensorFlow
+        """Load a ``.keras`` model written by ``save_model`` (safe mode on), under any backend."""
+        import keras  # here, so that processes that only read JSON artefacts never load a backend
 
         import calciumgan.models.layers  # noqa: F401  (registers the custom layers)
 
-        self._require(path)
-        return keras.saving.load_model(path, safe_mode=True)
+        self.require(path)
+        try:
+            return keras.saving.load_model(path, safe_mode=True)
+        except Exception as error:  # Keras raises many types for damaged or unsafe files
+            raise RunError(f"{path}: cannot be loaded ({type(error).__name__}: {error})".replace("\n", " ")) from None
 
-    def _require(self, path: pathlib.Path) -> None:
+    def require(self, path: pathlib.Path) -> pathlib.Path:
         if not path.is_file():
             raise RunError(f"{path}: missing; is {self.root} a finished training run?")
-
+        return path

@@ -1,17 +1,27 @@
 """End-to-end runs of the evaluation tool on a tiny trained surrogate run."""
 
+import dataclasses
 import json
+import subprocess
+import sys
 
 import h5py
 import numpy as np
 import pytest
 
-from calciumgan.evaluate import evaluate_run, evenly_spaced_windows, main
-from calciumgan.generate import generate
+import calciumgan
+from calciumgan.data.prepare import prepare_data
 from calciumgan.data.recording import load_recording, save_recording
-from calciumgan.train import train
+from calciumgan.evaluate import main
+from calciumgan.evaluation.pipeline import evaluate_run
+from calciumgan.evaluation.recovery import spike_recovery
+from calciumgan.evaluation.scoring import ground_truth_errors
+from calciumgan.evaluation.trace_files import evenly_spaced_windows
+from calciumgan.experiment import train_experiment
+from calciumgan.generate import generate
+from calciumgan.run import CalciumRun
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.backend]
 
 ROWS = ["floor", "model", "untrained", "dichotomized_gaussian", "poisson"]
 
@@ -21,11 +31,21 @@ def tiny_run(tmp_path_factory, make_config):
     folder = tmp_path_factory.mktemp("evaluate") / "run"
     config = make_config({"data.window": 64, "data.num_frames": 1200, "evaluate.num_samples": 16,
                           "evaluate.heatmap_samples": 4, "evaluate.workers": 2})  # fmt: skip
-    train(config, folder, verbose=0)
+    train_experiment(config, folder, progress=False)
     return folder
 
 
-def test_cli_writes_the_report(tiny_run):
+@pytest.fixture(scope="module")
+def evaluation(tiny_run):
+    return evaluate_run(tiny_run)
+
+
+def prepared(run):
+    """The data stage's output for the run's config, recomputed from scratch."""
+    return prepare_data(CalciumRun(run).config().data)
+
+
+def test_cli_writes_the_report(tiny_run, evaluation):
     assert main(["--run", str(tiny_run)]) == 0
     out = tiny_run / "evaluation"
     report = json.loads((out / "report.json").read_text())
@@ -35,6 +55,10 @@ def test_cli_writes_the_report(tiny_run):
     table = {row["row"]: row for row in report["table"]}
     # An untrained generator's traces sit far from the data; its spikes cannot beat real windows.
     assert table["untrained"]["firing_rate"] > table["floor"]["firing_rate"]
+    # The report shows exactly what the evaluation computed (it is deterministic).
+    assert {name: {key: row[key] for key in ("firing_rate", "correlation", "van_rossum")}
+            for name, row in table.items()} == evaluation.table()  # fmt: skip
+    assert report["counts"]["mean_firing_rate_hz"] == evaluation.mean_firing_rates()
     assert report["counts"] == {**report["counts"], "samples_per_set": 16, "frames_per_sample": 64, "neurons": 6}
     assert set(report["ground_truth"]) == {"real", "model", "dichotomized_gaussian", "poisson"}
     recovery = report["spike_recovery"]
@@ -46,18 +70,42 @@ def test_cli_writes_the_report(tiny_run):
         assert (out / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_real_windows_are_the_held_out_blocks_and_ground_truth_is_reported(tiny_run):
-    evaluation = evaluate_run(tiny_run, num_samples=16)
-    held_out = load_recording_from_run(tiny_run)
-    np.testing.assert_array_equal(evaluation.traces["real"], evenly_spaced_windows(held_out.signals, 64, 16))
+def test_sets_are_the_run_artefacts_and_the_data_stage_agrees(tiny_run, evaluation):
+    data = prepared(tiny_run)
+    np.testing.assert_array_equal(evaluation.traces["real"], evenly_spaced_windows(data.validation.signals, 64, 16))
+    np.testing.assert_array_equal(evaluation.traces["floor"], evenly_spaced_windows(data.train.signals, 64, 16))
+    run = calciumgan.load_run(tiny_run)
+    seed = run.config().evaluate.sample_seed
+    np.testing.assert_array_equal(evaluation.traces["model"], run.sample(16, seed))
+    np.testing.assert_array_equal(evaluation.traces["untrained"], run.sample(16, seed, untrained=True))
+    assert not np.allclose(evaluation.traces["model"], evaluation.traces["untrained"])
     assert evaluation.spikes["real"].shape == evaluation.spikes["model"].shape == (16, 64, 6)
-    for errors in evaluation.extras["ground_truth"].values():
-        assert errors["firing_rate_rmse_hz"] >= 0 and np.isfinite(errors["covariance_rmse"])
+    true_spikes = evenly_spaced_windows(data.validation.spikes, 64, 16)
+    recovery = spike_recovery(true_spikes, evaluation.spikes["real"])
+    assert recovery.true_count > 0 and evaluation.extras["spike_recovery"] == dataclasses.asdict(recovery)
+    truth = data.ground_truth
+    for name, errors in evaluation.extras["ground_truth"].items():
+        assert errors == ground_truth_errors(evaluation.spikes[name], 24.0, truth["firing_rate_hz"],
+                                             truth["spike_covariance"])  # fmt: skip
+
+
+def test_evaluate_run_does_not_redo_the_data_or_model_stages(tiny_run):
+    forbidden = ["calciumgan.data.prepare", "calciumgan.data.surrogate", "calciumgan.models.wavegan",
+                 "calciumgan.models.registry", "calciumgan.experiment", "calciumgan.generate"]  # fmt: skip
+    code = (
+        "import sys\n"
+        "from calciumgan.evaluation.pipeline import evaluate_run\n"
+        "evaluation = evaluate_run(sys.argv[1], num_samples=4)\n"
+        "print(evaluation.spikes['model'].shape, [name for name in sys.argv[2:] if name in sys.modules])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(tiny_run), *forbidden], capture_output=True, text=True,
+                            check=True)  # fmt: skip
+    assert result.stdout.strip().splitlines()[-1] == "(4, 64, 6) []"
 
 
 def test_two_files_can_be_compared(tiny_run, tmp_path):
     samples = generate(tiny_run, num_samples=12, out=tmp_path / "samples.h5")
-    recording = load_recording(save_recording(load_recording_from_run(tiny_run), tmp_path / "real.h5"))
+    recording = load_recording(save_recording(prepared(tiny_run).validation, tmp_path / "real.h5"))
     assert main(["--real", str(tmp_path / "real.h5"), "--synthetic", str(samples), "--out", str(tmp_path / "report"),
                  "--num-samples", "12"]) == 0  # fmt: skip
     report = json.loads((tmp_path / "report" / "report.json").read_text())
@@ -65,25 +113,11 @@ def test_two_files_can_be_compared(tiny_run, tmp_path):
     assert report["counts"]["samples_per_set"] == 12 and recording.num_neurons == 6
 
 
-def load_recording_from_run(run):
-    from calciumgan.data.prepare import prepare_data
-    from calciumgan.training.run_folder import RunFolder
-
-    return prepare_data(RunFolder(run).config().data).validation
-
-
 def test_mismatched_files_are_one_line_errors(tiny_run, tmp_path, capsys):
     samples = generate(tiny_run, num_samples=4, out=tmp_path / "samples.h5")
     with h5py.File(samples, "a") as file:
         file.attrs["sampling_rate"] = 30.0
-    save_recording(load_recording_from_run(tiny_run), tmp_path / "real.h5")
+    save_recording(prepared(tiny_run).validation, tmp_path / "real.h5")
     assert main(["--real", str(tmp_path / "real.h5"), "--synthetic", str(samples), "--out", str(tmp_path / "r")]) == 2
     error = capsys.readouterr().err.strip()
     assert error.count("\n") == 0 and "sampling rate 30.0 Hz" in error
-
-
-def test_evenly_spaced_windows():
-    signals = np.arange(100, dtype=np.float32)[:, None]
-    windows = evenly_spaced_windows(signals, 10, 4)
-    assert windows[:, 0, 0].tolist() == [0, 30, 60, 90]
-    assert len(evenly_spaced_windows(signals, 98, 10)) == 3  # only three distinct starts exist

@@ -60,3 +60,14 @@ def test_prepare_cli_reports_bad_input_in_one_line(tmp_path, capsys):
     error = capsys.readouterr().err.strip()
     assert error.count("\n") == 0 and "'signals' has 3 dimensions" in error
     assert not (tmp_path / "out.h5").exists()
+
+
+def test_surrogate_carries_its_ground_truth_and_a_file_none(tmp_path):
+    from calciumgan.data.surrogate import preset_model
+
+    data = prepare_data(DataConfig(num_frames=500, num_neurons=5, window=64, preset="day1"))
+    model = preset_model("day1")
+    np.testing.assert_allclose(data.ground_truth["firing_rate_hz"], model.spike_probabilities()[:5] * 24.0)
+    np.testing.assert_allclose(data.ground_truth["spike_covariance"], model.covariance()[:5, :5])
+    path = save_recording(data.recording, tmp_path / "rec.h5")
+    assert prepare_data(DataConfig(source="file", path=str(path), window=64)).ground_truth is None

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from calciumgan.data.split import MinMaxScaler, split_train_validation, window_starts
+from calciumgan.data.split import MinMaxScaler, evenly_spaced_starts, split_train_validation, window_starts
 from calciumgan.core.errors import RecordingError
 from calciumgan.data.recording import Recording
 
@@ -63,3 +63,8 @@ def test_per_neuron_scaler_and_constant_neuron(tmp_path):
     loaded = MinMaxScaler.load(tmp_path / "scaler.json")
     np.testing.assert_array_equal(loaded.minimum, scaler.minimum)
     np.testing.assert_array_equal(loaded.maximum, scaler.maximum)
+
+
+def test_evenly_spaced_starts_include_both_ends_and_never_repeat():
+    assert evenly_spaced_starts(100, 10, 4).tolist() == [0, 30, 60, 90]
+    assert evenly_spaced_starts(100, 98, 10).tolist() == [0, 1, 2]  # only three distinct starts exist

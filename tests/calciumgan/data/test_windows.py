@@ -1,56 +1,46 @@
-import itertools
+"""The training stream of a prepared recording: windows of the scaled blocks, never materialised."""
 
 import numpy as np
+from keras import ops
 
+from calciumgan.config import DataConfig, TrainConfig
+from calciumgan.data.prepare import prepare_data
 from calciumgan.data.split import window_starts
-from calciumgan.data.windows import training_windows, validation_windows
+from calciumgan.data.windows import training_data
 
 
-def _take(dataset, count):
-    return [batch.numpy() for batch in itertools.islice(dataset, count)]
+def _assembled(data, arrays, indices):
+    device_arrays = tuple(ops.convert_to_tensor(array) for array in arrays)
+    return np.asarray(data.assemble((device_arrays, ops.convert_to_tensor(indices))))
 
 
-def test_training_windows_are_slices_of_the_array():
-    signals = np.random.default_rng(0).normal(size=(300, 3)).astype(np.float32)
-    window, stride = 16, 5
-    starts = set(window_starts(300, window, stride).tolist())
-    (batch,) = _take(training_windows(signals, window, stride, batch_size=8, seed=1), 1)
-    assert batch.shape == (8, window, 3)
-    for example in batch:
-        matches = [s for s in starts if np.array_equal(signals[s : s + window], example)]
-        assert len(matches) == 1
+def test_training_batches_are_windows_of_the_scaled_training_block():
+    prepared = prepare_data(DataConfig(num_frames=800, num_neurons=4, window=32, stride=3))
+    train = TrainConfig(batch_size=4, n_critic=2, validation_batches=2, seed=1)
+    data = training_data(prepared, DataConfig(num_frames=800, num_neurons=4, window=32, stride=3), train)
+    starts = next(data.train_batches(0))
+    assert len(starts) == 8 and set(starts.tolist()) <= set(window_starts(prepared.train.num_frames, 32, 3).tolist())
+    windows = _assembled(data, data.train_arrays, starts)
+    scaled = prepared.train_scaled
+    for window, start in zip(windows, starts):
+        np.testing.assert_array_equal(window, scaled[start : start + 32])
 
 
-def test_training_windows_visit_every_window_once_per_pass():
-    signals = np.arange(100, dtype=np.float32)[:, None]
-    window, stride = 10, 3
-    count = len(window_starts(100, window, stride))
-    batches = _take(training_windows(signals, window, stride, batch_size=count, seed=3), 2)
-    for batch in batches:
-        assert sorted(batch[:, 0, 0].astype(int).tolist()) == window_starts(100, window, stride).tolist()
-    assert not np.array_equal(batches[0], batches[1])  # each pass has its own order
-
-
-def test_training_windows_resume_mid_stream():
-    signals = np.arange(200, dtype=np.float32)[:, None]
-    full = np.concatenate(_take(training_windows(signals, 8, 2, batch_size=7, seed=5), 40))
-    resumed = np.concatenate(_take(training_windows(signals, 8, 2, batch_size=7, seed=5, skip_windows=7 * 23), 17))
-    np.testing.assert_array_equal(resumed, full[7 * 23 :])
+def test_validation_windows_are_evenly_spread_over_the_held_out_block():
+    config = DataConfig(num_frames=1000, num_neurons=2, window=32, validation_fraction=0.2)
+    prepared = prepare_data(config)
+    data = training_data(prepared, config, TrainConfig(batch_size=2, validation_batches=2))
+    assert [batch.tolist() for batch in data.validation_batches] == [[0, 56], [112, 168]]
+    windows = _assembled(data, data.validation_arrays, data.validation_batches[1])
+    np.testing.assert_array_equal(windows[1], prepared.validation_scaled[168:200])
 
 
 def test_windows_are_not_materialised():
-    """118,000 stride-1 windows of 2048 x 100 would need 97 GB; the pipeline only holds the array."""
-    signals = np.random.default_rng(0).random((120_000, 100), dtype=np.float32)
-    (batch,) = _take(training_windows(signals, 2048, 1, batch_size=2, seed=0), 1)
-    start = int(np.flatnonzero(np.all(signals == batch[0, 0], axis=1))[0])
-    np.testing.assert_array_equal(batch[0], signals[start : start + 2048])
-
-
-def test_validation_windows_are_evenly_spread_and_repeat():
-    signals = np.arange(1000, dtype=np.float32)[:, None]
-    dataset, steps = validation_windows(signals, 100, count=5, batch_size=2)
-    assert steps == 3
-    first_pass = np.concatenate(_take(dataset, steps))
-    assert first_pass[:, 0, 0].tolist() == [0, 225, 450, 675, 900]
-    second_pass = np.concatenate(_take(dataset.skip(steps), steps))
-    np.testing.assert_array_equal(first_pass, second_pass)
+    """118,000 stride-1 windows of 2048 x 100 would need 97 GB; the data holds only the array."""
+    config = DataConfig(num_frames=150_000, num_neurons=100, window=2048, stride=1)
+    prepared = prepare_data(config)
+    data = training_data(prepared, config, TrainConfig(batch_size=2, n_critic=1))
+    assert sum(array.nbytes for array in data.train_arrays + data.validation_arrays) == 150_000 * 100 * 4
+    starts = next(data.train_batches(0))
+    np.testing.assert_array_equal(_assembled(data, data.train_arrays, starts)[0],
+                                  prepared.train_scaled[starts[0] : starts[0] + 2048])  # fmt: skip

@@ -4,7 +4,7 @@ import pytest
 from calciumgan.config import EvaluateConfig
 from calciumgan.data.dichotomized_gaussian import DichotomizedGaussian
 from calciumgan.evaluation.divergence import kl_divergence
-from calciumgan.evaluation.scoring import Divergences, SpikeStatistics, ground_truth_errors
+from calciumgan.evaluation.scoring import Divergences, SpikeStatistics, example_neurons, ground_truth_errors
 from calciumgan.evaluation.plots import greedy_sorted
 from calciumgan.evaluation.statistics import firing_rates
 
@@ -67,3 +67,11 @@ def test_ground_truth_errors_are_small_for_the_true_model():
 def test_greedy_sorting_puts_the_closest_pairs_on_the_diagonal():
     distances = np.array([[5.0, 1.0, 9.0], [0.5, 7.0, 8.0], [6.0, 4.0, 3.0]])
     np.testing.assert_array_equal(greedy_sorted(distances), [[0.5, 7.0, 8.0], [5.0, 1.0, 9.0], [6.0, 4.0, 3.0]])
+
+
+def test_example_neurons_spread_over_the_ranking_of_rates():
+    means = np.array([0.1, 0.5, 0.3, 0.9, 0.2, 0.7, 0.4, 0.6])
+    rates = np.stack([means - 0.05, means + 0.05])  # (K = 2, N = 8) Hz
+    # ranking 3, 5, 7, 1, 6, 2, 4, 0: the first, the fourth and the last, most active first
+    assert example_neurons(rates, count=3) == [3, 1, 0]
+    assert example_neurons(rates[:, :2]) == [1, 0]

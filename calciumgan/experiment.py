@@ -1,0 +1,90 @@
+"""A CalciumGAN experiment: config -> data stage -> models -> GAN -> trained run folder.
+
+The calcium-specific glue over the generic engine (``calciumgan.training``): it picks the
+model variant, the loss and the penalty a config names, and keeps the data stage's output
+in the run folder so that resuming, generating and evaluating never redo it.
+"""
+
+import dataclasses
+import logging
+
+import keras
+
+from calciumgan.config import ExperimentConfig
+from calciumgan.data.prepare import prepare_data
+from calciumgan.data.split import window_starts
+from calciumgan.data.windows import training_data
+from calciumgan.models.registry import build_models
+from calciumgan.run import CalciumRun
+from calciumgan.training.gan import GAN
+from calciumgan.training.losses import LOSSES
+from calciumgan.training.loop import Schedule, train_gan
+from calciumgan.training.penalties import PENALTIES, WassersteinDivergence
+from calciumgan.training.steps import make_steps
+
+logger = logging.getLogger(__name__)
+
+
+def build_gan(config: ExperimentConfig, num_neurons: int) -> GAN:
+    """Generator, critic and the compiled GAN a config describes, for ``num_neurons`` neurons."""
+    train = config.train
+    dtype = None if train.precision == "float32" else train.precision
+    arguments = {**dataclasses.asdict(config.model), "window": config.data.window, "num_neurons": num_neurons}
+    generator, critic = build_models(config.model.variant, arguments, dtype=dtype)
+    gan = GAN(generator, critic, loss=LOSSES[train.loss](), penalty=_penalty(config), n_critic=train.n_critic,
+              seed=train.seed)  # fmt: skip
+
+    def adam():
+        return keras.optimizers.Adam(train.learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)
+
+    gan.compile(g_optimizer=adam(), d_optimizer=adam())
+    return gan
+
+
+def _penalty(config: ExperimentConfig):
+    train = config.train
+    penalty_class = PENALTIES[train.penalty]
+    arguments = {} if train.penalty_weight is None else {"weight": train.penalty_weight}
+    if penalty_class is WassersteinDivergence:
+        arguments["power"] = train.divergence_power
+    return penalty_class(**arguments)
+
+
+def steps_per_epoch(config: ExperimentConfig, train_frames: int) -> int:
+    """Iterations per epoch: the config's, or training windows // batch size as in the thesis."""
+    if config.train.steps_per_epoch:
+        return config.train.steps_per_epoch
+    windows = len(window_starts(train_frames, config.data.window, config.data.stride))
+    return max(1, windows // config.train.batch_size)
+
+
+def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> GAN:
+    """Train (or resume) the run in folder ``out``; return the trained GAN."""
+    run = CalciumRun(out)
+    run.start(config)
+    keras.utils.set_random_seed(config.train.seed)
+    if run.has_data():
+        data = run.load_data()
+    else:
+        data = prepare_data(config.data)
+        run.save_data(data)
+    gan = build_gan(config, data.recording.num_neurons)
+    logger.info(
+        "%s: %d frames x %d neurons at %g Hz; training block %d frames, validation block %d frames; "
+        "generator %d parameters, critic %d; backend %s",
+        run.recording_info()["source"], data.recording.num_frames, data.recording.num_neurons,
+        data.recording.sampling_rate, data.train.num_frames, data.validation.num_frames,
+        gan.generator.count_params(), gan.critic.count_params(), keras.backend.backend(),
+    )  # fmt: skip
+    train = config.train
+    gan_data = training_data(data, config.data, train)
+    steps = make_steps(gan, gan_data.assemble, jit_compile=train.jit_compile, deterministic=train.deterministic)
+    schedule = Schedule(
+        epochs=train.epochs,
+        steps_per_epoch=steps_per_epoch(config, data.train.num_frames),
+        checkpoint_every=train.checkpoint_every,
+        keep_checkpoints=train.keep_checkpoints,
+        validation_seed=train.seed + 1,
+    )
+    train_gan(gan, gan_data, schedule, run, steps=steps, progress=progress)
+    return gan

@@ -1,0 +1,160 @@
+"""The GAN's training and validation steps on JAX: pure functions of an explicit state.
+
+The state is a dict of lists of arrays: the generator's and the critic's trainable and
+non-trainable values (the latter hold the phase-shuffle seed states), both optimizers'
+variables and the GAN's seed state. Models run through ``stateless_call`` and optimizers
+through ``stateless_apply`` (the Keras guide "customizing fit() with JAX"); random draws
+read and advance the seed state inside a ``keras.StatelessScope``, so the steps are pure and
+``jax.jit`` compiles each once. The penalty's input gradient is a ``jax.grad`` inside the
+critic update's ``jax.value_and_grad`` (second order).
+
+The Keras variables are written only by ``sync`` (before a checkpoint or a save) and read
+by ``reload`` (after a restore).
+"""
+
+import jax
+import keras
+from keras import ops
+
+from calciumgan.training.gan import mean_logs
+
+
+class _Stateless:
+    """A Keras model called with explicit variable values; its non-trainable updates are kept."""
+
+    def __init__(self, model, trainable, non_trainable, training: bool):
+        self.model, self.trainable, self.non_trainable, self.training = model, trainable, non_trainable, training
+
+    def __call__(self, inputs):
+        outputs, self.non_trainable = self.model.stateless_call(
+            self.trainable, self.non_trainable, inputs, training=self.training
+        )
+        return outputs
+
+    def input_gradient(self, points):
+        """Gradient of the summed outputs with respect to ``points``, in float32."""
+
+        def total(points, non_trainable):
+            scores, non_trainable = self.model.stateless_call(
+                self.trainable, non_trainable, points, training=self.training
+            )
+            return ops.sum(ops.cast(scores, "float32")), non_trainable
+
+        gradient, self.non_trainable = jax.grad(total, has_aux=True)(points, self.non_trainable)
+        return gradient
+
+
+def _scaled_loss(optimizer, values, loss):
+    """``optimizer.scale_loss(loss)`` with the optimizer's variables (its loss scale) taken from ``values``."""
+    with keras.StatelessScope(state_mapping=list(zip(optimizer.variables, values))):
+        return optimizer.scale_loss(loss)
+
+
+class JaxSteps:
+    """Compiled steps of a compiled ``GAN``; the same arguments as ``TensorFlowSteps``.
+
+    ``jit_compile`` is ignored: on JAX the steps are always compiled. ``deterministic``
+    needs nothing on CPUs; on GPUs set ``XLA_FLAGS=--xla_gpu_deterministic_ops=true``
+    before starting Python.
+    """
+
+    def __init__(self, gan, assemble=None, jit_compile=True, deterministic=False):
+        self.gan = gan
+        self.assemble = assemble or (lambda batch: batch)
+        self._variables = {
+            "generator": gan.generator.trainable_variables,
+            "generator_state": gan.generator.non_trainable_variables,
+            "critic": gan.critic.trainable_variables,
+            "critic_state": gan.critic.non_trainable_variables,
+            "g_optimizer": gan.g_optimizer.variables,
+            "d_optimizer": gan.d_optimizer.variables,
+            "seed": [gan.seed_generator.state],
+        }
+        self._state = None
+        self._train = jax.jit(self._train_step)
+        self._test = jax.jit(self._test_step)
+
+    def train_step(self, batch) -> dict:
+        """One iteration on ``batch`` (its assembled real samples: (n_critic * batch, ...)); returns logs."""
+        if self._state is None:
+            self.reload()
+        logs, self._state = self._train(self._state, batch)
+        return logs
+
+    def test_step(self, batch, seed) -> dict:
+        """Losses on held-out samples without changing anything; ``seed`` (int) fixes the noise."""
+        if self._state is None:
+            self.reload()
+        return self._test(self._state, batch, self.gan.seed_state(seed))
+
+    def sync(self) -> None:
+        """Write the state into the Keras variables."""
+        if self._state is not None:
+            for name, variables in self._variables.items():
+                for variable, value in zip(variables, self._state[name]):
+                    variable.assign(value)
+
+    def reload(self) -> None:
+        """Read the state from the Keras variables (after a checkpoint was restored into them)."""
+        self._state = {name: [variable.value for variable in variables] for name, variables in self._variables.items()}
+
+    def _train_step(self, state, batch):
+        gan = self.gan
+        assembled = self.assemble(batch)
+        real = gan.split_for_critic_updates(assembled)
+        with keras.StatelessScope(state_mapping=[(gan.seed_generator.state, state["seed"][0])]) as scope:
+            generator = _Stateless(gan.generator, state["generator"], state["generator_state"], training=True)
+            fake = ops.reshape(generator(gan.sample_noise(ops.shape(assembled)[0])), ops.shape(real))
+            state = {**state, "generator_state": generator.non_trainable}
+            critic_logs = []
+            for index in range(gan.n_critic):
+                points = gan.penalty.points(real[index], fake[index], gan.seed_generator)
+                logs, state = self._critic_update(state, real[index], fake[index], points)
+                critic_logs.append(logs)
+            generator_logs, state = self._generator_update(state, gan.sample_noise(ops.shape(real)[1]))
+            state["seed"] = [scope.get_current_value(gan.seed_generator.state)]
+        return {**mean_logs(critic_logs), **generator_logs}, state
+
+    def _critic_update(self, state, real, fake, points):
+        gan, optimizer = self.gan, self.gan.d_optimizer
+
+        def objective(trainable, non_trainable):
+            critic = _Stateless(gan.critic, trainable, non_trainable, training=True)
+            loss, logs = gan.critic_objective(critic, critic.input_gradient, real, fake, points)
+            return _scaled_loss(optimizer, state["d_optimizer"], loss), (logs, critic.non_trainable)
+
+        (_, (logs, critic_state)), gradients = jax.value_and_grad(objective, has_aux=True)(
+            state["critic"], state["critic_state"]
+        )
+        critic, optimizer_state = optimizer.stateless_apply(state["d_optimizer"], gradients, state["critic"])
+        return logs, {**state, "critic": critic, "critic_state": critic_state, "d_optimizer": optimizer_state}
+
+    def _generator_update(self, state, noise):
+        gan, optimizer = self.gan, self.gan.g_optimizer
+
+        def objective(trainable, generator_state, critic_state):
+            generator = _Stateless(gan.generator, trainable, generator_state, training=True)
+            critic = _Stateless(gan.critic, state["critic"], critic_state, training=True)
+            loss, logs = gan.generator_objective(generator, critic, noise)
+            scaled = _scaled_loss(optimizer, state["g_optimizer"], loss)
+            return scaled, (logs, generator.non_trainable, critic.non_trainable)
+
+        (_, (logs, generator_state, critic_state)), gradients = jax.value_and_grad(objective, has_aux=True)(
+            state["generator"], state["generator_state"], state["critic_state"]
+        )
+        generator, optimizer_state = optimizer.stateless_apply(state["g_optimizer"], gradients, state["generator"])
+        return logs, {**state, "generator": generator, "generator_state": generator_state,
+                      "critic_state": critic_state, "g_optimizer": optimizer_state}  # fmt: skip
+
+    def _test_step(self, state, batch, seed):
+        gan = self.gan
+        real = self.assemble(batch)
+        count = ops.shape(real)[0]
+        with keras.StatelessScope(state_mapping=[(gan.seed_generator.state, seed)]):
+            generator = _Stateless(gan.generator, state["generator"], state["generator_state"], training=False)
+            critic = _Stateless(gan.critic, state["critic"], state["critic_state"], training=False)
+            fake = generator(gan.sample_noise(count))
+            points = gan.penalty.points(real, fake, gan.seed_generator)
+            _, critic_logs = gan.critic_objective(critic, critic.input_gradient, real, fake, points)
+            _, generator_logs = gan.generator_objective(generator, critic, gan.sample_noise(count))
+        return {**critic_logs, **generator_logs}

@@ -1,0 +1,35 @@
+import numpy as np
+import pytest
+
+from calciumgan.config import EvaluateConfig
+from calciumgan.evaluation.pipeline import evaluate_arrays
+from calciumgan.evaluation.statistics import van_rossum_between
+
+CONFIG = EvaluateConfig(num_samples=8, heatmap_samples=5, workers=1)
+
+
+@pytest.fixture
+def samples(surrogate_traces):
+    """(8, 480, 6) surrogate traces: 20 s windows at 24 Hz, about one spike per second."""
+    return surrogate_traces(num_frames=8 * 480, num_neurons=6, rate_hz=1.0)[1].reshape(8, 480, 6)
+
+
+def test_figure_data_of_a_set_against_itself(samples):
+    evaluation = evaluate_arrays(samples, samples, 24.0, CONFIG)
+    neurons = evaluation.example_neurons()
+    assert neurons == sorted(neurons, key=lambda n: -evaluation.statistics["real"].firing_rate[:, n].mean())
+    heatmaps = evaluation.van_rossum_heatmaps()
+    assert heatmaps.shape == (len(neurons), 5, 5)
+    np.testing.assert_allclose(np.diagonal(heatmaps, axis1=1, axis2=2), 0.0)  # each sample against itself
+    np.testing.assert_allclose(heatmaps, np.swapaxes(heatmaps, 1, 2))
+    spikes = evaluation.spikes["real"]
+    np.testing.assert_array_equal(heatmaps, van_rossum_between(spikes[:5, :, neurons], spikes[:5, :, neurons], 24.0))
+
+
+def test_mean_firing_rates_are_spikes_per_second(samples):
+    evaluation = evaluate_arrays(samples, samples[::-1], 24.0, CONFIG)
+    rates = evaluation.mean_firing_rates()
+    assert list(rates) == ["real", "model", "dichotomized_gaussian", "poisson"]
+    for name, value in rates.items():
+        assert value == pytest.approx(evaluation.spikes[name].mean() * 24.0)
+    assert rates["real"] == pytest.approx(rates["model"]) and rates["real"] > 0.3

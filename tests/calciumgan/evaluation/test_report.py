@@ -1,0 +1,21 @@
+import json
+
+from calciumgan.config import EvaluateConfig
+from calciumgan.evaluation.pipeline import evaluate_arrays
+from calciumgan.evaluation.report import FIGURES, ROW_TITLES, write_report
+
+
+def test_the_report_shows_what_the_evaluation_computed(tmp_path, surrogate_traces):
+    traces = surrogate_traces(num_frames=6 * 480, num_neurons=5, rate_hz=1.0)[1].reshape(6, 480, 5)
+    evaluation = evaluate_arrays(traces, traces[::-1], 24.0, EvaluateConfig(heatmap_samples=3, workers=1))
+    write_report(evaluation, tmp_path)
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert [row["title"] for row in report["table"]] == [ROW_TITLES[name] for name in evaluation.table()]
+    assert {row["row"]: {key: row[key] for key in evaluation.table()["model"]} for row in report["table"]} == (
+        evaluation.table()
+    )
+    assert report["counts"]["mean_firing_rate_hz"] == evaluation.mean_firing_rates()
+    assert report["source"]["real"] == "real traces (6, 480, 5)" and report["source"]["window"] == 480
+    assert "| dichotomized Gaussian |" in (tmp_path / "report.md").read_text()
+    for figure in FIGURES:
+        assert (tmp_path / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
