@@ -4,7 +4,7 @@
     python benchmarks/evaluate.py --samples 200       # smaller
 
 Real and synthetic traces are windows of two surrogate recordings (day-4 preset, seeds 0
-and 1) written as HDF5 sample files; ``calciumgan.evaluate.evaluate_files`` then runs
+and 1) written as HDF5 sample files; ``calciumgan.evaluation.pipeline.evaluate_files`` then runs
 exactly as ``python -m calciumgan.evaluate --real ... --synthetic ...`` does (spike
 inference, statistics, KL divergences, baselines, report), and its time per stage is
 printed. Afterwards the statistics of the real set's spikes are timed with
@@ -28,7 +28,8 @@ import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 
 from calciumgan.config import EvaluateConfig  # noqa: E402
-from calciumgan.evaluate import ROW_TITLES, evaluate_files, evenly_spaced_windows  # noqa: E402
+from calciumgan.evaluation.pipeline import evaluate_files  # noqa: E402
+from calciumgan.evaluation.trace_files import evenly_spaced_windows  # noqa: E402
 from calciumgan.evaluation.report import write_report  # noqa: E402
 from calciumgan.evaluation.statistics import correlation_matrices, firing_rates, van_rossum_matrices  # noqa: E402
 from calciumgan.data.surrogate import surrogate_recording  # noqa: E402
@@ -81,7 +82,7 @@ def main(argv=None) -> None:
         write_samples(folder / "synthetic.h5", seed=1, count=args.samples)
         start = time.perf_counter()
         evaluation = evaluate_files(folder / "real.h5", folder / "synthetic.h5", config, folder / "report")
-        write_report(evaluation, folder / "report", ROW_TITLES)
+        write_report(evaluation, folder / "report")
         total = time.perf_counter() - start
     print(f"Whole evaluation of {args.samples} real + {args.samples} synthetic samples (2048 x 102), "
           f"{os.cpu_count()} cores: {total:.1f} s")  # fmt: skip

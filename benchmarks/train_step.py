@@ -1,21 +1,25 @@
-"""Speed and memory of one WGAN-GP training iteration (n_critic critic updates + 1 generator update).
+"""Speed and memory of one GAN training iteration (n_critic critic updates + 1 generator update).
 
-    python benchmarks/train_step.py            # all cases (about 25 minutes on 2 cores)
-    python benchmarks/train_step.py --quick    # thesis shape at batch 8 without XLA, demo shape, layers, memory
+    python benchmarks/train_step.py                      # TensorFlow, all cases (about 30 minutes on 2 cores)
+    python benchmarks/train_step.py --backend jax --quick
+    python benchmarks/train_step.py --backend jax --cases thesis:128 --precisions float32 mixed_bfloat16  # a GPU
 
-Each case runs in a fresh process: build the models, run one iteration (reported
-as compile time: tracing, plus XLA compilation with ``--xla``), two warm-up
-iterations, then ``--iterations`` timed ones. Reported: median seconds per
-iteration, real windows per second (n_critic x batch per iteration), peak
-resident memory of the process, and achieved GFLOP/s from the model's
-arithmetic per iteration, counted analytically (see ``iteration_flops``) so
-that every implementation is credited with the same work.
+Each case runs in a fresh process with ``KERAS_BACKEND`` set: build the models, run one
+iteration (reported as compile time: tracing and XLA compilation), two warm-up iterations,
+then ``--iterations`` timed ones. Reported: median seconds per iteration, real windows per
+second (n_critic x batch per iteration), peak resident memory of the process, and achieved
+GFLOP/s from the models' arithmetic per iteration, counted from the layer shapes (see
+``iteration_flops``) so that every implementation is credited with the same work, and its
+share of the backend's own float32 matrix-product speed on this machine.
 
 Implementations compared on the same inputs, side by side:
 
 - ``port``: a plain Keras 3 port of the thesis model and train step (``thesis_port.py``)
 - ``keras``: ``calciumgan`` with stock Keras convolution layers
 - ``fast``: ``calciumgan`` as shipped (sub-pixel / space-to-depth convolutions)
+
+Batches are device arrays made once, so the numbers are the steps' own; in training, the
+host sends each step only its windows' start frames (``calciumgan.training.data``).
 """
 
 import argparse
@@ -28,23 +32,22 @@ import subprocess
 import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
 SHAPES = {"thesis": "dg", "demo": "demo"}  # shape name -> shipped config it comes from
-ISSUE_REFERENCE = """Reference from the issue (a plain Keras 3 port on another 2-core machine, float32):
-  thesis batch 8: 8.4 s/iteration, ~801 GFLOP (gradient penalty 40%), ~95 GFLOP/s = 60% of its ~160 GFLOP/s matmul peak
-  thesis batch 32: 33 s/iteration; XLA: -5% at batch 8, +12% at batch 32, 40-100 s to compile
-  mixed_float16: ~35 s without XLA, ~8.7 s with XLA"""
+NEURONS = 102
+REFERENCES = """References (issue "One GAN engine"; ../shared/device.md), a plain Keras 3 + JAX port of Table 3.1
+on one H100: batch 8 float32 15.9 ms; batch 32 float32 38 ms, mixed_bfloat16 19.8 ms;
+batch 128 float32 132 ms, mixed_bfloat16 60 ms. An earlier TensorFlow port on a slower
+2-core CPU: batch 8 8.4 s, batch 32 33 s."""
 
 
-def _config(shape: str, batch: int, convolutions: str, xla: bool, mixed: bool):
+def _config(shape: str, batch: int, convolutions: str, xla: bool, precision: str):
     from calciumgan.config import load_config
 
     config = load_config(SHAPES[shape])
     return dataclasses.replace(
         config,
         model=dataclasses.replace(config.model, convolutions=convolutions),
-        train=dataclasses.replace(config.train, batch_size=batch, jit_compile=xla, mixed_precision=mixed),
+        train=dataclasses.replace(config.train, batch_size=batch, jit_compile=xla, precision=precision),
     )
 
 
@@ -52,7 +55,7 @@ def forward_flops(model) -> int:
     """Multiply-adds x 2 of one example's forward pass through the model's dense and convolution layers."""
     import keras
 
-    from calciumgan.models.layers import SpaceToDepthConv1D, SubPixelConv1DTranspose
+    from calciumgan.models.convolution import SpaceToDepthConv1D, SubPixelConv1DTranspose
 
     total = 0
     for layer in model.layers:
@@ -82,38 +85,53 @@ def iteration_flops(generator_flops: int, critic_flops: int, batch: int, n_criti
     return n_critic * critic_update + generator_update
 
 
-def run_case(shape, batch, implementation, xla, mixed, iterations) -> dict:
+def _wait(result):
+    """Block until ``result`` (a tensor or any nesting of dicts, lists and tuples of them) is computed."""
+    import keras
+
+    for value in keras.tree.flatten(result):
+        keras.ops.convert_to_numpy(value)
+
+
+def run_case(shape, batch, implementation, xla, precision, iterations) -> dict:
     """Build, compile and time one case in this process."""
     import keras
     import numpy as np
-    import tensorflow as tf
-
-    from calciumgan.train import build_gan
 
     keras.utils.set_random_seed(0)
-    config = _config(shape, batch, "keras" if implementation == "port" else implementation, xla, mixed)
-    window, neurons, n_critic = config.data.window, 102, config.train.n_critic
+    config = _config(shape, batch, "keras" if implementation == "port" else implementation, xla, precision)
+    window, n_critic = config.data.window, config.train.n_critic
     if implementation == "port":
-        from thesis_port import ThesisPortGAN, port_critic, port_generator
+        from thesis_port import JaxPort, TensorFlowPort, port_critic, port_generator
 
-        gan = ThesisPortGAN(port_generator(config.model, window, neurons), port_critic(config.model, window, neurons))
-        gan.compile(keras.optimizers.Adam(1e-4, 0.5, 0.9), keras.optimizers.Adam(1e-4, 0.5, 0.9), jit_compile=xla)
+        if precision != "float32":
+            keras.config.set_dtype_policy(precision)
+        generator, critic = port_generator(config.model, window, NEURONS), port_critic(config.model, window, NEURONS)
+        if keras.backend.backend() == "jax":
+            steps = JaxPort(generator, critic, n_critic=n_critic)
+        else:
+            steps = TensorFlowPort(generator, critic, n_critic=n_critic, jit_compile=xla)
         windows_per_call = batch
     else:
-        gan = build_gan(config, neurons)
+        from calciumgan.experiment import build_gan
+        from calciumgan.training.steps import make_steps
+
+        gan = build_gan(config, NEURONS)
+        generator, critic = gan.generator, gan.critic
+        steps = make_steps(gan, jit_compile=xla)
         windows_per_call = n_critic * batch
-    data = tf.constant(np.random.default_rng(0).random((windows_per_call, window, neurons), np.float32))
+    data = keras.ops.convert_to_tensor(np.random.default_rng(0).random((windows_per_call, window, NEURONS), np.float32))
     start = time.perf_counter()
-    gan.train_on_batch(data)
+    _wait(steps.train_step(data))
     compile_seconds = time.perf_counter() - start
     for _ in range(2):
-        gan.train_on_batch(data)
+        _wait(steps.train_step(data))
     times = []
     for _ in range(iterations):
         start = time.perf_counter()
-        gan.train_on_batch(data)
+        _wait(steps.train_step(data))
         times.append(time.perf_counter() - start)
-    flops = iteration_flops(forward_flops(gan.generator), forward_flops(gan.critic), batch, n_critic)
+    flops = iteration_flops(forward_flops(generator), forward_flops(critic), batch, n_critic)
     seconds = statistics.median(times)
     return {
         "compile_s": compile_seconds,
@@ -123,21 +141,44 @@ def run_case(shape, batch, implementation, xla, mixed, iterations) -> dict:
         "gflop": flops / 1e9,
         "gflops": flops / seconds / 1e9,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "parameters": [generator.count_params(), critic.count_params()],
+        "device": _device(),
     }
 
 
-def matmul_peak() -> float:
-    """GFLOP/s of a large float32 matrix product: the machine's practical peak."""
+def _device() -> str:
+    import keras
+
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return str(jax.devices()[0].device_kind)
     import tensorflow as tf
 
-    a, b = tf.random.normal((4096, 4096)), tf.random.normal((4096, 4096))
-    product = tf.function(tf.matmul)
-    product(a, b).numpy()
+    return "GPU" if tf.config.list_physical_devices("GPU") else "CPU"
+
+
+def matmul_peak() -> float:
+    """GFLOP/s of a large float32 matrix product, compiled by the backend: its practical peak here."""
+    import keras
+    import numpy as np
+
+    size = 4096
+    a = keras.ops.convert_to_tensor(np.random.default_rng(0).random((size, size), np.float32))
+    if keras.backend.backend() == "jax":
+        import jax
+
+        product = jax.jit(keras.ops.matmul)
+    else:
+        import tensorflow as tf
+
+        product = tf.function(keras.ops.matmul)
+    _wait(product(a, a))
     best = 0.0
     for _ in range(5):
         start = time.perf_counter()
-        product(a, b).numpy()
-        best = max(best, 2 * 4096**3 / (time.perf_counter() - start) / 1e9)
+        _wait(product(a, a))
+        best = max(best, 2 * size**3 / (time.perf_counter() - start) / 1e9)
     return best
 
 
@@ -145,27 +186,36 @@ def layer_speeds(batch=8) -> list:
     """GFLOP/s of each thesis-shape generator and critic layer, stock Keras against calciumgan's."""
     import keras
     import numpy as np
-    import tensorflow as tf
 
-    from calciumgan.models.layers import SpaceToDepthConv1D, SubPixelConv1DTranspose
+    from calciumgan.models.convolution import SpaceToDepthConv1D, SubPixelConv1DTranspose
+
+    def forward_and_backward(layer):
+        """Forward, and the gradients with respect to the input and the weights, compiled."""
+
+        def total(weights, inputs):
+            return keras.ops.sum(layer.stateless_call(weights, [], inputs)[0])
+
+        if keras.backend.backend() == "jax":
+            import jax
+
+            return jax.jit(lambda w, x: layer.stateless_call(w, [], x)[0]), jax.jit(jax.grad(total, argnums=(0, 1)))
+        import tensorflow as tf
+
+        def both(weights, inputs):
+            with tf.GradientTape() as tape:
+                tape.watch([inputs, *weights])
+                value = total(weights, inputs)
+            return tape.gradient(value, [inputs, *weights])
+
+        return tf.function(lambda w, x: layer.stateless_call(w, [], x)[0]), tf.function(both)
 
     def timed(function, *args):
-        function = tf.function(function)
-        function(*args)
+        _wait(function(*args))
         start = time.perf_counter()
         for _ in range(5):
             result = function(*args)
-        tf.nest.map_structure(lambda tensor: tensor.numpy(), result)
+        _wait(result)
         return (time.perf_counter() - start) / 5
-
-    def forward_and_backward(layer):
-        def run(inputs):
-            with tf.GradientTape() as tape:
-                tape.watch(inputs)
-                total = tf.reduce_sum(layer(inputs))
-            return tape.gradient(total, [inputs, *layer.trainable_variables])
-
-        return run
 
     rows = []
     generator_layers = [(64, 32, 320), (128, 320, 256), (256, 256, 192), (512, 192, 128), (1024, 128, 102)]
@@ -174,53 +224,26 @@ def layer_speeds(batch=8) -> list:
         ("Conv1DTranspose", generator_layers, keras.layers.Conv1DTranspose, SubPixelConv1DTranspose),
         ("Conv1D", critic_layers, keras.layers.Conv1D, SpaceToDepthConv1D),
     ]:
-        for length, inputs_channels, filters in shapes:
-            inputs = tf.constant(np.random.default_rng(0).random((batch, length, inputs_channels), np.float32))
+        for length, input_channels, filters in shapes:
+            inputs = keras.ops.convert_to_tensor(np.random.default_rng(0).random((batch, length, input_channels), np.float32))
             layers = {"keras": stock(filters, 24, 2, padding="same"), "fast": fast(filters, 24, 2)}
             output_length = length * 2 if kind == "Conv1DTranspose" else length // 2
-            flops = 2 * batch * min(length, output_length) * 24 * inputs_channels * filters
-            row = {"layer": f"{kind} {length}x{inputs_channels}->{filters}"}
+            flops = 2 * batch * min(length, output_length) * 24 * input_channels * filters
+            row = {"layer": f"{kind} {length}x{input_channels}->{filters}"}
             for name, layer in layers.items():
-                row[f"{name}_forward"] = flops / timed(layer, inputs) / 1e9
-                row[f"{name}_both"] = 3 * flops / timed(forward_and_backward(layer), inputs) / 1e9
+                layer.build(inputs.shape)
+                forward, both = forward_and_backward(layer)
+                weights = [variable.value for variable in layer.trainable_variables]
+                row[f"{name}_forward"] = flops / timed(forward, weights, inputs) / 1e9
+                row[f"{name}_both"] = 3 * flops / timed(both, weights, inputs) / 1e9
             rows.append(row)
     return rows
 
 
-def pipeline_memory() -> dict:
-    """Resident memory the input pipeline adds for a day-4-sized recording (21,556 x 102).
-
-    Growth is measured after TensorFlow and tf.data are warmed up, while 30 steps
-    are drawn, for several batch sizes. At batch 1 (4 MB of windows per step) it is
-    the pipeline's own memory: the array, its window starts and a few tiny batches.
-    Larger batches add the step batches in flight (being gathered, prefetched, and
-    held by the consumer).
-    """
-    from calciumgan.data.split import window_starts
-    from calciumgan.data.surrogate import surrogate_recording
-    from calciumgan.data.windows import training_windows
-
-    def rss_mb():
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-    signals = surrogate_recording("day4").signals
-    for _ in training_windows(signals[:4096], 2048, 2, batch_size=1, seed=0).take(3):
-        pass  # start tf.data's runtime before measuring
-    result = {"array_mb": signals.nbytes / 2**20, "growth_mb": {}, "step_mb": {}}
-    result["materialised_stride2_gb"] = len(window_starts(len(signals), 2048, 2)) * 2048 * 102 * 4 / 2**30
-    for batch in (1, 8, 32, 128):
-        before = rss_mb()
-        for element in training_windows(signals, 2048, 2, batch_size=5 * batch, seed=0).take(30):
-            del element  # drop each batch as training would
-        result["growth_mb"][batch] = rss_mb() - before
-        result["step_mb"][batch] = 5 * batch * 2048 * 102 * 4 / 2**20
-    return result
-
-
-def _in_subprocess(task: dict) -> dict:
+def _in_subprocess(task: dict, backend: str) -> dict:
+    env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
     completed = subprocess.run(
-        [sys.executable, __file__, "--worker", json.dumps(task)], capture_output=True, text=True, check=False
+        [sys.executable, __file__, "--worker", json.dumps(task)], capture_output=True, text=True, check=False, env=env
     )
     if completed.returncode:
         return {"error": completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else "failed"}
@@ -233,71 +256,67 @@ def _worker(task: dict) -> dict:
         return run_case(**task)
     if kind == "peak":
         return {"gflops": matmul_peak()}
-    if kind == "layers":
-        return {"rows": layer_speeds()}
-    return pipeline_memory()
+    return {"rows": layer_speeds()}
+
+
+def _cases(argument: list | None, quick: bool) -> list:
+    if argument:
+        return [(shape, int(batch)) for shape, batch in (case.split(":") for case in argument)]
+    return [("thesis", 8), ("demo", 32)] if quick else [("thesis", 8), ("thesis", 32), ("demo", 32)]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="thesis batch 8 without XLA, demo, layers, memory")
+    parser.add_argument("--backend", choices=("tensorflow", "jax"), default="tensorflow")
+    parser.add_argument("--quick", action="store_true", help="thesis batch 8 and demo batch 32, no XLA")
+    parser.add_argument("--cases", nargs="+", help="shape:batch pairs, e.g. thesis:128 (shapes: thesis, demo)")
+    parser.add_argument("--precisions", nargs="+", default=["float32"],
+                        choices=("float32", "mixed_float16", "mixed_bfloat16"))  # fmt: skip
+    parser.add_argument("--implementations", nargs="+", default=["port", "keras", "fast"],
+                        choices=("port", "keras", "fast"))  # fmt: skip
     parser.add_argument("--iterations", type=int, default=5, help="timed iterations per case")
-    parser.add_argument("--mixed", action="store_true", help="also time mixed_float16 at thesis batch 8")
+    parser.add_argument("--no-layers", action="store_true", help="skip the per-layer table")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(_worker(json.loads(args.worker))))
         return
 
-    peak = _in_subprocess({"kind": "peak"})["gflops"]
-    print(f"float32 matmul peak on this machine: {peak:.0f} GFLOP/s\n")
-    grid = [("thesis", 8), ("demo", 32)] if args.quick else [("thesis", 8), ("thesis", 32), ("demo", 32)]
-    xla_settings = [False] if args.quick else [False, True]
-    header = f"{'shape':<7}{'batch':>6}{'XLA':>5}  {'implementation':<8}{'s/iter':>8}{'range':>14}{'vs port':>9}"
-    header += f"{'windows/s':>11}{'GFLOP':>8}{'GFLOP/s':>9}{'% peak':>8}{'peak MB':>9}{'compile s':>11}"
+    peak = _in_subprocess({"kind": "peak"}, args.backend)["gflops"]
+    print(f"backend {args.backend}; its float32 matmul peak on this machine: {peak:.0f} GFLOP/s\n")
+    # TensorFlow compiles with XLA only on request; JAX always does.
+    xla_settings = [False] if args.quick or args.backend == "jax" else [False, True]
+    header = f"{'shape':<7}{'batch':>6}{'XLA':>5}  {'precision':<15}{'implementation':<15}{'s/iter':>8}{'range':>14}"
+    header += f"{'vs port':>9}{'windows/s':>11}{'GFLOP':>8}{'GFLOP/s':>9}{'% peak':>8}{'peak MB':>9}{'compile s':>11}"
     print(header)
-    for shape, batch in grid:
+    for shape, batch in _cases(args.cases, args.quick):
         for xla in xla_settings:
-            results = {}
-            for implementation in ("port", "keras", "fast"):
-                task = {"kind": "case", "shape": shape, "batch": batch, "implementation": implementation,
-                        "xla": xla, "mixed": False, "iterations": args.iterations}  # fmt: skip
-                result = results[implementation] = _in_subprocess(task)
-                if "error" in result:
-                    print(f"{shape:<7}{batch:>6}{'yes' if xla else 'no':>5}  {implementation:<8} failed: {result['error']}")
-                    continue
-                speedup = results["port"]["seconds"] / result["seconds"] if "seconds" in results["port"] else float("nan")
-                print(
-                    f"{shape:<7}{batch:>6}{'yes' if xla else 'no':>5}  {implementation:<8}{result['seconds']:>8.2f}"
-                    f"{result['spread'][0]:>7.2f}-{result['spread'][1]:<6.2f}{speedup:>8.2f}x"
-                    f"{result['windows_per_s']:>11.1f}{result['gflop']:>8.1f}{result['gflops']:>9.0f}"
-                    f"{100 * result['gflops'] / peak:>7.0f}%{result['peak_rss_mb']:>9.0f}{result['compile_s']:>11.1f}",
-                    flush=True,
-                )
-    if args.mixed:
-        for xla in (False, True):
-            task = {"kind": "case", "shape": "thesis", "batch": 8, "implementation": "fast", "xla": xla,
-                    "mixed": True, "iterations": 2}  # fmt: skip
-            result = _in_subprocess(task)
-            print(f"thesis batch 8, mixed_float16, XLA {'on' if xla else 'off'}: {result.get('seconds', float('nan')):.2f} s/iteration")
-
-    print("\nLayer speed at thesis shapes, batch 8, GFLOP/s (forward; forward + backward):")
-    for row in _in_subprocess({"kind": "layers"})["rows"]:
-        print(f"  {row['layer']:<30} keras {row['keras_forward']:>4.0f}; {row['keras_both']:>4.0f}"
-              f"    calciumgan {row['fast_forward']:>4.0f}; {row['fast_both']:>4.0f}")  # fmt: skip
-
-    memory = _in_subprocess({"kind": "memory"})
-    own = memory["growth_mb"]["1"]
-    print(f"\nInput pipeline on a day-4-sized recording (array {memory['array_mb']:.1f} MB; the thesis's "
-          f"materialised stride-2 windows would take {memory['materialised_stride2_gb']:.1f} GB):")  # fmt: skip
-    print(f"  its own memory (batch 1, 4 MB of windows per step): +{own:.0f} MB = "
-          f"{own / memory['array_mb']:.1f}x the array")  # fmt: skip
-    for batch, growth in memory["growth_mb"].items():
-        if batch != "1":
-            in_flight = (growth - own) / (memory["step_mb"][batch] - memory["step_mb"]["1"])
-            print(f"  batch {batch:>3} ({memory['step_mb'][batch]:>4.0f} MB of windows per step): +{growth:.0f} MB, "
-                  f"i.e. {in_flight:.1f} step batches in flight")  # fmt: skip
-    print("\n" + ISSUE_REFERENCE)
+            for precision in args.precisions:
+                results = {}
+                for implementation in args.implementations:
+                    task = {"kind": "case", "shape": shape, "batch": batch, "implementation": implementation,
+                            "xla": xla, "precision": precision, "iterations": args.iterations}  # fmt: skip
+                    result = results[implementation] = _in_subprocess(task, args.backend)
+                    compiled = "yes" if xla or args.backend == "jax" else "no"
+                    label = f"{shape:<7}{batch:>6}{compiled:>5}  {precision:<15}{implementation:<15}"
+                    if "error" in result:
+                        print(f"{label}failed: {result['error']}", flush=True)
+                        continue
+                    port = results.get("port", {})
+                    speedup = port["seconds"] / result["seconds"] if "seconds" in port else float("nan")
+                    print(
+                        f"{label}{result['seconds']:>8.3f}{result['spread'][0]:>7.3f}-{result['spread'][1]:<6.3f}"
+                        f"{speedup:>8.2f}x{result['windows_per_s']:>11.1f}{result['gflop']:>8.1f}{result['gflops']:>9.0f}"
+                        f"{100 * result['gflops'] / peak:>7.0f}%{result['peak_rss_mb']:>9.0f}{result['compile_s']:>11.1f}"
+                        f"   params {result['parameters'][0]:,} + {result['parameters'][1]:,} on {result['device']}",
+                        flush=True,
+                    )  # fmt: skip
+    if not args.no_layers:
+        print(f"\nLayer speed at thesis shapes, batch 8, GFLOP/s (forward; forward + backward), {args.backend}:")
+        for row in _in_subprocess({"kind": "layers"}, args.backend)["rows"]:
+            print(f"  {row['layer']:<30} keras {row['keras_forward']:>4.0f}; {row['keras_both']:>4.0f}"
+                  f"    calciumgan {row['fast_forward']:>4.0f}; {row['fast_both']:>4.0f}")  # fmt: skip
+    print("\n" + REFERENCES)
 
 
 if __name__ == "__main__":

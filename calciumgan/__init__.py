@@ -26,7 +26,7 @@ import sys
 __version__ = "0.1.0"
 __all__ = ["evaluate_arrays", "load_run", "__version__"]
 
-_LAYERS = "calciumgan.models.layers"
+_LAYER_MODULES = ("calciumgan.models.layers", "calciumgan.models.convolution")
 
 
 def __getattr__(name):
@@ -48,13 +48,18 @@ class _RegisterLayersWithKeras(importlib.abc.MetaPathFinder):
 
             def exec_module(module):
                 execute(module)
-                importlib.import_module(_LAYERS)
+                _register_layers()
 
             spec.loader.exec_module = exec_module
         return spec
 
 
+def _register_layers():
+    for name in _LAYER_MODULES:
+        importlib.import_module(name)
+
+
 if "keras" in sys.modules:
-    importlib.import_module(_LAYERS)
+    _register_layers()
 elif not any(isinstance(finder, _RegisterLayersWithKeras) for finder in sys.meta_path):
     sys.meta_path.insert(0, _RegisterLayersWithKeras())

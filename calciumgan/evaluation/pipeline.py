@@ -62,7 +62,9 @@ class Evaluation:
     ``traces``: set name ("real", "model", ...) -> (K, W, N) traces in original units (for two
     files or arrays, the first sample of each). ``spikes``: set name -> (K, W, N) spike counts.
     ``statistics``: set name -> :class:`SpikeStatistics`. ``divergences``: row name ->
-    :class:`Divergences` from "real". ``extras``: source and timings (s) per stage and, where
+    :class:`Divergences` from "real". ``van_rossum_heatmaps``: (n, k, k) van Rossum distances
+    of each example neuron between the first k real (rows) and model samples (Fig. 4.6c), k at
+    most ``config.heatmap_samples``. ``extras``: source and timings (s) per stage and, where
     known, spike recovery, ground-truth errors and the memorisation check.
     """
 
@@ -73,6 +75,7 @@ class Evaluation:
     spikes: dict
     statistics: dict
     divergences: dict
+    van_rossum_heatmaps: np.ndarray
     extras: dict
 
     def table(self) -> dict:
@@ -86,15 +89,6 @@ class Evaluation:
     def example_neurons(self) -> list:
         """The neuron columns the figures show, spread over the real set's firing rates."""
         return example_neurons(self.statistics["real"].firing_rate)
-
-    def van_rossum_heatmaps(self) -> np.ndarray:
-        """(n, k, k) van Rossum distances of each example neuron, real (rows) x model samples (Fig. 4.6c).
-
-        ``k`` is at most ``config.heatmap_samples``: the first samples of each set.
-        """
-        neurons, count = self.example_neurons(), self.config.heatmap_samples
-        real, model = self.spikes["real"][:count, :, neurons], self.spikes["model"][:count, :, neurons]
-        return van_rossum_between(real, model, self.sampling_rate, self.config.van_rossum_time_constant)
 
 
 def evaluate_run(run_dir, num_samples: int | None = None) -> Evaluation:
@@ -121,7 +115,7 @@ def evaluate_run(run_dir, num_samples: int | None = None) -> Evaluation:
         training_spikes = infer_spikes(data.train.signals, config.spike_settings())
     spikes.update(_baselines(training_spikes, count, window, config, timer))
     rate = data.recording.sampling_rate
-    statistics, divergences = _score(spikes, rate, config, timer)
+    statistics, divergences, heatmaps = _score(spikes, rate, config, timer)
     extras = {"source": {"run": str(run.root), "recording": run.recording_info()["source"], "window": window}}
     if data.validation.spikes is not None:
         true_spikes = windows_at(data.validation.spikes, starts, window)
@@ -133,7 +127,8 @@ def evaluate_run(run_dir, num_samples: int | None = None) -> Evaluation:
     with timer.stage("memorisation"):
         extras["memorisation"] = memorisation_check(traces["model"], traces["real"], data.train.signals).summary()
     extras["timings"] = timer.seconds
-    return Evaluation(rate, data.recording.neuron_ids, config, traces, spikes, statistics, divergences, extras)
+    return Evaluation(rate, data.recording.neuron_ids, config, traces, spikes, statistics, divergences, heatmaps,
+                      extras)  # fmt: skip
 
 
 def evaluate_files(real_path, synthetic_path, config: EvaluateConfig, out) -> Evaluation:
@@ -171,10 +166,11 @@ def _compare(real: TraceFile, synthetic: TraceFile, config: EvaluateConfig, out,
     spikes = {name: value[:count] for name, value in spikes.items()}
     traces = {"real": real.first_samples(1, window), "model": synthetic.first_samples(1, window)}
     spikes.update(_baselines(spikes["real"].reshape(-1, neurons), count, window, config, timer))
-    statistics, divergences = _score(spikes, real.sampling_rate, config, timer)
+    statistics, divergences, heatmaps = _score(spikes, real.sampling_rate, config, timer)
     extras = {"source": {"real": real.name, "synthetic": synthetic.name, "window": window},
               "baselines_fitted_to": fitted_to, "timings": timer.seconds}  # fmt: skip
-    return Evaluation(real.sampling_rate, real.neuron_ids, config, traces, spikes, statistics, divergences, extras)
+    return Evaluation(real.sampling_rate, real.neuron_ids, config, traces, spikes, statistics, divergences, heatmaps,
+                      extras)  # fmt: skip
 
 
 def _infer_all(traces: dict, config: EvaluateConfig, timer: Timer) -> dict:
@@ -198,10 +194,13 @@ def _baselines(fitted_to: np.ndarray, count: int, window: int, config: EvaluateC
 
 
 def _score(spikes: dict, sampling_rate: float, config: EvaluateConfig, timer: Timer):
-    """Statistics of every set and divergences of every set but "real" from "real"."""
+    """Statistics of every set, divergences of every set but "real" from "real", and the heatmaps."""
     with timer.stage("statistics"):
         statistics = {name: SpikeStatistics.of(values, sampling_rate, config) for name, values in spikes.items()}
+        neurons, count = example_neurons(statistics["real"].firing_rate), config.heatmap_samples
+        heatmaps = van_rossum_between(spikes["real"][:count, :, neurons], spikes["model"][:count, :, neurons],
+                                      sampling_rate, config.van_rossum_time_constant)  # fmt: skip
     with timer.stage("divergences"):
         divergences = {name: Divergences.between(statistics["real"], statistics[name], config)
                        for name in spikes if name != "real"}  # fmt: skip
-    return statistics, divergences
+    return statistics, divergences, heatmaps

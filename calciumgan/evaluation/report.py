@@ -46,7 +46,7 @@ def draw_figures(evaluation, out: pathlib.Path) -> None:
     plots.correlation_distributions(statistics["real"].correlation, statistics["model"].correlation,
                                     list(range(min(CORRELATION_EXAMPLES, len(real)))), divergences["model"].correlation,
                                     out / "correlations.png")  # fmt: skip
-    plots.van_rossum_heatmaps(evaluation.van_rossum_heatmaps(), neurons, out / "van_rossum.png")
+    plots.van_rossum_heatmaps(evaluation.van_rossum_heatmaps, neurons, out / "van_rossum.png")
     plots.kl_histograms(divergences, evaluation.table(), ROW_TITLES, out / "kl.png")
 
 

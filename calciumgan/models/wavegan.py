@@ -7,7 +7,8 @@ stride 2, five blocks, layer norm) the generator has 4,375,740 parameters and th
 
 import keras
 
-from calciumgan.models.layers import MaskedLeakyReLU, PhaseShuffle, SpaceToDepthConv1D, SubPixelConv1DTranspose
+from calciumgan.models.convolution import SpaceToDepthConv1D, SubPixelConv1DTranspose
+from calciumgan.models.layers import MaskedLeakyReLU, PhaseShuffle
 from calciumgan.models.shapes import architecture_problem
 
 LEAKY_SLOPE = 0.2  # WaveGAN's LeakyReLU slope

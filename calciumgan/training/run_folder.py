@@ -89,9 +89,8 @@ class RunFolder:
 
     def load_model(self, path: pathlib.Path):
         """Load a ``.keras`` model written by ``save_model`` (safe mode on), under any backend."""
-        import keras  # here, so that processes that only read JSON artefacts never load a backend
-
-        import calciumgan.models.layers  # noqa: F401  (registers the custom layers)
+        import keras  # here, so that processes that only read JSON artefacts never load a backend (importing
+        # Keras also registers this package's layers, see calciumgan/__init__.py)
 
         self.require(path)
         try:

@@ -18,7 +18,7 @@ def test_figure_data_of_a_set_against_itself(samples):
     evaluation = evaluate_arrays(samples, samples, 24.0, CONFIG)
     neurons = evaluation.example_neurons()
     assert neurons == sorted(neurons, key=lambda n: -evaluation.statistics["real"].firing_rate[:, n].mean())
-    heatmaps = evaluation.van_rossum_heatmaps()
+    heatmaps = evaluation.van_rossum_heatmaps
     assert heatmaps.shape == (len(neurons), 5, 5)
     np.testing.assert_allclose(np.diagonal(heatmaps, axis1=1, axis2=2), 0.0)  # each sample against itself
     np.testing.assert_allclose(heatmaps, np.swapaxes(heatmaps, 1, 2))

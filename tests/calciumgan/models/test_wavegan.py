@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from calciumgan.models.layers import PhaseShuffle, SubPixelConv1DTranspose
+from calciumgan.models.convolution import SubPixelConv1DTranspose
+from calciumgan.models.layers import PhaseShuffle
 from calciumgan.models.registry import VARIANTS, build_models
 from calciumgan.models.wavegan import build_critic, build_generator
 
