@@ -18,11 +18,12 @@ import numpy as np
 from calciumgan.core.cli import run_command
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path
+from calciumgan.training.sampling import BATCH_SIZE
 
 logger = logging.getLogger("calciumgan.generate")
 
 
-def generate(run_dir, num_samples: int, out, seed: int = 0, batch_size: int = 64) -> pathlib.Path:
+def generate(run_dir, num_samples: int, out, seed: int = 0, batch_size: int = BATCH_SIZE) -> pathlib.Path:
     """Write ``num_samples`` synthetic windows of the run in ``run_dir`` to HDF5 ``out``."""
     from calciumgan.run import CalciumRun
 
@@ -51,7 +52,7 @@ def main(argv=None) -> int:
     parser.add_argument("--num-samples", type=int, required=True, help="number of windows to generate")
     parser.add_argument("--out", required=True, help="output HDF5 file")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generator's input noise")
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="samples per generator call")
     args = parser.parse_args(argv)
     return run_command(lambda: generate(args.run, args.num_samples, args.out, args.seed, args.batch_size))
 

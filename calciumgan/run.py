@@ -22,7 +22,7 @@ from calciumgan.core.files import atomic_path
 from calciumgan.data.recording import load_recording, save_recording
 from calciumgan.data.split import MinMaxScaler, PreparedData
 from calciumgan.training.run_folder import RunFolder
-from calciumgan.training.sampling import sample_batches
+from calciumgan.training.sampling import BATCH_SIZE, sample_batches
 
 
 class CalciumRun(RunFolder):
@@ -47,6 +47,17 @@ class CalciumRun(RunFolder):
     def ground_truth_path(self):
         return self.path("ground_truth.h5")
 
+    def check_finished(self) -> None:
+        """A one-line ``RunError`` unless training finished here (every file later stages read exists)."""
+        if not self.root.is_dir():
+            raise RunError(f"{self.root}: no such run folder")
+        needed = (self.config_path, self.recording_path, self.path("recording.json"), self.scaler_path,
+                  self.untrained_generator_path, self.generator_path)  # fmt: skip
+        missing = [path.name for path in needed if not path.is_file()]
+        if missing:
+            raise RunError(f"{self.root}: not a finished training run (missing {', '.join(missing)}); "
+                           f"finish it with python -m calciumgan.train --config CONFIG --out {self.root}")  # fmt: skip
+
     def has_data(self) -> bool:
         return all(self.path(name).is_file() for name in ("recording.h5", "recording.json", "scaler.json"))
 
@@ -62,6 +73,11 @@ class CalciumRun(RunFolder):
 
     def recording_info(self) -> dict:
         return self.read_json("recording.json")
+
+    @property
+    def sampling_rate(self) -> float:
+        """Frames per second (Hz) of the recording and of every sample."""
+        return float(self.recording_info()["sampling_rate"])
 
     def scaler(self) -> MinMaxScaler:
         return MinMaxScaler.load(self.require(self.scaler_path))
@@ -88,7 +104,7 @@ class CalciumRun(RunFolder):
         """The trained generator (or the untrained one it started from)."""
         return self.load_model(self.untrained_generator_path if untrained else self.generator_path)
 
-    def sample_batches(self, count: int, seed: int = 0, batch_size: int = 64, untrained: bool = False):
+    def sample_batches(self, count: int, seed: int = 0, batch_size: int = BATCH_SIZE, untrained: bool = False):
         """Yield batches (<= batch_size, window, N) of float32 synthetic traces in the recording's units."""
         generator, scaler = self.generator(untrained), self.scaler()
         for batch in sample_batches(generator, count, seed, batch_size):

@@ -7,11 +7,13 @@ import time
 class ProgressBar:
     """``label done/total [=====.....] seconds  note``, redrawn at most ten times a second.
 
-    ``enabled=False`` draws nothing (tests, non-interactive use).
+    It draws only when ``enabled`` and stderr is a terminal, so logs written to a file stay
+    free of carriage-return redraws (the loops log a summary line of their own).
     """
 
     def __init__(self, total: int, label: str, enabled: bool = True, width: int = 30):
-        self.total, self.label, self.enabled, self.width = max(int(total), 1), label, enabled, width
+        self.total, self.label, self.width = max(int(total), 1), label, width
+        self.enabled = enabled and sys.stderr.isatty()
         self.done, self.started, self.drawn = 0, time.monotonic(), 0.0
 
     def update(self, count: int = 1, note: str = "") -> None:

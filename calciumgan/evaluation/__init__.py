@@ -1,0 +1,1 @@
+"""The evaluation stage: spike inference, statistics, divergences, baselines, memorisation, report."""

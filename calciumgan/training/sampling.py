@@ -2,8 +2,10 @@
 
 import numpy as np
 
+BATCH_SIZE = 64  # samples per generator call
 
-def sample_batches(generator, count: int, seed: int, batch_size: int = 64):
+
+def sample_batches(generator, count: int, seed: int, batch_size: int = BATCH_SIZE):
     """Yield float32 batches (<= batch_size, ...) of generator outputs, ``count`` samples in all.
 
     The noise is standard normal (count, noise_dim) from ``numpy.random.default_rng(seed)``,

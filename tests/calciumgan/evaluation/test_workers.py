@@ -39,8 +39,9 @@ def test_chunking_does_not_change_the_result(dff_traces):
     np.testing.assert_array_equal(one_trace_at_a_time, whole)
 
 
-def test_parallel_accepts_one_recording(capsys, surrogate_traces):
+def test_parallel_accepts_one_recording(capsys, monkeypatch, surrogate_traces):
     _, traces = surrogate_traces(num_frames=800, num_neurons=3)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the bar draws on terminals only
     result = infer_spikes_parallel(traces, FIXED, workers=2, progress=True)
     np.testing.assert_array_equal(result, infer_spikes(traces, FIXED))
     assert "spikes 1/1" in capsys.readouterr().err
