@@ -16,11 +16,11 @@ difference between the two on those samples.
 
 import argparse
 import os
-import warnings
 import pathlib
 import sys
 import tempfile
 import time
+import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -28,11 +28,11 @@ import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 
 from calciumgan.config import EvaluateConfig  # noqa: E402
+from calciumgan.data.surrogate import surrogate_recording  # noqa: E402
 from calciumgan.evaluation.pipeline import evaluate_files  # noqa: E402
-from calciumgan.evaluation.trace_files import evenly_spaced_windows  # noqa: E402
 from calciumgan.evaluation.report import write_report  # noqa: E402
 from calciumgan.evaluation.statistics import correlation_matrices, firing_rates, van_rossum_matrices  # noqa: E402
-from calciumgan.data.surrogate import surrogate_recording  # noqa: E402
+from calciumgan.evaluation.trace_files import evenly_spaced_windows  # noqa: E402
 
 ISSUE_REFERENCE = """For scale (from the issue, same 2 cores): the thesis's metrics code 0.73 s per sample (about
 12 minutes per 1,000); Elephant's van Rossum alone 0.52 s per sample of 102 trains; a plain NumPy
@@ -106,7 +106,7 @@ def main(argv=None) -> None:
     ]
     differences = [np.nanmax(np.abs(a - b)) / np.nanmax(np.abs(b)) for a, b in compared]
     same_nans = all(np.array_equal(np.isnan(a), np.isnan(b)) for a, b in compared)
-    print(f"\nStatistics per sample (firing rates, correlation matrix, van Rossum matrix of 102 neurons):")
+    print("\nStatistics per sample (firing rates, correlation matrix, van Rossum matrix of 102 neurons):")
     print(f"  Elephant, one call per sample ({len(subset)} samples): {elephant_seconds * 1e3:8.1f} ms")
     print(f"  calciumgan.evaluation.statistics ({len(spikes)} samples):            {ours_seconds * 1e3:8.2f} ms"
           f"   ({elephant_seconds / ours_seconds:.0f}x faster)")  # fmt: skip

@@ -17,8 +17,8 @@ from calciumgan.data.windows import training_data
 from calciumgan.models.registry import build_models
 from calciumgan.run import CalciumRun
 from calciumgan.training.gan import GAN
-from calciumgan.training.losses import LOSSES
 from calciumgan.training.loop import Schedule, train_gan
+from calciumgan.training.losses import LOSSES
 from calciumgan.training.penalties import PENALTIES, WassersteinDivergence
 from calciumgan.training.steps import make_steps
 

@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 
 from calciumgan.config import DataConfig
-from calciumgan.data.prepare import prepare_data
 from calciumgan.core.errors import ConfigError, RecordingError
-from calciumgan.prepare import main as prepare_main
+from calciumgan.data.prepare import prepare_data
 from calciumgan.data.recording import Recording, load_recording, save_recording
+from calciumgan.prepare import main as prepare_main
 
 
 def test_prepare_data_splits_and_scales_on_the_training_block(tmp_path):

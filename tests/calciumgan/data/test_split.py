@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from calciumgan.data.split import MinMaxScaler, evenly_spaced_starts, split_train_validation, window_starts
 from calciumgan.core.errors import RecordingError
 from calciumgan.data.recording import Recording
+from calciumgan.data.split import MinMaxScaler, evenly_spaced_starts, split_train_validation, window_starts
 
 
 def _frames_covered(starts, offset, window):

@@ -1,7 +1,7 @@
 import numpy as np
 
-from calciumgan.evaluation.baselines import dichotomized_gaussian_spikes, poisson_spikes
 from calciumgan.data.dichotomized_gaussian import DichotomizedGaussian
+from calciumgan.evaluation.baselines import dichotomized_gaussian_spikes, poisson_spikes
 
 
 def _training_spikes():

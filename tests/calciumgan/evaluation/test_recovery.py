@@ -4,7 +4,6 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from calciumgan.evaluation.recovery import spike_recovery
 
-
 # ---- ground-truth recovery -----------------------------------------------------------------------
 
 

@@ -4,8 +4,8 @@ import pytest
 from calciumgan.config import EvaluateConfig
 from calciumgan.data.dichotomized_gaussian import DichotomizedGaussian
 from calciumgan.evaluation.divergence import kl_divergence
-from calciumgan.evaluation.scoring import Divergences, SpikeStatistics, example_neurons, ground_truth_errors
 from calciumgan.evaluation.plots import greedy_sorted
+from calciumgan.evaluation.scoring import Divergences, SpikeStatistics, example_neurons, ground_truth_errors
 from calciumgan.evaluation.statistics import firing_rates
 
 CONFIG = EvaluateConfig(correlation_bin_width=0.5, van_rossum_time_constant=1.0, kl_bins=10)

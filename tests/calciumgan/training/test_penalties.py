@@ -3,12 +3,11 @@
 import keras
 import numpy as np
 import pytest
+from known_models import constant_generator, linear_critic, quadratic_critic
 
 from calciumgan.training.gan import GAN
 from calciumgan.training.penalties import GradientPenalty, OneSidedGradientPenalty, WassersteinDivergence
 from calciumgan.training.steps import make_steps
-
-from known_models import constant_generator, linear_critic, quadratic_critic
 
 pytestmark = pytest.mark.backend
 
