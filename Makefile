@@ -28,7 +28,7 @@ install: $(INSTALLED)
 
 demo: $(INSTALLED)
 	$(BIN)/python -m calciumgan.train --config demo --out runs/demo
-	$(BIN)/python -m calciumgan.generate --run runs/demo --num-samples 256 --out runs/demo/samples.h5
+	$(BIN)/python -m calciumgan.generate --run runs/demo --num-samples 256 --out runs/demo/samples.h5 --overwrite
 	$(BIN)/python -m calciumgan.evaluate --run runs/demo
 
 test: test-tensorflow test-jax

@@ -10,6 +10,8 @@ import pathlib
 
 from calciumgan.core import config as schema_loader
 from calciumgan.core.config import setting
+from calciumgan.data.presets import NUM_NEURONS as SURROGATE_NEURONS
+from calciumgan.data.presets import PRESETS
 from calciumgan.evaluation.divergence import DEFAULT_BINS, DEFAULT_PSEUDO_COUNT
 from calciumgan.evaluation.inference import MODES, SpikeInferenceSettings
 from calciumgan.evaluation.statistics import DEFAULT_CORRELATION_BIN_WIDTH, DEFAULT_VAN_ROSSUM_TIME_CONSTANT
@@ -24,10 +26,10 @@ class DataConfig:
     """Where the recording comes from and how it is cut into windows."""
 
     source: str = setting("surrogate", choices=("surrogate", "file"))  # built-in ground truth or a file
-    preset: str = setting("day4", choices=("day1", "day4"))  # surrogate preset
+    preset: str = setting("day4", choices=tuple(PRESETS))  # surrogate preset
     path: str | None = None  # recording (.npz / .h5) when source is "file"
     num_frames: int | None = setting(None, minimum=1)  # surrogate length; None keeps the preset's
-    num_neurons: int | None = setting(None, minimum=1)  # surrogate: keep the first n neurons of the preset
+    num_neurons: int | None = setting(None, minimum=1, maximum=SURROGATE_NEURONS)  # surrogate: the first n neurons
     surrogate_seed: int = setting(0, minimum=0)
     window: int = setting(2048, minimum=1)  # frames per training example
     stride: int = setting(2, minimum=1)  # frames between consecutive window starts

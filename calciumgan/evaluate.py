@@ -17,24 +17,26 @@ either as samples (K, T, N) (the output of ``calciumgan.generate``) or as one re
 The work is done by ``calciumgan.evaluation.pipeline``; the report by ``.report``.
 """
 
-import argparse
 import pathlib
 import sys
 
-from calciumgan.core.cli import run_command
-from calciumgan.core.errors import RunError
+from calciumgan.core.cli import CommandParser, positive_int, run_command
+from calciumgan.core.files import check_output_folder
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m calciumgan.evaluate", description=__doc__.split("\n")[0])
+    parser = CommandParser(prog="python -m calciumgan.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("--run", help="run folder written by calciumgan.train")
     parser.add_argument("--real", help="file of real traces (samples or a recording)")
     parser.add_argument("--synthetic", help="file of synthetic traces (samples or a recording)")
     parser.add_argument("--out", help="report folder (default: <run>/evaluation)")
-    parser.add_argument("--num-samples", type=int, help="samples per set (default: the run's evaluate.num_samples)")
+    parser.add_argument("--num-samples", type=positive_int,
+                        help="samples per set (default: the run's evaluate.num_samples)")  # fmt: skip
     args = parser.parse_args(argv)
     if bool(args.run) == bool(args.real or args.synthetic) or bool(args.real) != bool(args.synthetic):
         parser.error("give either --run, or both --real and --synthetic")
+    if args.real and not args.out:
+        parser.error("--out is required with --real and --synthetic")
 
     def action():
         # Imported here: spike-inference workers re-import this module and should stay light.
@@ -42,14 +44,11 @@ def main(argv=None) -> int:
         from calciumgan.evaluation.pipeline import evaluate_files, evaluate_run
         from calciumgan.evaluation.report import write_report
 
+        out = check_output_folder(args.out or pathlib.Path(args.run) / "evaluation")
         if args.run:
             evaluation = evaluate_run(args.run, args.num_samples)
-            out = args.out or pathlib.Path(args.run) / "evaluation"
         else:
-            if not args.out:
-                raise RunError("--out is required with --real and --synthetic")
             config = EvaluateConfig(**({"num_samples": args.num_samples} if args.num_samples else {}))
-            out = args.out
             evaluation = evaluate_files(args.real, args.synthetic, config, out)
         write_report(evaluation, out)
 

@@ -11,11 +11,13 @@ import logging
 import keras
 
 from calciumgan.config import ExperimentConfig
+from calciumgan.core.files import check_output_folder
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.split import window_starts
 from calciumgan.data.windows import training_data
 from calciumgan.models.registry import build_models
 from calciumgan.run import CalciumRun
+from calciumgan.training.checkpoints import restore_latest
 from calciumgan.training.gan import GAN
 from calciumgan.training.loop import Schedule, train_gan
 from calciumgan.training.losses import LOSSES
@@ -59,20 +61,30 @@ def steps_per_epoch(config: ExperimentConfig, train_frames: int) -> int:
 
 
 def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> GAN:
-    """Train (or resume) the run in folder ``out``; return the trained GAN."""
-    run = CalciumRun(out)
-    run.start(config)
-    keras.utils.set_random_seed(config.train.seed)
-    if run.has_data():
+    """Train (or resume) the run in folder ``out``; return the trained GAN.
+
+    Everything that can be checked is checked before the first file is written: the folder,
+    the data, the models, and (when resuming) that the config, the recording and the newest
+    readable checkpoint belong to this run. A refused command leaves the folder as it was.
+    """
+    run = CalciumRun(check_output_folder(out))
+    resuming = run.has_trained()
+    if resuming:
+        run.check_resumable(config)
         data = run.load_data()
+        run.check_same_recording(config.data, data)
     else:
         data = prepare_data(config.data)
-        run.save_data(data)
+    keras.utils.set_random_seed(config.train.seed)
     gan = build_gan(config, data.recording.num_neurons)
+    completed = restore_latest(gan, run.checkpoints) if resuming else 0
+    run.start(config)
+    if not resuming:
+        run.save_data(data)
     logger.info(
         "%s: %d frames x %d neurons at %g Hz; training block %d frames, validation block %d frames; "
         "generator %d parameters, critic %d; backend %s",
-        run.recording_info()["source"], data.recording.num_frames, data.recording.num_neurons,
+        data.recording.source, data.recording.num_frames, data.recording.num_neurons,
         data.recording.sampling_rate, data.train.num_frames, data.validation.num_frames,
         gan.generator.count_params(), gan.critic.count_params(), keras.backend.backend(),
     )  # fmt: skip
@@ -86,5 +98,5 @@ def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> GA
         keep_checkpoints=train.keep_checkpoints,
         validation_seed=train.seed + 1,
     )
-    train_gan(gan, gan_data, schedule, run, steps=steps, progress=progress)
+    train_gan(gan, gan_data, schedule, run, steps=steps, progress=progress, completed=completed)
     return gan

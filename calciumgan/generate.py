@@ -4,10 +4,10 @@
 
 The HDF5 file holds dataset ``signals`` (K, window, N) float32 in the recording's original
 units, and root attributes ``sampling_rate`` (Hz), ``neuron_ids`` (N,), ``seed`` and ``run``.
-It is written under a temporary name and renamed when complete.
+The run is checked and the generator loaded before anything is written; the file is written
+under a temporary name and renamed when complete. An existing file is kept unless ``--overwrite``.
 """
 
-import argparse
 import logging
 import pathlib
 import sys
@@ -15,46 +15,50 @@ import sys
 import h5py
 import numpy as np
 
-from calciumgan.core.cli import run_command
-from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.cli import CommandParser, non_negative_int, positive_int, run_command
+from calciumgan.core.files import atomic_path, check_output_file
+from calciumgan.data.recording import HDF5_SUFFIXES
 from calciumgan.training.sampling import BATCH_SIZE
 
 logger = logging.getLogger("calciumgan.generate")
 
 
-def generate(run_dir, num_samples: int, out, seed: int = 0, batch_size: int = BATCH_SIZE) -> pathlib.Path:
+def generate(run_dir, num_samples: int, out, seed: int = 0, batch_size: int = BATCH_SIZE,
+             overwrite: bool = False) -> pathlib.Path:  # fmt: skip
     """Write ``num_samples`` synthetic windows of the run in ``run_dir`` to HDF5 ``out``."""
     from calciumgan.run import CalciumRun
 
-    if num_samples <= 0:
-        raise RunError(f"--num-samples must be positive, got {num_samples}")
+    out = check_output_file(out, HDF5_SUFFIXES, overwrite)
     run = CalciumRun(run_dir)
+    run.check_finished()
     info = run.recording_info()
-    window, num_neurons = run.config().data.window, len(info["neuron_ids"])
-    out = pathlib.Path(out)
+    batches = run.sample_batches(num_samples, seed, batch_size)
+    shape = (num_samples, run.config().data.window, len(info["neuron_ids"]))
     with atomic_path(out) as temporary, h5py.File(temporary, "w") as file:
-        signals = file.create_dataset("signals", (num_samples, window, num_neurons), dtype="float32")
+        signals = file.create_dataset("signals", shape, dtype="float32")
         file.attrs.update(
             sampling_rate=info["sampling_rate"], neuron_ids=np.asarray(info["neuron_ids"]), seed=seed, run=str(run.root)
         )
         written = 0
-        for batch in run.sample_batches(num_samples, seed, batch_size):
+        for batch in batches:
             signals[written : written + len(batch)] = batch
             written += len(batch)
-    logger.info("wrote %d samples of %d frames x %d neurons to %s", num_samples, window, num_neurons, out)
+    logger.info("wrote %d samples of %d frames x %d neurons to %s", *shape, out)
     return out
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m calciumgan.generate", description=__doc__.split("\n")[0])
+    parser = CommandParser(prog="python -m calciumgan.generate", description=__doc__.split("\n")[0])
     parser.add_argument("--run", required=True, help="run folder written by calciumgan.train")
-    parser.add_argument("--num-samples", type=int, required=True, help="number of windows to generate")
-    parser.add_argument("--out", required=True, help="output HDF5 file")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the generator's input noise")
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="samples per generator call")
+    parser.add_argument("--num-samples", type=positive_int, required=True, help="number of windows to generate")
+    parser.add_argument("--out", required=True, help="output HDF5 file (.h5 or .hdf5)")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the generator's input noise")
+    parser.add_argument("--batch-size", type=positive_int, default=BATCH_SIZE, help="samples per generator call")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
     args = parser.parse_args(argv)
-    return run_command(lambda: generate(args.run, args.num_samples, args.out, args.seed, args.batch_size))
+    return run_command(
+        lambda: generate(args.run, args.num_samples, args.out, args.seed, args.batch_size, args.overwrite)
+    )
 
 
 if __name__ == "__main__":

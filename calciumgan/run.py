@@ -13,10 +13,13 @@ Later stages (generate, evaluate, the Python API) read these instead of redoing 
 stage. :meth:`CalciumRun.sample` draws synthetic traces in the recording's units.
 """
 
+import math
+import pathlib
+
 import h5py
 import numpy as np
 
-from calciumgan.config import ExperimentConfig
+from calciumgan.config import DataConfig, ExperimentConfig
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path
 from calciumgan.data.recording import load_recording, save_recording
@@ -31,9 +34,7 @@ class CalciumRun(RunFolder):
     def __init__(self, root):
         super().__init__(root, ExperimentConfig)
 
-    def start(self, config: ExperimentConfig) -> None:
-        """Create the folder, or check that it was started with the same training configuration."""
-        super().start(config, same_training=ExperimentConfig.training_part)
+    same_training = staticmethod(ExperimentConfig.training_part)  # a run may resume with more epochs
 
     @property
     def recording_path(self):
@@ -72,7 +73,31 @@ class CalciumRun(RunFolder):
         self.write_json("recording.json", data.info())
 
     def recording_info(self) -> dict:
-        return self.read_json("recording.json")
+        """``recording.json``, checked: a one-line ``RunError`` names the file and the key at fault."""
+        info = self.read_json("recording.json")
+        path = self.path("recording.json")
+        if not isinstance(info, dict):
+            raise RunError(f"{path}: expected a mapping of {', '.join(_INFO_KEYS)}, got {type(info).__name__}")
+        for key, valid in _INFO_KEYS.items():
+            if key not in info:
+                raise RunError(f"{path}: missing '{key}'")
+            if not valid(info[key]):
+                raise RunError(f"{path}: '{key}' has an impossible value {info[key]!r}")
+        if info["validation_frames"] != [info["train_frames"][1], info["num_frames"]] or info["train_frames"][0] != 0:
+            raise RunError(f"{path}: 'train_frames' and 'validation_frames' do not split 'num_frames'")
+        return info
+
+    def check_same_recording(self, data: DataConfig, stored: PreparedData) -> None:
+        """A ``RunError`` if the recording file a resumed run names no longer holds what the run trained on."""
+        if data.source != "file" or not pathlib.Path(data.path).is_file():
+            return
+        current = load_recording(data.path)
+        if current.signals.shape != stored.recording.signals.shape or not np.array_equal(
+            current.signals, stored.recording.signals
+        ):
+            raise RunError(f"{data.path}: differs from the recording this run trained on ({self.recording_path}: "
+                           f"{stored.recording.num_frames} frames x {stored.recording.num_neurons} neurons, the file: "
+                           f"{current.num_frames} x {current.num_neurons}); choose a new --out folder")  # fmt: skip
 
     @property
     def sampling_rate(self) -> float:
@@ -80,7 +105,13 @@ class CalciumRun(RunFolder):
         return float(self.recording_info()["sampling_rate"])
 
     def scaler(self) -> MinMaxScaler:
-        return MinMaxScaler.load(self.require(self.scaler_path))
+        """The scaler fitted on the training block, checked against the recording's neuron count."""
+        scaler = MinMaxScaler.load(self.require(self.scaler_path))
+        neurons = len(self.recording_info()["neuron_ids"])
+        if scaler.minimum.shape not in ((), (neurons,)) or scaler.minimum.shape != scaler.maximum.shape:
+            raise RunError(f"{self.scaler_path}: ranges of shape {scaler.minimum.shape} do not fit the "
+                           f"{neurons} neurons of {self.path('recording.json')}")  # fmt: skip
+        return scaler
 
     def ground_truth(self) -> dict | None:
         """The surrogate's true rates and covariance, or ``None`` for recorded data."""
@@ -95,21 +126,52 @@ class CalciumRun(RunFolder):
         info = self.recording_info()
         cut = info["train_frames"][1]
         if info["num_frames"] != recording.num_frames or not 0 < cut < recording.num_frames:
-            raise RunError(f"{self.recording_path}: {recording.num_frames} frames do not match "
-                           f"{self.path('recording.json')}")  # fmt: skip
+            raise RunError(f"{self.recording_path}: {recording.num_frames} frames do not match the "
+                           f"{info['num_frames']} frames of {self.path('recording.json')}")  # fmt: skip
+        if info["neuron_ids"] != recording.neuron_ids.tolist():
+            raise RunError(f"{self.recording_path}: its {recording.num_neurons} neuron ids differ from the "
+                           f"{len(info['neuron_ids'])} of {self.path('recording.json')}")  # fmt: skip
         train, validation = recording.frames(0, cut), recording.frames(cut, recording.num_frames)
         return PreparedData(recording, train, validation, self.scaler(), self.ground_truth())
 
     def generator(self, untrained: bool = False):
-        """The trained generator (or the untrained one it started from)."""
-        return self.load_model(self.untrained_generator_path if untrained else self.generator_path)
+        """The trained generator (or the untrained one it started from), checked against the run's shapes."""
+        path = self.untrained_generator_path if untrained else self.generator_path
+        generator = self.load_model(path)
+        expected = (self.config().data.window, len(self.recording_info()["neuron_ids"]))
+        if tuple(generator.output_shape[1:]) != expected:
+            raise RunError(f"{path}: makes traces of shape {tuple(generator.output_shape[1:])}, but "
+                           f"{self.path('recording.json')} lists neuron_ids and config.yaml a window for "
+                           f"{expected}")  # fmt: skip
+        return generator
 
     def sample_batches(self, count: int, seed: int = 0, batch_size: int = BATCH_SIZE, untrained: bool = False):
-        """Yield batches (<= batch_size, window, N) of float32 synthetic traces in the recording's units."""
+        """An iterator of batches (<= batch_size, window, N) of float32 synthetic traces in the recording's units.
+
+        The generator and scaler are loaded and checked before this returns.
+        """
         generator, scaler = self.generator(untrained), self.scaler()
-        for batch in sample_batches(generator, count, seed, batch_size):
-            yield scaler.inverse(batch)
+        return (scaler.inverse(batch) for batch in sample_batches(generator, count, seed, batch_size))
 
     def sample(self, count: int, seed: int = 0, untrained: bool = False) -> np.ndarray:
         """(count, window, N) float32 synthetic traces in the recording's units; the same for the same seed."""
         return np.concatenate(list(self.sample_batches(count, seed, untrained=untrained)))
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _frame_range(value) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(_whole(v) and v >= 0 for v in value)
+
+
+_INFO_KEYS = {
+    "source": lambda value: isinstance(value, str),
+    "sampling_rate": lambda value: isinstance(value, (int, float)) and math.isfinite(value) and value > 0,
+    "neuron_ids": lambda value: isinstance(value, list) and value != [] and all(map(_whole, value))
+    and len(set(value)) == len(value),
+    "num_frames": lambda value: _whole(value) and value > 0,
+    "train_frames": _frame_range,
+    "validation_frames": _frame_range,
+}

@@ -3,19 +3,19 @@
     python -m calciumgan.train --config demo            # shipped config, built-in surrogate data
     python -m calciumgan.train --config day4.yaml --data recordings/day4.h5 --out runs/day4
 
-Re-running with the same ``--out`` resumes from the newest checkpoint. The backend is
-TensorFlow unless ``KERAS_BACKEND=jax`` is set.
+Re-running with the same ``--out`` resumes from the newest readable checkpoint; a folder where
+no checkpoint was written yet starts afresh with the config given. Every input is checked
+before anything is written. The backend is TensorFlow unless ``KERAS_BACKEND=jax`` is set.
 """
 
-import argparse
 import pathlib
 import sys
 
-from calciumgan.core.cli import run_command
+from calciumgan.core.cli import CommandParser, run_command
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m calciumgan.train", description=__doc__.split("\n")[0])
+def parse_args(argv=None):
+    parser = CommandParser(prog="python -m calciumgan.train", description=__doc__.split("\n")[0])
     parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, dg, day1, day4")
     parser.add_argument("--data", help="recording (.npz or .h5) to train on instead of the config's data")
     parser.add_argument("--out", help="run folder (default: runs/<config name>)")

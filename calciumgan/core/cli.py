@@ -1,9 +1,46 @@
-"""What every command-line tool shares: logging set-up and one-line errors."""
+"""What every command-line tool shares: an argument parser whose errors are one line, typed
+arguments, logging set-up and the conversion of user-facing errors into exit code 2."""
 
+import argparse
 import logging
+import math
 import sys
 
 from calciumgan.core.errors import CalciumGANError
+
+USAGE_ERROR = 2  # the exit code of every refused input, as argparse uses
+
+
+class CommandParser(argparse.ArgumentParser):
+    """``argparse.ArgumentParser`` whose errors are one ``error:`` line (exit code 2), without the usage block."""
+
+    def error(self, message):
+        self.exit(USAGE_ERROR, f"error: {message} (see {self.prog} --help)\n")
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an integer >= 1."""
+    return _bounded(text, int, "a positive integer", lambda value: value >= 1)
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type: an integer >= 0 (seeds)."""
+    return _bounded(text, int, "a non-negative integer", lambda value: value >= 0)
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0 (rates in Hz)."""
+    return _bounded(text, float, "a positive finite number", lambda value: math.isfinite(value) and value > 0)
+
+
+def _bounded(text: str, kind: type, description: str, allowed) -> int | float:
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {description}, got {text!r}") from None
+    if not allowed(value):
+        raise argparse.ArgumentTypeError(f"must be {description}, got {text}")
+    return value
 
 
 def run_command(action) -> int:
@@ -13,5 +50,5 @@ def run_command(action) -> int:
         action()
     except CalciumGANError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     return 0

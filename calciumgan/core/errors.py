@@ -15,3 +15,7 @@ class ConfigError(CalciumGANError):
 
 class RunError(CalciumGANError):
     """A run folder is missing something or belongs to a different configuration."""
+
+
+class OutputError(CalciumGANError):
+    """An output path cannot be written: a folder, an existing file, or the wrong kind of file."""

@@ -1,11 +1,15 @@
 """Turn saved NumPy arrays of traces into a recording file that the training tools read."""
 
+import logging
 import pathlib
 
 import numpy as np
 
 from calciumgan.core.errors import RecordingError
-from calciumgan.data.recording import Recording, save_recording
+from calciumgan.core.files import check_output_file
+from calciumgan.data.recording import HDF5_SUFFIXES, Recording, save_recording
+
+logger = logging.getLogger(__name__)
 
 
 def load_array(path, neurons_first: bool = False) -> np.ndarray:
@@ -17,13 +21,43 @@ def load_array(path, neurons_first: bool = False) -> np.ndarray:
         array = np.load(path, allow_pickle=False)
     except ValueError as error:
         raise RecordingError(f"{path}: not a plain .npy array ({error})") from None
+    if not isinstance(array, np.ndarray):
+        array.close()
+        raise RecordingError(f"{path}: a .npz archive; give one .npy array (np.save), or train on the archive "
+                             "directly with --data if it holds 'signals' and 'sampling_rate'")  # fmt: skip
     return array.T if neurons_first and array.ndim == 2 else array
 
 
-def convert_arrays(signals, sampling_rate: float, out, spikes=None, neurons_first: bool = False) -> pathlib.Path:
-    """Write the ``.npy`` traces ``signals`` (and optional ``spikes``) as a recording file ``out``."""
+def check_orientation(signals: np.ndarray, path, neurons_first: bool) -> None:
+    """Refuse a (T, N) reading with fewer frames than neurons: the array is almost surely the other way round."""
+    if signals.ndim == 2 and signals.shape[0] < signals.shape[1]:
+        frames, neurons = signals.shape
+        advice = ("drop --neurons-first if it is stored (frames, neurons)" if neurons_first else
+                  "if it is stored (neurons, frames), as Suite2p's F.npy, pass --neurons-first")  # fmt: skip
+        raise RecordingError(f"{path}: reads as {frames} frames x {neurons} neurons, fewer frames than neurons; "
+                             f"{advice}")  # fmt: skip
+
+
+def subtract_baseline(signals: np.ndarray) -> np.ndarray:
+    """(T, N) traces minus each neuron's median, computed in float64 so that no precision is lost."""
+    signals = np.asarray(signals, dtype=np.float64)
+    return signals - np.median(signals, axis=0)
+
+
+def convert_arrays(signals, sampling_rate: float, out, spikes=None, neurons_first: bool = False,
+                   baseline: bool = False, overwrite: bool = False) -> pathlib.Path:  # fmt: skip
+    """Write the ``.npy`` traces ``signals`` (and optional ``spikes``) as a recording file ``out``.
+
+    ``baseline`` subtracts each neuron's median first (for raw fluorescence on a large offset,
+    which float32 would otherwise quantise). ``out`` must not exist unless ``overwrite``.
+    """
+    out = check_output_file(out, (".npz", *HDF5_SUFFIXES), overwrite)
+    traces = load_array(signals, neurons_first)
+    check_orientation(traces, signals, neurons_first)
+    if baseline and traces.ndim == 2 and np.issubdtype(traces.dtype, np.number):
+        traces = subtract_baseline(traces)
     recording = Recording(
-        signals=load_array(signals, neurons_first),
+        signals=traces,
         sampling_rate=sampling_rate,
         spikes=None if spikes is None else load_array(spikes, neurons_first),
         source=str(signals),

@@ -26,6 +26,7 @@ from calciumgan.core.files import atomic_path
 logger = logging.getLogger(__name__)
 
 HDF5_SUFFIXES = (".h5", ".hdf5")
+FIELDS = ("signals", "spikes", "neuron_ids", "sampling_rate")  # sampling_rate last: an HDF5 attribute
 LAYOUT_HINT = (
     "expected 'signals' (T, N), optional 'spikes' (T, N) and 'neuron_ids' (N,), "
     "and 'sampling_rate' in Hz"
@@ -54,10 +55,7 @@ class Recording:
         # A frozen dataclass normalises its own fields through object.__setattr__.
         signals = _checked_matrix(self.signals, "signals", self.source)
         object.__setattr__(self, "signals", signals)
-        rate = float(self.sampling_rate)
-        if not np.isfinite(rate) or rate <= 0:
-            raise RecordingError(f"{self.source}: sampling_rate must be a positive number of Hz, got {rate}")
-        object.__setattr__(self, "sampling_rate", rate)
+        object.__setattr__(self, "sampling_rate", checked_sampling_rate(self.sampling_rate, self.source))
         if self.spikes is not None:
             spikes = _checked_matrix(self.spikes, "spikes", self.source)
             if spikes.shape != signals.shape:
@@ -116,8 +114,39 @@ class Recording:
             )
 
 
+def checked_sampling_rate(value, source: str) -> float:
+    """``value`` as a positive finite number of Hz, or a one-line ``RecordingError`` naming ``source``."""
+    array = np.asarray(value)
+    if array.size != 1 or not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
+        raise RecordingError(f"{source}: 'sampling_rate' must be one number (Hz), got {array.dtype} {array.shape}")
+    rate = float(array.reshape(()))
+    if not np.isfinite(rate) or rate <= 0:
+        raise RecordingError(f"{source}: 'sampling_rate' must be a positive number of Hz, got {rate}")
+    return rate
+
+
+def check_real_numbers(dtype: np.dtype, name: str, source: str) -> None:
+    """A one-line ``RecordingError`` unless ``dtype`` holds real numbers (or booleans)."""
+    if np.issubdtype(dtype, np.complexfloating):
+        raise RecordingError(f"{source}: '{name}' holds complex numbers ({dtype}); give real-valued traces")
+    if not (np.issubdtype(dtype, np.number) or dtype.kind == "b"):
+        raise RecordingError(f"{source}: '{name}' has non-numeric dtype {dtype}; expected real numbers")
+
+
+def first_non_finite(values: np.ndarray, name: str, source: str, where: str = "frame {}, neuron column {}") -> None:
+    """A one-line ``RecordingError`` locating the first NaN or infinite value of ``values``, if any."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        location = where.format(*np.argwhere(bad)[0])
+        raise RecordingError(f"{source}: '{name}' holds {int(bad.sum())} NaN or infinite values (first at {location})")
+
+
 def _checked_matrix(values, name: str, source: str) -> np.ndarray:
-    """``values`` as a C-contiguous float32 (T, N) array, or a RecordingError."""
+    """``values`` as a C-contiguous float32 (T, N) array, or a RecordingError.
+
+    Values beyond float32's range, and neurons whose trace float32 would resolve in fewer than
+    ``MIN_FLOAT32_LEVELS`` steps (a large baseline under a small signal), are refused.
+    """
     array = np.asarray(values)
     if array.ndim != 2:
         raise RecordingError(
@@ -125,22 +154,43 @@ def _checked_matrix(values, name: str, source: str) -> np.ndarray:
         )
     if array.shape[0] == 0 or array.shape[1] == 0:
         raise RecordingError(f"{source}: '{name}' is empty, shape {array.shape}")
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise RecordingError(f"{source}: '{name}' has non-numeric dtype {array.dtype}")
-    array = np.ascontiguousarray(array, dtype=np.float32)
-    bad = ~np.isfinite(array)
-    if bad.any():
-        frame, neuron = np.argwhere(bad)[0]
+    check_real_numbers(array.dtype, name, source)
+    first_non_finite(array, name, source)
+    if array.dtype.itemsize > 4 or array.dtype.kind in "iu":
+        _check_float32_precision(array, name, source)
+    return np.ascontiguousarray(array, dtype=np.float32)
+
+
+MIN_FLOAT32_LEVELS = 1024  # float32 steps a neuron's range must span for its trace to survive the cast
+
+
+def _check_float32_precision(array: np.ndarray, name: str, source: str) -> None:
+    """Refuse (T, N) values that float32 cannot hold, or would quantise to a few levels per neuron."""
+    largest = np.finfo(np.float32).max
+    beyond = np.abs(array) > largest
+    if beyond.any():
+        frame, neuron = np.argwhere(beyond)[0]
+        raise RecordingError(f"{source}: '{name}' holds {int(beyond.sum())} values beyond the float32 range "
+                             f"(+-{largest:.3g}), first at frame {frame}, neuron column {neuron}")  # fmt: skip
+    low, high = array.min(axis=0).astype(np.float64), array.max(axis=0).astype(np.float64)
+    step = np.spacing(np.maximum(np.abs(low), np.abs(high)).astype(np.float32)).astype(np.float64)
+    levels = (high - low) / step
+    coarse = np.flatnonzero((high > low) & (levels < MIN_FLOAT32_LEVELS))
+    if len(coarse):
+        neuron = coarse[0]
         raise RecordingError(
-            f"{source}: '{name}' holds {int(bad.sum())} NaN or infinite values "
-            f"(first at frame {frame}, neuron column {neuron})"
+            f"{source}: '{name}' of neuron column {neuron} spans {high[neuron] - low[neuron]:.4g} on a baseline of "
+            f"{low[neuron]:.4g}, which float32 (the stored precision) resolves in only {int(levels[neuron])} steps "
+            f"({len(coarse)} neurons affected); subtract each neuron's baseline first, e.g. "
+            "python -m calciumgan.prepare --subtract-baseline"
         )
-    return array
 
 
 def load_recording(path) -> Recording:
     """Read a recording from ``.npz`` or ``.h5`` / ``.hdf5`` (layout in the module docstring)."""
     path = pathlib.Path(path)
+    if path.is_dir():
+        raise RecordingError(f"{path}: is a folder, not a recording file")
     if not path.is_file():
         raise RecordingError(f"{path}: no such file")
     if path.suffix == ".npz":
@@ -157,15 +207,22 @@ def _read_npz(path: pathlib.Path) -> dict:
         archive = np.load(path, allow_pickle=False)
     except Exception as error:  # numpy raises several types for corrupt archives
         raise RecordingError(f"{path}: not a readable .npz archive ({error})") from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise RecordingError(f"{path}: a single .npy array, not a .npz archive of named arrays; {LAYOUT_HINT}")
     with archive:
         for name in ("signals", "sampling_rate"):
             if name not in archive.files:
                 raise RecordingError(f"{path}: missing '{name}'; {LAYOUT_HINT}")
-        fields = {"signals": archive["signals"], "sampling_rate": _scalar(archive["sampling_rate"], path)}
-        for name in ("spikes", "neuron_ids"):
-            if name in archive.files:
-                fields[name] = archive[name]
-    return fields
+        return {name: _npz_array(archive, name, path) for name in FIELDS if name in archive.files}
+
+
+def _npz_array(archive, name: str, path: pathlib.Path) -> np.ndarray:
+    try:
+        return archive[name]
+    except ValueError as error:  # an object array: reading it would unpickle Python objects
+        raise RecordingError(f"{path}: '{name}' cannot be read as a numeric array ({error})") from None
+    except Exception as error:  # a damaged member of the zip archive
+        raise RecordingError(f"{path}: '{name}' is damaged ({type(error).__name__}: {error})") from None
 
 
 def _read_hdf5(path: pathlib.Path) -> dict:
@@ -178,18 +235,20 @@ def _read_hdf5(path: pathlib.Path) -> dict:
             raise RecordingError(f"{path}: missing dataset 'signals'; {LAYOUT_HINT}")
         if "sampling_rate" not in file.attrs:
             raise RecordingError(f"{path}: missing root attribute 'sampling_rate'; {LAYOUT_HINT}")
-        fields = {"signals": file["signals"][()], "sampling_rate": _scalar(file.attrs["sampling_rate"], path)}
-        for name in ("spikes", "neuron_ids"):
-            if name in file:
-                fields[name] = file[name][()]
+        fields = {name: hdf5_dataset(file, name, path)[()] for name in FIELDS[:-1] if name in file}
+        fields["sampling_rate"] = file.attrs["sampling_rate"]
     return fields
 
 
-def _scalar(value, path) -> float:
-    array = np.asarray(value)
-    if array.size != 1 or not np.issubdtype(array.dtype, np.number):
-        raise RecordingError(f"{path}: 'sampling_rate' must be one number (Hz), got {array!r}")
-    return float(array.reshape(()))
+def hdf5_dataset(file: h5py.File, name: str, path) -> h5py.Dataset:
+    """``file[name]`` if it is a dataset; a one-line ``RecordingError`` if it is a group or cannot be read."""
+    try:
+        item = file[name]
+    except Exception as error:  # h5py raises KeyError, OSError or RuntimeError for damaged objects
+        raise RecordingError(f"{path}: '{name}' cannot be read ({error})") from None
+    if not isinstance(item, h5py.Dataset):
+        raise RecordingError(f"{path}: '{name}' is a group, expected a dataset; {LAYOUT_HINT}")
+    return item
 
 
 def save_recording(recording: Recording, path) -> pathlib.Path:

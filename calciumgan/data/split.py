@@ -89,11 +89,15 @@ class MinMaxScaler:
 
     @classmethod
     def load(cls, path) -> "MinMaxScaler":
+        """Read a file written by :meth:`save`; a one-line ``RunError`` if it is not one."""
         try:
             payload = json.loads(open(path).read())
-            return cls(np.asarray(payload["minimum"], np.float64), np.asarray(payload["maximum"], np.float64))
-        except (OSError, ValueError, KeyError) as error:
-            raise RunError(f"{path}: not a readable scaler file ({error})") from None
+            scaler = cls(np.asarray(payload["minimum"], np.float64), np.asarray(payload["maximum"], np.float64))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise RunError(f"{path}: not a readable scaler file ({type(error).__name__}: {error})") from None
+        if not (np.isfinite(scaler.minimum).all() and np.isfinite(scaler.maximum).all()):
+            raise RunError(f"{path}: 'minimum' and 'maximum' must be finite numbers")
+        return scaler
 
 
 @dataclasses.dataclass(frozen=True)

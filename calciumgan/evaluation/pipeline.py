@@ -31,7 +31,13 @@ from calciumgan.evaluation.memorisation import memorisation_check
 from calciumgan.evaluation.recovery import spike_recovery
 from calciumgan.evaluation.scoring import Divergences, SpikeStatistics, example_neurons, ground_truth_errors
 from calciumgan.evaluation.statistics import van_rossum_between
-from calciumgan.evaluation.trace_files import TraceFile, common_shape, evenly_spaced_windows, windows_at
+from calciumgan.evaluation.trace_files import (
+    TraceFile,
+    check_sample_shape,
+    common_shape,
+    evenly_spaced_windows,
+    windows_at,  # fmt: skip
+)
 from calciumgan.evaluation.workers import infer_spikes_parallel
 from calciumgan.run import CalciumRun
 
@@ -94,9 +100,12 @@ class Evaluation:
 def evaluate_run(run_dir, num_samples: int | None = None) -> Evaluation:
     """Evaluate the run in ``run_dir`` against its held-out block (``num_samples`` per set, default the config's)."""
     run = CalciumRun(run_dir)
+    run.check_finished()
     experiment = run.config()
     config = dataclasses.replace(experiment.evaluate, num_samples=num_samples or experiment.evaluate.num_samples)
     window = experiment.data.window
+    neurons = len(run.recording_info()["neuron_ids"])
+    check_sample_shape(window, neurons, run.sampling_rate, config, str(run.config_path))
     timer = Timer()
     with timer.stage("data and generation"):
         data = run.load_data()
@@ -136,9 +145,10 @@ def evaluate_files(real_path, synthetic_path, config: EvaluateConfig, out) -> Ev
 
     Inferred spikes of a samples file are written to ``out/<name>_spikes.h5``.
     """
+    real, synthetic = TraceFile.open(real_path), TraceFile.open(synthetic_path)
+    common_shape(real, synthetic, config)  # refuse before creating the output folder
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    real, synthetic = TraceFile.open(real_path), TraceFile.open(synthetic_path)
     return _compare(real, synthetic, config, out, "the real file's own inferred spikes")
 
 
@@ -158,7 +168,7 @@ def evaluate_arrays(real, synthetic, sampling_rate: float, config: EvaluateConfi
 def _compare(real: TraceFile, synthetic: TraceFile, config: EvaluateConfig, out, fitted_to: str) -> Evaluation:
     """Score ``synthetic`` and baselines fitted to ``real``'s spikes against ``real``."""
     timer = Timer()
-    count, window, neurons = common_shape(real, synthetic, config.num_samples)
+    count, window, neurons = common_shape(real, synthetic, config)
     with timer.stage("spike inference"):
         spikes = {"real": real.spikes(count, window, config, out),
                   "model": synthetic.spikes(count, window, config, out)}  # fmt: skip

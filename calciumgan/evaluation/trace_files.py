@@ -14,9 +14,22 @@ import numpy as np
 
 from calciumgan.config import EvaluateConfig
 from calciumgan.core.errors import RecordingError
-from calciumgan.data.recording import HDF5_SUFFIXES, Recording, load_recording
+from calciumgan.data.recording import (
+    HDF5_SUFFIXES,
+    Recording,
+    check_real_numbers,
+    checked_sampling_rate,
+    first_non_finite,  # fmt: skip
+    hdf5_dataset,
+    load_recording,
+)
 from calciumgan.data.split import evenly_spaced_starts
+from calciumgan.evaluation.statistics import frame_bins
 from calciumgan.evaluation.workers import infer_spikes_hdf5, infer_spikes_parallel
+
+SAMPLE_LOCATION = "sample {}, frame {}, neuron column {}"
+SCAN_CHUNK = 256  # samples read at a time when checking a samples file
+MIN_CORRELATION_BINS = 2  # a correlation needs at least two bins per sample
 
 
 def windows_at(signals: np.ndarray, starts: np.ndarray, window: int) -> np.ndarray:
@@ -50,17 +63,39 @@ class TraceFile:
     @classmethod
     def open(cls, path) -> "TraceFile":
         """A samples file (HDF5 ``signals`` (K, T, N), root attribute ``sampling_rate``) or a recording file."""
-        name, path = str(path), pathlib.Path(path)
+        path = pathlib.Path(path)
         if path.suffix in HDF5_SUFFIXES and path.is_file():
-            with h5py.File(path, "r") as file:
-                if "signals" in file and file["signals"].ndim == 3:
-                    if "sampling_rate" not in file.attrs:
-                        raise RecordingError(f"{path}: missing root attribute 'sampling_rate'")
-                    shape = file["signals"].shape
-                    ids = np.asarray(file.attrs.get("neuron_ids", np.arange(shape[2])))
-                    return cls(name, float(file.attrs["sampling_rate"]), ids, samples_shape=shape, path=path)
+            samples = cls._open_samples(path)
+            if samples is not None:
+                return samples
         recording = load_recording(path)
-        return cls(name, recording.sampling_rate, recording.neuron_ids, recording=recording.signals)
+        return cls(str(path), recording.sampling_rate, recording.neuron_ids, recording=recording.signals)
+
+    @classmethod
+    def _open_samples(cls, path: pathlib.Path) -> "TraceFile | None":
+        """The samples of an HDF5 file, checked chunk by chunk; ``None`` if it holds a recording instead."""
+        try:
+            file = h5py.File(path, "r")
+        except OSError as error:
+            raise RecordingError(f"{path}: not a readable HDF5 file ({error})") from None
+        with file:
+            if "signals" not in file or hdf5_dataset(file, "signals", path).ndim == 2:
+                return None
+            dataset = file["signals"]
+            _check_samples_shape(dataset.shape, dataset.dtype, path)
+            if "sampling_rate" not in file.attrs:
+                raise RecordingError(f"{path}: missing root attribute 'sampling_rate' (Hz)")
+            rate = checked_sampling_rate(file.attrs["sampling_rate"], path)
+            ids = np.asarray(file.attrs.get("neuron_ids", np.arange(dataset.shape[2])))
+            if ids.shape != (dataset.shape[2],) or not np.issubdtype(ids.dtype, np.integer):
+                raise RecordingError(f"{path}: attribute 'neuron_ids' must be {dataset.shape[2]} integers, "
+                                     f"got {ids.dtype} {ids.shape}")  # fmt: skip
+            for start in range(0, dataset.shape[0], SCAN_CHUNK):
+                try:
+                    first_non_finite(dataset[start : start + SCAN_CHUNK], "signals", path, SAMPLE_LOCATION)
+                except RecordingError as error:
+                    raise RecordingError(f"{error} (samples from {start})") from None
+            return cls(str(path), rate, ids, samples_shape=dataset.shape, path=path)
 
     @classmethod
     def of_array(cls, traces, sampling_rate: float, name: str) -> "TraceFile":
@@ -70,13 +105,9 @@ class TraceFile:
         if array.ndim == 2:
             recording = Recording(array, sampling_rate, source=name)
             return cls(name, recording.sampling_rate, recording.neuron_ids, recording=recording.signals)
-        if array.ndim != 3 or 0 in array.shape:
-            raise RecordingError(f"{name}: expected samples (K, T, N) or one recording (T, N)")
-        if not np.issubdtype(array.dtype, np.number) or not np.isfinite(array).all():
-            raise RecordingError(f"{name}: samples must be finite numbers, got dtype {array.dtype}")
-        rate = float(sampling_rate)
-        if not np.isfinite(rate) or rate <= 0:
-            raise RecordingError(f"{name}: sampling_rate must be a positive number of Hz, got {rate}")
+        _check_samples_shape(array.shape, array.dtype, name)
+        first_non_finite(array, "signals", name, SAMPLE_LOCATION)
+        rate = checked_sampling_rate(sampling_rate, name)
         return cls(name, rate, np.arange(array.shape[2]), samples_shape=array.shape, samples=array)
 
     def first_samples(self, count: int, window: int) -> np.ndarray:
@@ -103,21 +134,60 @@ class TraceFile:
             return file["spikes"][:count]
 
 
-def common_shape(real: TraceFile, synthetic: TraceFile, num_samples: int) -> tuple[int, int, int]:
-    """(count, window, N) of the samples to compare: at most ``num_samples`` and the inputs' K.
+def _check_samples_shape(shape: tuple, dtype, source) -> None:
+    """A one-line ``RecordingError`` unless ``shape`` is (K, T, N) with K, T, N > 0 and ``dtype`` real numbers."""
+    if len(shape) != 3:
+        raise RecordingError(f"{source}: 'signals' has {len(shape)} dimensions {shape}, expected samples (K, T, N) "
+                             "or one recording (T, N)")  # fmt: skip
+    if 0 in shape:
+        raise RecordingError(f"{source}: 'signals' holds no samples: shape {shape}, expected (K, T, N), all > 0")
+    check_real_numbers(np.dtype(dtype), "signals", source)
 
-    Raises a one-line :class:`RecordingError` naming both inputs where they cannot be compared.
+
+def check_sample_shape(window: int, neurons: int, sampling_rate: float, config: EvaluateConfig, name: str) -> None:
+    """A one-line ``RecordingError`` if samples of ``window`` frames x ``neurons`` are too small for the statistics.
+
+    Correlations and van Rossum distances are between pairs of neurons; correlations need at
+    least two whole bins of ``config.correlation_bin_width`` seconds, counted as Elephant bins them.
+    """
+    if neurons < 2:
+        raise RecordingError(f"{name}: samples of {neurons} neuron; the pairwise statistics (correlations, "
+                             "van Rossum distances) need at least 2")  # fmt: skip
+    width = config.correlation_bin_width
+    try:
+        bins = frame_bins(window, sampling_rate, width)[1]
+    except ValueError:
+        bins = 0
+    if bins < MIN_CORRELATION_BINS:
+        needed = int(np.ceil(MIN_CORRELATION_BINS * width * sampling_rate))
+        raise RecordingError(f"{name}: samples of {window} frames ({window / sampling_rate:.3g} s at {sampling_rate:g} "
+                             f"Hz) hold {bins} bins of evaluate.correlation_bin_width {width} s; the statistics need "
+                             f"{MIN_CORRELATION_BINS} bins, at least {needed} frames")  # fmt: skip
+
+
+def common_shape(real: TraceFile, synthetic: TraceFile, config: EvaluateConfig) -> tuple[int, int, int]:
+    """(count, window, N) of the samples to compare: at most ``config.num_samples`` and the inputs' K.
+
+    Raises a one-line :class:`RecordingError` naming the inputs where they cannot be compared.
     """
     if real.sampling_rate != synthetic.sampling_rate:
         raise RecordingError(f"{synthetic.name}: sampling rate {synthetic.sampling_rate} Hz, "
                              f"{real.name} has {real.sampling_rate} Hz")  # fmt: skip
-    shapes = [trace.samples_shape for trace in (real, synthetic) if trace.samples_shape]
-    if not shapes:
-        raise RecordingError(f"{synthetic.name}: one of the two inputs must hold samples (K, T, N)")
-    window, neurons = shapes[0][1:]
-    if any(shape[1:] != (window, neurons) for shape in shapes) or any(
-        trace.recording is not None and (trace.recording.shape[1] != neurons or len(trace.recording) < window)
-        for trace in (real, synthetic)
-    ):
-        raise RecordingError(f"{synthetic.name}: its samples or neurons do not match those of {real.name}")
-    return min([num_samples] + [shape[0] for shape in shapes]), window, neurons
+    holders = [trace for trace in (real, synthetic) if trace.samples_shape]
+    if not holders:
+        raise RecordingError(f"{synthetic.name}: one of the two inputs must hold samples (K, T, N); both are "
+                             "recordings")  # fmt: skip
+    window, neurons = holders[0].samples_shape[1:]
+    for trace in (real, synthetic):
+        if trace.samples_shape and trace.samples_shape[1:] != (window, neurons):
+            frames, count = trace.samples_shape[1:]
+            raise RecordingError(f"{trace.name}: samples of {frames} frames x {count} neurons, "
+                                 f"{holders[0].name} has {window} x {neurons}")  # fmt: skip
+        if trace.recording is not None and trace.recording.shape[1] != neurons:
+            raise RecordingError(f"{trace.name}: {trace.recording.shape[1]} neurons, the samples of "
+                                 f"{holders[0].name} have {neurons}")  # fmt: skip
+        if trace.recording is not None and len(trace.recording) < window:
+            raise RecordingError(f"{trace.name}: its {len(trace.recording)} frames are fewer than the {window} "
+                                 f"frames of one sample of {holders[0].name}")  # fmt: skip
+    check_sample_shape(window, neurons, real.sampling_rate, config, holders[0].name)
+    return min([config.num_samples] + [trace.samples_shape[0] for trace in holders]), window, neurons

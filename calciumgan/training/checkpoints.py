@@ -8,9 +8,12 @@ an uninterrupted one would.
 
 A checkpoint is one HDF5 file ``epoch-00012.h5`` with datasets ``0, 1, ...`` (in
 the order of ``training_variables``; each has its variable's path as attribute
-``path``) and root attribute ``epoch``, the number of completed epochs.
+``path``) and root attribute ``epoch``, the number of completed epochs. A checkpoint that
+cannot be read (a disk filled up, a file copied half-way) is skipped on resumption in favour
+of the previous one.
 """
 
+import logging
 import pathlib
 import re
 
@@ -20,7 +23,13 @@ import numpy as np
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path
 
+logger = logging.getLogger(__name__)
+
 CHECKPOINT_NAME = re.compile(r"epoch-(\d+)\.h5$")
+
+
+class DamagedCheckpoint(RunError):
+    """A checkpoint file that cannot be read completely."""
 
 
 def training_variables(gan) -> list:
@@ -55,20 +64,51 @@ def list_checkpoints(directory) -> list:
 
 
 def restore_checkpoint(gan, path) -> int:
-    """Load ``path`` into a compiled ``gan``; return the number of completed epochs."""
+    """Load ``path`` into a compiled ``gan``; return the number of completed epochs.
+
+    The file is read whole before any variable changes: a ``DamagedCheckpoint`` leaves the GAN
+    as it was; a checkpoint of a different model is a ``RunError``.
+    """
     variables = training_variables(gan)
-    with h5py.File(path, "r") as file:
-        if len(file.keys()) != len(variables):
-            raise RunError(
-                f"{path}: holds {len(file.keys())} variables, the model has {len(variables)}; "
-                "was it written by a different configuration?"
-            )
-        for index, variable in enumerate(variables):
-            stored = file[str(index)]
-            if stored.shape != tuple(variable.shape):
-                raise RunError(
-                    f"{path}: variable {index} ({stored.attrs['path']}) has shape {stored.shape}, "
-                    f"the model's {variable.path} has {tuple(variable.shape)}"
-                )
-            variable.assign(stored[()])
-        return int(file.attrs["epoch"])
+    arrays, epoch = _read_checkpoint(path)
+    if len(arrays) != len(variables):
+        raise RunError(f"{path}: holds {len(arrays)} variables, the model has {len(variables)}; "
+                       "was it written by a different configuration?")  # fmt: skip
+    for index, (variable, (stored_path, array)) in enumerate(zip(variables, arrays)):
+        if array.shape != tuple(variable.shape):
+            raise RunError(f"{path}: variable {index} ({stored_path}) has shape {array.shape}, "
+                           f"the model's {variable.path} has {tuple(variable.shape)}")  # fmt: skip
+    for variable, (_, array) in zip(variables, arrays):
+        variable.assign(array)
+    return epoch
+
+
+def _read_checkpoint(path) -> tuple[list, int]:
+    """[(variable path, array)] in order, and the epoch; ``DamagedCheckpoint`` if any part is unreadable."""
+    try:
+        with h5py.File(path, "r") as file:
+            count = len(file.keys())
+            arrays = [(file[str(index)].attrs["path"], file[str(index)][()]) for index in range(count)]
+            return arrays, int(file.attrs["epoch"])
+    except (OSError, KeyError, RuntimeError, ValueError) as error:
+        raise DamagedCheckpoint(f"{path}: damaged ({type(error).__name__}: {error})".replace("\n", " ")) from None
+
+
+def restore_latest(gan, directory) -> int:
+    """Restore the newest readable checkpoint of ``directory``; return its epoch (0 when there is none).
+
+    Damaged checkpoints are skipped with a warning; if every one is damaged, a ``RunError`` says so.
+    """
+    checkpoints = list_checkpoints(directory)
+    for path in reversed(checkpoints):
+        try:
+            epoch = restore_checkpoint(gan, path)
+        except DamagedCheckpoint as error:
+            logger.warning("%s; falling back to the previous checkpoint", error)
+            continue
+        logger.info("resuming from %s after epoch %d", path, epoch)
+        return epoch
+    if checkpoints:
+        raise RunError(f"{directory}: every checkpoint is damaged ({', '.join(path.name for path in checkpoints)}); "
+                       "delete them to train from scratch")  # fmt: skip
+    return 0

@@ -4,9 +4,10 @@
 :class:`~calciumgan.training.run_folder.RunFolder`:
 
 - a fresh run first saves the untrained generator (evaluation's reference row);
-- a folder with checkpoints resumes from the newest: the checkpoint holds every weight,
-  optimizer variable and seed state, and the data stream restarts at the same batch, so the
-  resumed run continues exactly as an uninterrupted one would;
+- a folder with checkpoints resumes from the newest readable one (a damaged newer one is
+  skipped with a warning): the checkpoint holds every weight, optimizer variable and seed
+  state, and the data stream restarts at the same batch, so the resumed run continues
+  exactly as an uninterrupted one would;
 - every step's losses are checked; the first NaN or infinite value stops training with a
   ``TrainingDiverged`` error naming the loss, epoch and iteration, and no later checkpoint is
   written (the last good one stays);
@@ -27,7 +28,7 @@ from keras import ops
 
 from calciumgan.core.errors import CalciumGANError
 from calciumgan.core.progress import ProgressBar
-from calciumgan.training.checkpoints import list_checkpoints, restore_checkpoint, save_checkpoint
+from calciumgan.training.checkpoints import list_checkpoints, restore_latest, save_checkpoint
 from calciumgan.training.steps import make_steps
 from calciumgan.training.summaries import ScalarWriter
 
@@ -49,19 +50,19 @@ class Schedule:
     validation_seed: int = 0  # seeds the validation noise, the same every epoch
 
 
-def train_gan(gan, data, schedule: Schedule, run, steps=None, progress: bool = True) -> dict:
+def train_gan(gan, data, schedule: Schedule, run, steps=None, progress: bool = True, completed=None) -> dict:
     """Train ``gan`` (compiled) in ``run`` until ``schedule.epochs``; return the last epoch's logs.
 
     ``steps`` are the compiled steps (default: ``make_steps(gan, data.assemble)``).
+    ``completed`` is the epoch already restored into ``gan`` by ``restore_latest``; ``None``
+    restores it here.
     """
     steps = steps or make_steps(gan, data.assemble)
-    completed = 0
-    checkpoints = list_checkpoints(run.checkpoints)
-    if checkpoints:
-        completed = restore_checkpoint(gan, checkpoints[-1])
+    if completed is None:
+        completed = restore_latest(gan, run.checkpoints)
+    if completed:
         steps.reload()
-        logger.info("resuming from %s after epoch %d", checkpoints[-1], completed)
-    elif not run.untrained_generator_path.exists():
+    else:
         run.save_model(gan.generator, run.untrained_generator_path)
     train_arrays = tuple(ops.convert_to_tensor(array) for array in data.train_arrays)
     validation_arrays = tuple(ops.convert_to_tensor(array) for array in data.validation_arrays)

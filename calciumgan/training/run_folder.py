@@ -14,10 +14,12 @@ Callers add their own artefacts (JSON, HDF5) through :meth:`RunFolder.path`.
 
 import json
 import pathlib
+import zipfile
 
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_path, remove_stale_partials
+from calciumgan.training.checkpoints import list_checkpoints
 
 
 class RunFolder:
@@ -54,16 +56,31 @@ class RunFolder:
     def untrained_generator_path(self) -> pathlib.Path:
         return self.path("untrained_generator.keras")
 
-    def start(self, config, same_training=lambda config: config) -> None:
-        """Create the folder with ``config``, or check that an existing run trains the same way.
+    def has_trained(self) -> bool:
+        """Whether training got as far as a checkpoint or a saved generator (then the run resumes)."""
+        return bool(list_checkpoints(self.checkpoints)) or self.generator_path.is_file()
 
-        ``same_training(config)`` maps a config to what must not change between a run and its
-        resumption (for example everything but the number of epochs).
+    @staticmethod
+    def same_training(config):
+        """What must not change between a run and its resumption; subclasses may leave out, say, the epochs."""
+        return config
+
+    def check_resumable(self, config) -> None:
+        """A ``RunError`` if this folder holds training done with a different :meth:`same_training` part.
+
+        A folder where no training happened yet (a first attempt that failed early) accepts any config.
         """
-        if self.config_path.is_file() and same_training(self.config()) != same_training(config):
-            raise RunError(f"{self.config_path}: this run folder was started with a different configuration; "
+        if self.has_trained() and self.same_training(self.config()) != self.same_training(config):
+            raise RunError(f"{self.config_path}: this run folder was trained with a different configuration; "
                            "choose a new --out folder")  # fmt: skip
+
+    def start(self, config) -> None:
+        """Create the folder with ``config`` (after :meth:`check_resumable`), removing temporary files
+        that a killed process left behind."""
+        self.check_resumable(config)
         self.root.mkdir(parents=True, exist_ok=True)
+        for folder in (self.root, self.checkpoints):
+            remove_stale_partials(folder)
         config_loader.save_config(config, self.config_path)
 
     def config(self):
@@ -93,6 +110,8 @@ class RunFolder:
         # Keras also registers this package's layers, see calciumgan/__init__.py)
 
         self.require(path)
+        if not _complete_zip(path):
+            raise RunError(f"{path}: damaged, not a complete .keras archive (truncated or overwritten?)")
         try:
             return keras.saving.load_model(path, safe_mode=True)
         except Exception as error:  # Keras raises many types for damaged or unsafe files
@@ -102,3 +121,12 @@ class RunFolder:
         if not path.is_file():
             raise RunError(f"{path}: missing; is {self.root} a finished training run?")
         return path
+
+
+def _complete_zip(path: pathlib.Path) -> bool:
+    """Whether ``path`` is a zip archive whose every member reads back with a correct checksum."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.testzip() is None
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return False

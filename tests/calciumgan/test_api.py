@@ -88,11 +88,11 @@ def test_default_config_is_the_evaluate_section_default(halves):
     "real, synthetic, rate, fault",
     [
         (np.zeros((50, 4)), np.zeros((60, 4)), 24.0, "one of the two inputs must hold samples"),
-        (np.zeros((3, 50, 4)), np.zeros((3, 50, 5)), 24.0, "do not match"),
-        (np.zeros((3, 50, 4)), np.zeros((40, 4)), 24.0, "do not match"),
-        (np.zeros((3, 50, 4)), np.full((3, 50, 4), np.nan), 24.0, "finite numbers"),
+        (np.zeros((3, 50, 4)), np.zeros((3, 50, 5)), 24.0, "samples of 50 frames x 5 neurons"),
+        (np.zeros((3, 50, 4)), np.zeros((40, 4)), 24.0, "its 40 frames are fewer than the 50 frames"),
+        (np.zeros((3, 50, 4)), np.full((3, 50, 4), np.nan), 24.0, "NaN or infinite values (first at sample 0"),
         (np.zeros((3, 50, 4)), np.zeros((50,)), 24.0, "expected samples (K, T, N) or one recording (T, N)"),
-        (np.zeros((3, 50, 4)), np.zeros((3, 50, 4)), 0.0, "sampling_rate must be a positive number"),
+        (np.zeros((3, 50, 4)), np.zeros((3, 50, 4)), 0.0, "'sampling_rate' must be a positive number"),
     ],
 )
 def test_unusable_arrays_are_one_line_errors(real, synthetic, rate, fault):

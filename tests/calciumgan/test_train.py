@@ -2,6 +2,7 @@
 
 import dataclasses
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 
 from calciumgan.config import load_config
-from calciumgan.core.errors import RunError
+from calciumgan.core.errors import RecordingError, RunError
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.recording import load_recording
 from calciumgan.experiment import build_gan, train_experiment
@@ -100,7 +101,7 @@ def test_generate_is_atomic(trained_run, tmp_path, monkeypatch):
 
 
 def test_generate_from_an_empty_folder_names_the_missing_file(tmp_path):
-    with pytest.raises(RunError, match="recording.json: missing; is .* a finished training run"):
+    with pytest.raises(RunError, match="not a finished training run .missing config.yaml, recording.h5"):
         generate(tmp_path, num_samples=1, out=tmp_path / "x.h5")
 
 
@@ -114,7 +115,7 @@ def test_missing_recording_says_how_to_prepare_it(tmp_path, monkeypatch, capsys)
 
 def test_a_run_folder_refuses_a_different_config(trained_run, make_config):
     changed = make_config({"model.filters": 8})
-    with pytest.raises(RunError, match="started with a different configuration"):
+    with pytest.raises(RunError, match="trained with a different configuration"):
         train_experiment(changed, trained_run.root, progress=False)
 
 
@@ -182,3 +183,41 @@ def test_thesis_size_config_takes_training_steps_at_reduced_batch():
     assert all(np.isfinite(float(value)) for value in logs.values())
     assert int(gan.d_optimizer.iterations) == 10 and int(gan.g_optimizer.iterations) == 2
     assert not all(np.array_equal(a, b) for a, b in zip(before, gan.critic.get_weights()))
+
+
+DEAD_PID = 2**22 + 1  # above Linux's largest process id: no process has it
+
+
+def test_a_failed_first_attempt_leaves_the_folder_free_for_a_corrected_config(make_config, tmp_path, monkeypatch):
+    import calciumgan.experiment
+
+    folder = tmp_path / "run"
+    with pytest.raises(RecordingError):  # refused before anything is written
+        train_experiment(make_config({"data.window": 1024}), folder, progress=False)
+    assert not folder.exists()
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # stopped before the first checkpoint
+
+    monkeypatch.setattr(calciumgan.experiment, "train_gan", killed)
+    with pytest.raises(KeyboardInterrupt):
+        train_experiment(make_config(), folder, progress=False)
+    assert (folder / "config.yaml").is_file() and not list_checkpoints(folder / "checkpoints")
+    monkeypatch.undo()
+    corrected = make_config({"model.filters": 8, "train.epochs": 1})
+    train_experiment(corrected, folder, progress=False)
+    assert CalciumRun(folder).config() == corrected
+    assert [path.name for path in list_checkpoints(folder / "checkpoints")] == ["epoch-00001.h5"]
+
+
+def test_temporary_files_of_killed_processes_are_removed_on_the_next_run(trained_run, make_config, tmp_path):
+    folder = tmp_path / "run"
+    shutil.copytree(trained_run.root, folder)
+    stale = [folder / f".partial-{DEAD_PID}-generator.keras",
+             folder / "checkpoints" / f".partial-{DEAD_PID}-epoch-00003.h5"]  # fmt: skip
+    alive = folder / f".partial-{os.getppid()}-samples.h5"  # another command still writing
+    for path in stale + [alive]:
+        path.write_bytes(b"half")
+    train_experiment(make_config({"train.epochs": 3}), folder, progress=False)
+    assert not any(path.exists() for path in stale) and alive.exists()
+    assert list_checkpoints(folder / "checkpoints")[-1].name == "epoch-00003.h5"

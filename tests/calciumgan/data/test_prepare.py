@@ -71,3 +71,19 @@ def test_surrogate_carries_its_ground_truth_and_a_file_none(tmp_path):
     np.testing.assert_allclose(data.ground_truth["spike_covariance"], model.covariance()[:5, :5])
     path = save_recording(data.recording, tmp_path / "rec.h5")
     assert prepare_data(DataConfig(source="file", path=str(path), window=64)).ground_truth is None
+
+
+def test_subtract_baseline_keeps_what_float32_would_lose(tmp_path):
+    rng = np.random.default_rng(3)
+    signal = rng.normal(size=(400, 3))  # unit-scale activity
+    raw = 3e7 + signal  # on a camera offset: float32 steps there are 2.0 apart
+    np.save(tmp_path / "F.npy", raw)
+    argv = ["--signals", str(tmp_path / "F.npy"), "--sampling-rate", "24", "--out", str(tmp_path / "rec.h5")]
+    assert prepare_main(argv) == 2 and not (tmp_path / "rec.h5").exists()
+    assert prepare_main(argv + ["--subtract-baseline"]) == 0
+    stored = load_recording(tmp_path / "rec.h5").signals
+    np.testing.assert_allclose(stored, signal - np.median(signal, axis=0), atol=1e-5)  # float32 rounding only
+    assert prepare_main(argv + ["--subtract-baseline"]) == 2  # the output exists now
+    np.save(tmp_path / "F.npy", raw[:, :2])
+    assert prepare_main(argv + ["--subtract-baseline", "--overwrite"]) == 0
+    assert load_recording(tmp_path / "rec.h5").num_neurons == 2

@@ -104,7 +104,7 @@ def test_shape_mismatches_and_bad_ids():
         Recording(np.zeros((5, 3)), 24.0, spikes=np.zeros((5, 2)))
     with pytest.raises(RecordingError, match="'neuron_ids' holds duplicates"):
         Recording(np.zeros((5, 2)), 24.0, neuron_ids=[3, 3])
-    with pytest.raises(RecordingError, match="sampling_rate must be a positive"):
+    with pytest.raises(RecordingError, match="'sampling_rate' must be a positive"):
         Recording(np.zeros((5, 2)), 0.0)
 
 
@@ -130,3 +130,32 @@ def test_save_is_atomic_when_writing_fails(tmp_path, monkeypatch):
         save_recording(_recording(num_frames=80), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["rec.h5"]
+
+
+def test_values_float32_cannot_hold_are_refused_with_location():
+    values = np.ones((5, 3))
+    values[2, 1] = 1e39
+    with pytest.raises(RecordingError, match=r"1 values beyond the float32 range .* frame 2, neuron column 1"):
+        Recording(values, 24.0)
+    with pytest.raises(RecordingError, match="'signals' holds complex numbers"):
+        Recording(np.ones((5, 3)) * 1j, 24.0)
+
+
+def test_a_large_baseline_is_refused_but_float32_data_and_small_offsets_pass():
+    trace = np.random.default_rng(0).normal(size=(200, 2))
+    with pytest.raises(RecordingError, match=r"neuron column 0 spans .* resolves in only \d+ steps .2 neurons"):
+        Recording(trace + 1e8, 24.0)
+    Recording(trace + 1e3, 24.0)  # 2 ** -14 steps: about 10^5 levels
+    Recording((trace + 1e8).astype(np.float32), 24.0)  # already float32: nothing is lost here
+    Recording(np.zeros((200, 2)), 24.0)  # silent neurons span nothing
+
+
+def test_object_arrays_and_groups_are_refused(tmp_path):
+    np.savez(tmp_path / "rec.npz", signals=np.array([np.ones(2), np.ones(3)], dtype=object), sampling_rate=24.0)
+    with pytest.raises(RecordingError, match="rec.npz: 'signals' cannot be read as a numeric array"):
+        load_recording(tmp_path / "rec.npz")
+    with h5py.File(tmp_path / "rec.h5", "w") as file:
+        file.create_group("signals")
+        file.attrs["sampling_rate"] = 24.0
+    with pytest.raises(RecordingError, match="rec.h5: 'signals' is a group, expected a dataset"):
+        load_recording(tmp_path / "rec.h5")

@@ -28,7 +28,8 @@ def test_a_samples_file_and_a_recording_file(tmp_path, surrogate_traces):
     save_recording(Recording(traces, 24.0), tmp_path / "recording.h5")
     from_samples, from_recording = TraceFile.open(tmp_path / "samples.h5"), TraceFile.open(tmp_path / "recording.h5")
     assert from_samples.samples_shape == (4, 300, 3) and from_samples.neuron_ids.tolist() == [4, 5, 6]
-    assert from_recording.samples_shape is None and common_shape(from_recording, from_samples, 10) == (4, 300, 3)
+    assert from_recording.samples_shape is None
+    assert common_shape(from_recording, from_samples, EvaluateConfig(num_samples=10)) == (4, 300, 3)
     np.testing.assert_array_equal(from_recording.first_samples(2, 300), samples[[0, 3]])  # starts 0 and 900
     spikes = from_samples.spikes(2, 300, CONFIG, tmp_path)
     np.testing.assert_array_equal(spikes, infer_spikes(samples[:2], CONFIG.spike_settings()))
@@ -47,4 +48,4 @@ def test_inputs_at_different_rates_are_refused():
     real = TraceFile.of_array(np.zeros((2, 50, 3)), 24.0, "real")
     synthetic = TraceFile.of_array(np.zeros((2, 50, 3)), 30.0, "synthetic")
     with pytest.raises(RecordingError, match=r"synthetic traces \(2, 50, 3\): sampling rate 30.0 Hz, .* 24.0 Hz"):
-        common_shape(real, synthetic, 10)
+        common_shape(real, synthetic, EvaluateConfig(num_samples=10))

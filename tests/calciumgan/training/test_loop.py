@@ -1,6 +1,7 @@
 """The generic training loop: run folder, TensorBoard scalars, NaN stop, exact resume."""
 
 import dataclasses
+import logging
 
 import h5py
 import keras
@@ -9,6 +10,7 @@ import pytest
 from keras import ops
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
+from calciumgan.core.errors import RunError
 from calciumgan.models.registry import build_models
 from calciumgan.training.checkpoints import list_checkpoints
 from calciumgan.training.data import GANData, shuffled_batches
@@ -83,19 +85,45 @@ def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
     assert not run.generator_path.exists()
 
 
+def _assert_same_checkpoints(first, second):
+    with h5py.File(first) as full, h5py.File(second) as split:
+        assert len(full) == len(split) > 40
+        assert sum(full[name].attrs["path"].endswith("seed_generator_state") for name in full) == 3
+        for name in full:
+            np.testing.assert_array_equal(split[name][()], full[name][()], err_msg=full[name].attrs["path"])
+
+
 def test_resumed_training_equals_uninterrupted_training(tmp_path):
     """Every variable (weights, both optimizers, every seed state) and the saved models agree bit for bit."""
     schedule = Schedule(epochs=4, steps_per_epoch=3)
     train_gan(_gan(), _data(), schedule, _run(tmp_path / "full"), progress=False)
     train_gan(_gan(), _data(), dataclasses.replace(schedule, epochs=2), _run(tmp_path / "split"), progress=False)
     train_gan(_gan(), _data(), schedule, _run(tmp_path / "split"), progress=False)  # resumes after epoch 2
-    with h5py.File(tmp_path / "full/checkpoints/epoch-00004.h5") as full, \
-         h5py.File(tmp_path / "split/checkpoints/epoch-00004.h5") as split:  # fmt: skip
-        assert len(full) == len(split) > 40
-        assert sum(full[name].attrs["path"].endswith("seed_generator_state") for name in full) == 3
-        for name in full:
-            np.testing.assert_array_equal(split[name][()], full[name][()], err_msg=full[name].attrs["path"])
+    _assert_same_checkpoints(tmp_path / "full/checkpoints/epoch-00004.h5",
+                             tmp_path / "split/checkpoints/epoch-00004.h5")
     for name in ("generator.keras", "critic.keras"):
         full, split = (_run(tmp_path / folder).load_model(tmp_path / folder / name) for folder in ("full", "split"))
         for a, b in zip(full.get_weights(), split.get_weights()):
             np.testing.assert_array_equal(a, b)
+
+
+def test_a_damaged_newest_checkpoint_falls_back_to_the_previous_one(tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    schedule = Schedule(epochs=3, steps_per_epoch=3)
+    train_gan(_gan(), _data(), schedule, _run(tmp_path / "full"), progress=False)
+    train_gan(_gan(), _data(), dataclasses.replace(schedule, epochs=2), _run(tmp_path / "cut"), progress=False)
+    newest = tmp_path / "cut/checkpoints/epoch-00002.h5"
+    newest.write_bytes(newest.read_bytes()[:1000])  # a disk that filled up mid-write
+    train_gan(_gan(), _data(), schedule, _run(tmp_path / "cut"), progress=False)
+    assert "epoch-00002.h5: damaged" in caplog.text and "falling back to the previous checkpoint" in caplog.text
+    assert "resuming from" in caplog.text and "epoch-00001.h5 after epoch 1" in caplog.text
+    _assert_same_checkpoints(tmp_path / "full/checkpoints/epoch-00003.h5", tmp_path / "cut/checkpoints/epoch-00003.h5")
+
+
+def test_every_checkpoint_damaged_is_one_error(tmp_path):
+    run = _run(tmp_path)
+    train_gan(_gan(), _data(), Schedule(epochs=2, steps_per_epoch=1), run, progress=False)
+    for path in list_checkpoints(run.checkpoints):
+        path.write_bytes(b"")
+    with pytest.raises(RunError, match=r"every checkpoint is damaged \(epoch-00001.h5, epoch-00002.h5\)"):
+        train_gan(_gan(), _data(), Schedule(epochs=3, steps_per_epoch=1), run, progress=False)

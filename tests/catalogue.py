@@ -1,0 +1,106 @@
+"""Cases and workspaces of the bad-input catalogue (its fixtures: calciumgan/bad_inputs/conftest.py)."""
+
+import dataclasses
+import functools
+import hashlib
+import pathlib
+import shutil
+
+import h5py
+import numpy as np
+import pytest
+import yaml
+
+FRAMES, NEURONS, WINDOW, RATE = 600, 6, 32, 24.0  # the tiny config of tests/conftest.py
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One bad input: ``argv(workspace)`` builds the files and returns the arguments; the error
+    line must contain every string of ``names`` (a file, key or argument, and the fault)."""
+
+    id: str
+    argv: callable
+    names: tuple
+
+    def __init__(self, id: str, argv, *names: str):
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "argv", argv)
+        object.__setattr__(self, "names", names)
+
+
+def cases(*catalogue: Case):
+    """``pytest.mark.parametrize`` over the catalogue, each case named by its id."""
+    return pytest.mark.parametrize("case", catalogue, ids=[case.id for case in catalogue])
+
+
+def good_signals(frames: int = FRAMES, neurons: int = NEURONS) -> np.ndarray:
+    """(frames, neurons) float32 traces that every tool accepts."""
+    return np.random.default_rng(0).gamma(2.0, 1.0, size=(frames, neurons)).astype(np.float32)
+
+
+class Workspace:
+    """The folder ``root`` of one case, with writers for its input files (each returns the path as str)."""
+
+    def __init__(self, root: pathlib.Path, finished_run: pathlib.Path):
+        self.root = root
+        self._finished_run = finished_run
+
+    def __truediv__(self, name: str) -> str:
+        return str(self.root / name)
+
+    @functools.cached_property
+    def run(self) -> pathlib.Path:
+        """A private copy of a finished tiny run."""
+        return pathlib.Path(shutil.copytree(self._finished_run, self.root / "run"))
+
+    def npz(self, name: str, **arrays) -> str:
+        np.savez(self.root / name, **arrays)
+        return self / name
+
+    def recording_npz(self, name: str = "rec.npz", **changes) -> str:
+        """A valid recording with ``changes`` (a value of None drops the name)."""
+        arrays = {"signals": good_signals(), "sampling_rate": np.float64(RATE), **changes}
+        return self.npz(name, **{key: value for key, value in arrays.items() if value is not None})
+
+    def h5(self, name: str, datasets: dict = {}, attrs: dict = {}, groups: tuple = ()) -> str:
+        with h5py.File(self.root / name, "w") as file:
+            for key, value in datasets.items():
+                file.create_dataset(key, data=value)
+            for key in groups:
+                file.create_group(key)
+            file.attrs.update(attrs)
+        return self / name
+
+    def samples_h5(self, name: str = "samples.h5", signals=None, **attrs) -> str:
+        """A samples file (K, WINDOW, NEURONS) like ``calciumgan.generate`` writes, with ``attrs`` changed."""
+        signals = np.stack([good_signals(WINDOW) for _ in range(8)]) if signals is None else signals
+        return self.h5(name, {"signals": signals}, {"sampling_rate": RATE, **attrs})
+
+    def npy(self, name: str, array, allow_pickle: bool = False) -> str:
+        np.save(self.root / name, array, allow_pickle=allow_pickle)
+        return self / name
+
+    def text(self, name: str, content) -> str:
+        path = self.root / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        return str(path)
+
+    def folder(self, name: str) -> str:
+        (self.root / name).mkdir(exist_ok=True)
+        return self / name
+
+    def config(self, name: str = "tiny.yaml", **overrides) -> str:
+        """The tiny config as YAML with ``section__key=value`` overrides."""
+        from conftest import TINY  # tests/conftest.py
+
+        raw = {section: dict(values) for section, values in TINY.items()}
+        for dotted, value in overrides.items():
+            section, key = dotted.split("__")
+            raw.setdefault(section, {})[key] = value
+        return self.text(name, yaml.safe_dump(raw))
+
+    def snapshot(self) -> dict:
+        """Every path under the root -> its content hash (None for folders)."""
+        return {str(path.relative_to(self.root)): None if path.is_dir() else hashlib.sha1(path.read_bytes()).hexdigest()
+                for path in sorted(self.root.rglob("*"))}  # fmt: skip
