@@ -59,9 +59,6 @@ class CalciumRun(RunFolder):
             raise RunError(f"{self.root}: not a finished training run (missing {', '.join(missing)}); "
                            f"finish it with python -m calciumgan.train --config CONFIG --out {self.root}")  # fmt: skip
 
-    def has_data(self) -> bool:
-        return all(self.path(name).is_file() for name in ("recording.h5", "recording.json", "scaler.json"))
-
     def save_data(self, data: PreparedData) -> None:
         """Write the data stage's output (each file atomically; ``recording.json`` last)."""
         save_recording(data.recording, self.recording_path)
@@ -92,9 +89,7 @@ class CalciumRun(RunFolder):
         if data.source != "file" or not pathlib.Path(data.path).is_file():
             return
         current = load_recording(data.path)
-        if current.signals.shape != stored.recording.signals.shape or not np.array_equal(
-            current.signals, stored.recording.signals
-        ):
+        if not np.array_equal(current.signals, stored.recording.signals):
             raise RunError(f"{data.path}: differs from the recording this run trained on ({self.recording_path}: "
                            f"{stored.recording.num_frames} frames x {stored.recording.num_neurons} neurons, the file: "
                            f"{current.num_frames} x {current.num_neurons}); choose a new --out folder")  # fmt: skip
@@ -166,11 +161,14 @@ def _frame_range(value) -> bool:
     return isinstance(value, list) and len(value) == 2 and all(_whole(v) and v >= 0 for v in value)
 
 
-_INFO_KEYS = {
+def _distinct_ids(value) -> bool:
+    return isinstance(value, list) and value != [] and all(map(_whole, value)) and len(set(value)) == len(value)
+
+
+_INFO_KEYS = {  # recording.json: each key and a test of its value
     "source": lambda value: isinstance(value, str),
     "sampling_rate": lambda value: isinstance(value, (int, float)) and math.isfinite(value) and value > 0,
-    "neuron_ids": lambda value: isinstance(value, list) and value != [] and all(map(_whole, value))
-    and len(set(value)) == len(value),
+    "neuron_ids": _distinct_ids,
     "num_frames": lambda value: _whole(value) and value > 0,
     "train_frames": _frame_range,
     "validation_frames": _frame_range,

@@ -36,7 +36,7 @@ from calciumgan.evaluation.trace_files import (
     check_sample_shape,
     common_shape,
     evenly_spaced_windows,
-    windows_at,  # fmt: skip
+    windows_at,
 )
 from calciumgan.evaluation.workers import infer_spikes_parallel
 from calciumgan.run import CalciumRun

@@ -19,7 +19,7 @@ from calciumgan.data.recording import (
     Recording,
     check_real_numbers,
     checked_sampling_rate,
-    first_non_finite,  # fmt: skip
+    first_non_finite,
     hdf5_dataset,
     load_recording,
 )
