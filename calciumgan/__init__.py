@@ -26,7 +26,8 @@ import sys
 __version__ = "0.1.0"
 __all__ = ["evaluate_arrays", "load_run", "__version__"]
 
-_LAYER_MODULES = ("calciumgan.models.layers", "calciumgan.models.convolution")
+_LAYER_MODULES = ("calciumgan.models.layers", "calciumgan.models.convolution", "calciumgan.models.heads",
+                  "calciumgan.models.spectral")
 
 
 def __getattr__(name):

@@ -11,11 +11,11 @@ import pathlib
 from calciumgan.core import config as schema_loader
 from calciumgan.core.config import setting
 from calciumgan.data.presets import NUM_NEURONS as SURROGATE_NEURONS
-from calciumgan.data.presets import PRESETS
+from calciumgan.data.presets import DFF_PRESETS, PRESETS
 from calciumgan.evaluation.divergence import DEFAULT_BINS, DEFAULT_PSEUDO_COUNT
 from calciumgan.evaluation.inference import MODES, SpikeInferenceSettings
 from calciumgan.evaluation.statistics import DEFAULT_CORRELATION_BIN_WIDTH, DEFAULT_VAN_ROSSUM_TIME_CONSTANT
-from calciumgan.models.shapes import architecture_problem
+from calciumgan.models.shapes import VARIANT_NAMES, model_problem
 
 SHIPPED_CONFIGS = pathlib.Path(__file__).parent / "configs"
 _SPIKES = SpikeInferenceSettings()
@@ -26,7 +26,7 @@ class DataConfig:
     """Where the recording comes from and how it is cut into windows."""
 
     source: str = setting("surrogate", choices=("surrogate", "file"))  # built-in ground truth or a file
-    preset: str = setting("day4", choices=tuple(PRESETS))  # surrogate preset
+    preset: str = setting("day4", choices=(*PRESETS, *DFF_PRESETS))  # surrogate: dichotomized Gaussian or ΔF/F
     path: str | None = None  # recording (.npz / .h5) when source is "file"
     num_frames: int | None = setting(None, minimum=1)  # surrogate length; None keeps the preset's
     num_neurons: int | None = setting(None, minimum=1, maximum=SURROGATE_NEURONS)  # surrogate: the first n neurons
@@ -39,18 +39,26 @@ class DataConfig:
 
 @dataclasses.dataclass(frozen=True)
 class ModelConfig:
-    """Generator and critic architecture (Table 3.1 of the CalciumGAN thesis)."""
+    """Generator and critic architecture (Table 3.1 of the CalciumGAN thesis; 2D variants: Table A.2)."""
 
-    variant: str = setting("wavegan", choices=("wavegan",))  # a name in calciumgan.models.registry
+    # "wavegan" (Table 3.1), "wavegan2d" (CalciumGAN-2D, Table A.2), "wavegan2d_fft" (2D on spectra, §3.2.2)
+    variant: str = setting("wavegan", choices=VARIANT_NAMES)
+    # generator head: "direct" (sigmoid, Table 3.1) or "calcium" (events -> learned AR(1) decay, baseline, noise)
+    output: str = setting("direct", choices=("direct", "calcium"))
+    # generator upsampling: "transposed" convolutions (thesis) or "nearest" neighbour + convolution
+    upsampling: str = setting("transposed", choices=("transposed", "nearest"))
     noise_dim: int = setting(32, minimum=1)
     filters: int = setting(64, minimum=1)
     kernel_size: int = setting(24, minimum=1)
     strides: int = setting(2, minimum=1)
     num_blocks: int = setting(5, minimum=1)  # upsampling blocks in the generator, strided convolutions in the critic
-    phase_shuffle: int = setting(10, minimum=0)  # maximum shift m of the critic's phase shuffle
+    phase_shuffle: int = setting(10, minimum=0)  # maximum shift m of the critic's phase shuffle (frames)
+    phase_shuffle_neurons: int = setting(0, minimum=0)  # 2D variants: maximum shift n across neurons (A.1: 10)
+    critic_kernel_size: int | None = setting(None, minimum=1)  # 2D variants: critic kernel; None: kernel_size
+    critic_strides: int | None = setting(None, minimum=1)  # 2D variants: critic stride in time; None: strides
     normalization: str = setting("layer", choices=("layer", "none"))  # in the generator
     # "fast": strided convolutions rewritten as exact stride-1 ones (sub-pixel / space-to-depth);
-    # "keras": keras.layers.Conv1DTranspose and Conv1D. Same parameters, same outputs.
+    # "keras": keras.layers.Conv1DTranspose and Conv1D. Same parameters, same outputs. 1D variant only.
     convolutions: str = setting("fast", choices=("fast", "keras"))
 
 
@@ -78,6 +86,10 @@ class TrainConfig:
     keep_checkpoints: int = setting(3, minimum=1)
     seed: int = setting(42, minimum=0)
     deterministic: bool = False  # TensorFlow op determinism (bit-identical resume; slower)
+    # decay d of a moving average of the generator's weights, sampled instead of them (ProGAN: 0.999); None: off
+    generator_ema: float | None = setting(None, above=0, below=1)
+    # beta of BigGAN's orthogonal regularisation of the generator's kernels, added to its loss (BigGAN: 1e-4)
+    orthogonal_regularization: float = setting(0.0, minimum=0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +101,9 @@ class EvaluateConfig:
 
     num_samples: int = setting(1000, minimum=1)  # held-out real windows and synthetic samples compared
     sample_seed: int = setting(1, minimum=0)  # seed of the synthetic samples' noise and the baselines
-    spike_inference: str = setting(_SPIKES.mode, choices=MODES)  # "fixed" (thesis) or "estimated"
+    truncation: float | None = setting(None, above=0)  # redraw noise components beyond +-T (BigGAN); None: off
+    # "auto": "fixed" for the dichotomized-Gaussian surrogates (the thesis's units), "calibrated" otherwise
+    spike_inference: str = setting("auto", choices=("auto", *MODES))
     decay: float = setting(_SPIKES.decay, above=0, below=1)  # AR(1) coefficient g of the fixed mode
     min_spike: float = setting(_SPIKES.min_spike, minimum=0)  # OASIS s_min of the fixed mode
     threshold: float = setting(_SPIKES.threshold, minimum=0)  # spike where the event exceeds it (fixed)
@@ -97,14 +111,19 @@ class EvaluateConfig:
     van_rossum_time_constant: float = setting(DEFAULT_VAN_ROSSUM_TIME_CONSTANT, above=0)  # seconds
     kl_bins: int = setting(DEFAULT_BINS, minimum=1)
     kl_pseudo_count: float = setting(DEFAULT_PSEUDO_COUNT, minimum=0)  # added to every histogram bin
+    # baselines' spikes become traces through the calcium model fitted on the training block and are
+    # inferred like every other set; False keeps the thesis's spikes-only rows
+    baseline_traces: bool = True
     heatmap_samples: int = setting(50, minimum=1)  # samples per side of the van Rossum heatmaps (Fig. 4.6c)
     workers: int | None = setting(None, minimum=1)  # spike-inference processes; None uses every core
 
-    def spike_settings(self) -> SpikeInferenceSettings:
-        """The OASIS settings these values name."""
-        return SpikeInferenceSettings(
-            mode=self.spike_inference, decay=self.decay, min_spike=self.min_spike, threshold=self.threshold
-        )
+    def spike_settings(self, mode: str | None = None, calibration=None) -> SpikeInferenceSettings:
+        """The OASIS settings these values name; ``mode`` resolves "auto" (default: the configured mode)."""
+        mode = mode or self.spike_inference
+        if mode == "auto":
+            raise ValueError("resolve spike_inference 'auto' to a mode first (see evaluation.pipeline)")
+        return SpikeInferenceSettings(mode=mode, decay=self.decay, min_spike=self.min_spike, threshold=self.threshold,
+                                      calibration=calibration)  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,9 +137,7 @@ class ExperimentConfig:
         """Faults that involve several keys; ``ValueError`` naming them."""
         if self.data.source == "file" and not self.data.path:
             raise ValueError("'data.path' is required when data.source is 'file'")
-        model = self.model
-        problem = architecture_problem(self.data.window, model.strides, model.num_blocks, model.kernel_size,
-                                       model.phase_shuffle, model.convolutions)  # fmt: skip
+        problem = model_problem(self.model, self.data.window)
         if problem:
             raise ValueError(problem)
 

@@ -12,7 +12,14 @@ Spikes of every set of traces come from the same OASIS call. ``report.json``,
 
 With ``--real`` and ``--synthetic``, any two files are compared: each holds ``signals``
 either as samples (K, T, N) (the output of ``calciumgan.generate``) or as one recording
-(T, N), which is cut into evenly spaced windows of the other file's length.
+(T, N), which is cut into evenly spaced windows of the other file's length. ``--train``
+names the data the spike-inference calibration, the real-versus-real floor and the baselines
+are fitted on (the recording the generator was trained on); without it they are fitted on the
+real file itself, and the report says so.
+
+Spike inference is ``calibrated`` (per-neuron values fitted on training data, applied to every
+set) unless ``--spike-inference`` (or the run's ``evaluate.spike_inference``) says otherwise;
+``auto`` keeps the thesis's ``fixed`` rule for its dichotomized-Gaussian surrogates.
 
 The work is done by ``calciumgan.evaluation.pipeline``; the report by ``.report``.
 """
@@ -22,6 +29,7 @@ import sys
 
 from calciumgan.core.cli import CommandParser, positive_int, run_command
 from calciumgan.core.files import check_output_folder
+from calciumgan.evaluation.inference import MODES
 
 
 def main(argv=None) -> int:
@@ -30,6 +38,10 @@ def main(argv=None) -> int:
     parser.add_argument("--real", help="file of real traces (samples or a recording)")
     parser.add_argument("--synthetic", help="file of synthetic traces (samples or a recording)")
     parser.add_argument("--out", help="report folder (default: <run>/evaluation)")
+    parser.add_argument("--train", help="training data for calibration, floor and baselines (with --real)")
+    parser.add_argument("--spike-inference", choices=("auto", *MODES), help="inference mode (default: auto)")
+    parser.add_argument("--thesis-baselines", action="store_true",
+                        help="score the baselines' spikes directly instead of as traces")  # fmt: skip
     parser.add_argument("--num-samples", type=positive_int,
                         help="samples per set (default: the run's evaluate.num_samples)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -37,6 +49,8 @@ def main(argv=None) -> int:
         parser.error("give either --run, or both --real and --synthetic")
     if args.real and not args.out:
         parser.error("--out is required with --real and --synthetic")
+    if args.train and not args.real:
+        parser.error("--train goes with --real and --synthetic (a run knows its training block)")
 
     def action():
         # Imported here: spike-inference workers re-import this module and should stay light.
@@ -45,11 +59,14 @@ def main(argv=None) -> int:
         from calciumgan.evaluation.report import write_report
 
         out = check_output_folder(args.out or pathlib.Path(args.run) / "evaluation")
+        overrides = {key: value for key, value in (("num_samples", args.num_samples),
+                     ("spike_inference", args.spike_inference)) if value}  # fmt: skip
+        if args.thesis_baselines:
+            overrides["baseline_traces"] = False
         if args.run:
-            evaluation = evaluate_run(args.run, args.num_samples)
+            evaluation = evaluate_run(args.run, overrides)
         else:
-            config = EvaluateConfig(**({"num_samples": args.num_samples} if args.num_samples else {}))
-            evaluation = evaluate_files(args.real, args.synthetic, config, out)
+            evaluation = evaluate_files(args.real, args.synthetic, EvaluateConfig(**overrides), out, args.train)
         write_report(evaluation, out)
 
     return run_command(action)

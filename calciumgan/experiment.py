@@ -1,8 +1,8 @@
 """A CalciumGAN experiment: config -> data stage -> models -> GAN -> trained run folder.
 
 The calcium-specific glue over the generic engine (``calciumgan.training``): it picks the
-model variant, the loss and the penalty a config names, and keeps the data stage's output
-in the run folder so that resuming, generating and evaluating never redo it.
+model variant, the loss, the penalty and the generator tricks a config names, and keeps the
+data stage's output in the run folder so that resuming, generating and evaluating never redo it.
 """
 
 import dataclasses
@@ -34,7 +34,8 @@ def build_gan(config: ExperimentConfig, num_neurons: int) -> GAN:
     arguments = {**dataclasses.asdict(config.model), "window": config.data.window, "num_neurons": num_neurons}
     generator, critic = build_models(config.model.variant, arguments, dtype=dtype)
     gan = GAN(generator, critic, loss=LOSSES[train.loss](), penalty=_penalty(config), n_critic=train.n_critic,
-              seed=train.seed)  # fmt: skip
+              seed=train.seed, ema_decay=train.generator_ema,
+              orthogonal_regularization=train.orthogonal_regularization)  # fmt: skip
 
     def adam():
         return keras.optimizers.Adam(train.learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)

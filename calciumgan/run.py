@@ -10,7 +10,8 @@ Besides the files of ``calciumgan.training.run_folder`` it holds
 ===================== =================================================================
 
 Later stages (generate, evaluate, the Python API) read these instead of redoing the data
-stage. :meth:`CalciumRun.sample` draws synthetic traces in the recording's units.
+stage. :meth:`CalciumRun.sample` draws synthetic traces in the recording's units, from the
+moving average of the generator's weights when training kept one (``train.generator_ema``).
 """
 
 import math
@@ -54,6 +55,8 @@ class CalciumRun(RunFolder):
             raise RunError(f"{self.root}: no such run folder")
         needed = (self.config_path, self.recording_path, self.path("recording.json"), self.scaler_path,
                   self.untrained_generator_path, self.generator_path)  # fmt: skip
+        if self.config_path.is_file() and self.keeps_generator_average():
+            needed += (self.generator_ema_path,)
         missing = [path.name for path in needed if not path.is_file()]
         if missing:
             raise RunError(f"{self.root}: not a finished training run (missing {', '.join(missing)}); "
@@ -129,9 +132,20 @@ class CalciumRun(RunFolder):
         train, validation = recording.frames(0, cut), recording.frames(cut, recording.num_frames)
         return PreparedData(recording, train, validation, self.scaler(), self.ground_truth())
 
-    def generator(self, untrained: bool = False):
-        """The trained generator (or the untrained one it started from), checked against the run's shapes."""
-        path = self.untrained_generator_path if untrained else self.generator_path
+    def keeps_generator_average(self) -> bool:
+        """Whether training kept a moving average of the generator's weights (``train.generator_ema``)."""
+        return self.config().train.generator_ema is not None
+
+    def generator_file(self, untrained: bool = False, average: bool = True) -> pathlib.Path:
+        """The generator file sampling reads: the untrained generator, else the moving average of the trained
+        one's weights where training kept one and ``average`` is on, else the trained generator itself."""
+        if untrained:
+            return self.untrained_generator_path
+        return self.generator_ema_path if average and self.keeps_generator_average() else self.generator_path
+
+    def generator(self, untrained: bool = False, average: bool = True):
+        """The model :meth:`generator_file` names, checked against the run's shapes."""
+        path = self.generator_file(untrained, average)
         generator = self.load_model(path)
         expected = (self.config().data.window, len(self.recording_info()["neuron_ids"]))
         if tuple(generator.output_shape[1:]) != expected:
@@ -140,17 +154,25 @@ class CalciumRun(RunFolder):
                            f"{expected}")  # fmt: skip
         return generator
 
-    def sample_batches(self, count: int, seed: int = 0, batch_size: int = BATCH_SIZE, untrained: bool = False):
+    def sample_batches(self, count: int, seed: int = 0, batch_size: int = BATCH_SIZE, untrained: bool = False, *,
+                       average: bool = True, truncation: float | None = None):  # fmt: skip
         """An iterator of batches (<= batch_size, window, N) of float32 synthetic traces in the recording's units.
 
+        ``untrained`` and ``average`` choose the generator (:meth:`generator_file`); ``truncation``
+        is the noise threshold of ``calciumgan.training.sampling`` (``None``: plain normal noise).
         The generator and scaler are loaded and checked before this returns.
         """
-        generator, scaler = self.generator(untrained), self.scaler()
-        return (scaler.inverse(batch) for batch in sample_batches(generator, count, seed, batch_size))
+        generator, scaler = self.generator(untrained, average), self.scaler()
+        return (scaler.inverse(batch) for batch in sample_batches(generator, count, seed, batch_size, truncation))
 
-    def sample(self, count: int, seed: int = 0, untrained: bool = False) -> np.ndarray:
-        """(count, window, N) float32 synthetic traces in the recording's units; the same for the same seed."""
-        return np.concatenate(list(self.sample_batches(count, seed, untrained=untrained)))
+    def sample(self, count: int, seed: int = 0, untrained: bool = False, *, average: bool = True,
+               truncation: float | None = None) -> np.ndarray:  # fmt: skip
+        """(count, window, N) float32 synthetic traces in the recording's units; the same for the same seed.
+
+        The arguments are those of :meth:`sample_batches`.
+        """
+        batches = self.sample_batches(count, seed, untrained=untrained, average=average, truncation=truncation)
+        return np.concatenate(list(batches))
 
 
 def _whole(value) -> bool:

@@ -1,1 +1,1 @@
-"""The data stage: recordings, the dichotomized-Gaussian surrogate, split and scaling, training windows."""
+"""The data stage: recordings, the dichotomized-Gaussian and ΔF/F surrogates, split and scaling, training windows."""

@@ -225,8 +225,21 @@ def fit_dichotomized_gaussian(mean, covariance) -> DichotomizedGaussian:
             smallest,
             np.abs(projected - latent_correlation).max(),
         )
-        latent_correlation = projected
+        latent_correlation = _shrunk_within_bounds(projected)
     return DichotomizedGaussian(gamma=gamma, latent_correlation=latent_correlation)
+
+
+def _shrunk_within_bounds(correlation: np.ndarray) -> np.ndarray:
+    """``(1 - a) C + a I`` with the smallest ``a`` that brings every off-diagonal entry within
+    +-MAX_LATENT_CORRELATION (a projection can return entries of 1 up to rounding); a convex
+    combination of correlation matrices, so it stays one. Warns with ``a`` when it is not 0."""
+    largest = np.abs(correlation - np.eye(len(correlation))).max(initial=0.0)
+    if largest <= MAX_LATENT_CORRELATION:
+        return correlation
+    weight = 1.0 - MAX_LATENT_CORRELATION / largest
+    logger.warning("latent correlations shrunk towards 0 by a factor %.3g to keep them within +-%g", 1 - weight,
+                   MAX_LATENT_CORRELATION)  # fmt: skip
+    return (1.0 - weight) * correlation + weight * np.eye(len(correlation))
 
 
 def fit_to_spikes(spikes) -> DichotomizedGaussian:

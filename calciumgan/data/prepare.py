@@ -4,6 +4,8 @@ import pathlib
 
 from calciumgan.config import DataConfig
 from calciumgan.core.errors import ConfigError, RecordingError
+from calciumgan.data.dff_surrogate import dff_ground_truth, dff_recording
+from calciumgan.data.presets import DFF_PRESETS
 from calciumgan.data.recording import Recording, load_recording
 from calciumgan.data.split import MinMaxScaler, PreparedData, split_train_validation
 from calciumgan.data.surrogate import SAMPLING_RATE_HZ, preset_model, surrogate_recording
@@ -15,10 +17,11 @@ PREPARE_HINT = (
 
 
 def load_data(config: DataConfig) -> Recording:
-    """The recording a config names: a built-in surrogate or a file."""
+    """The recording a config names: a built-in surrogate (dichotomized Gaussian or ΔF/F) or a file."""
     if config.source == "surrogate":
+        sample = dff_recording if config.preset in DFF_PRESETS else surrogate_recording
         try:
-            return surrogate_recording(
+            return sample(
                 config.preset, num_frames=config.num_frames, num_neurons=config.num_neurons, seed=config.surrogate_seed
             )
         except ValueError as error:
@@ -30,7 +33,13 @@ def load_data(config: DataConfig) -> Recording:
 
 
 def surrogate_ground_truth(preset: str, num_neurons: int) -> dict:
-    """The true firing rates (N,) in Hz and spike covariance (N, N) per frame of a surrogate's first neurons."""
+    """The true firing rates (N,) in Hz and spike covariance (N, N) per frame of a surrogate's first neurons.
+
+    Dichotomized-Gaussian presets: exact, of binary spikes. ΔF/F presets: of spike counts, estimated
+    (``calciumgan.data.dff_surrogate``), with the indicator's per-neuron parameters.
+    """
+    if preset in DFF_PRESETS:
+        return dff_ground_truth(preset, num_neurons)
     model = preset_model(preset)
     return {
         "firing_rate_hz": model.spike_probabilities()[:num_neurons] * SAMPLING_RATE_HZ,

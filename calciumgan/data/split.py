@@ -106,7 +106,8 @@ class PreparedData:
 
     ``ground_truth`` is ``None`` for recorded data; for a surrogate it maps
     ``"firing_rate_hz"`` to the (N,) true rates and ``"spike_covariance"`` to the (N, N)
-    true covariance of the binary spikes per frame.
+    true covariance of the spikes per frame (binary for the dichotomized-Gaussian presets,
+    counts for the ΔF/F ones, which add their indicator's parameters: ``prepare.surrogate_ground_truth``).
     """
 
     recording: Recording

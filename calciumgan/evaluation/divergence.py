@@ -7,9 +7,12 @@ the same ``bins`` equal-width bins spanning their pooled range ``[min, max]``; `
 is added to every bin before normalising, so a bin empty on the synthetic side gives a large but
 finite divergence; then ``KL(real || synthetic) = sum_b p_b log(p_b / q_b)`` in nats.
 
-Non-finite values (the NaN correlations of silent neurons) are dropped first. If either side has
-no finite value the divergence is NaN; if all pooled values are equal, both histograms are the
-same single spike and the divergence is 0.
+Non-finite values (the NaN correlations of silent neurons) are dropped first. A side left with no
+value (a synthetic sample without spikes has no defined correlation) is a histogram of
+pseudo-counts alone, uniform over the other side's range, so the divergence is defined and
+large instead of NaN; if neither side has a value, both are equally undefined and the
+divergence is 0. If all pooled values are equal and both sides have some, both histograms are
+the same single spike and the divergence is 0.
 
 The value depends on the sample sizes, the bin count and the pseudo-count, so two blocks of one
 recording already score above zero: report the real-versus-real floor next to a model's numbers.
@@ -102,12 +105,14 @@ def _kl_rows(real: np.ndarray, synthetic: np.ndarray, bins: int, pseudo_count: f
         np.where(real_finite, real, -np.inf).max(axis=1, initial=-np.inf),
         np.where(synthetic_finite, synthetic, -np.inf).max(axis=1, initial=-np.inf),
     )
-    defined = real_finite.any(axis=1) & synthetic_finite.any(axis=1)
-    single_value = defined & (low == high)
-    # Placeholder ranges for rows whose answer does not need a histogram (NaN or 0).
-    low = np.where(defined, low, 0.0)
-    high = np.where(defined & ~single_value, high, low + 1.0)
-    divergences = np.full(len(real), np.nan)
+    both = real_finite.any(axis=1) & synthetic_finite.any(axis=1)
+    defined = real_finite.any(axis=1) | synthetic_finite.any(axis=1)
+    single_value = both & (low == high)
+    one_sided_point = defined & ~both & (low == high)  # widened by 0.5 either side, as NumPy does
+    # Placeholder ranges for rows whose answer does not need a histogram (both undefined, or one spike).
+    low = np.where(defined, low, 0.0) - 0.5 * one_sided_point
+    high = np.where(defined & ~single_value, high, low + 1.0) + 0.5 * one_sided_point
+    divergences = np.zeros(len(real))
     if not defined.any():
         return divergences
     p = _row_histograms(real, real_finite & defined[:, None], low, high, bins) + pseudo_count
@@ -134,7 +139,8 @@ def kl_divergence(real, synthetic, bins: int = DEFAULT_BINS, pseudo_count: float
 
     Returns
     -------
-    float: >= 0; NaN if either set has no finite value; 0 if all pooled values are equal.
+    float: >= 0; 0 if all pooled values are equal or neither set has a finite value; with
+    ``pseudo_count`` 0, NaN if one set has no finite value.
     """
     real = np.asarray(real, dtype=np.float64).reshape(1, -1)
     synthetic = np.asarray(synthetic, dtype=np.float64).reshape(1, -1)

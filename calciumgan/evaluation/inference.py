@@ -16,6 +16,13 @@ any threshold below ``s_min`` (0.5 < 0.55 in the thesis) just keeps all positive
 
 Modes (:class:`SpikeInferenceSettings`)
 ---------------------------------------
+Every set of traces that is compared must go through the same rule. ``"calibrated"`` is the
+fair choice for ΔF/F data and the default for recordings: the per-neuron parameters are
+estimated once, on the real *training* block (:func:`calibrate`), and applied unchanged to
+every window of every set. The per-window ``"estimated"`` mode instead re-normalises each
+window by its own noise, so a generator that gets the noise level wrong looks like one that
+gets the spikes wrong.
+
 ``"fixed"`` (the thesis's setting): ``g = 0.95``, ``s_min = 0.55``, baseline 0, threshold 0.5,
 for every trace. It assumes a spike adds about one unit, as in ``calciumgan.data.surrogate``; on
 ΔF/F traces (one spike adds about 0.2) it misses most spikes.
@@ -45,6 +52,11 @@ for every trace. It assumes a spike adds about one unit, as in ``calciumgan.data
    secant steps (plain updates alone crawl on dense traces, whose calcium absorbs an offset).
 5. deconvolve ``y - b`` with ``g`` and ``s_min``; spike where ``s_t > relative_threshold * s_min``.
 
+``"calibrated"``: steps 1-4 run once per neuron on a long block of training frames
+(:func:`calibrate`, which also records each neuron's median event size, used to turn baseline
+spike trains into traces); every window of neuron ``n`` is then deconvolved with neuron ``n``'s
+``g``, ``b`` and ``s_min`` as in step 5.
+
 OASIS quirks worth knowing: the first frame never holds a spike (``s_0 = 0``; the initial
 calcium level is free, so a window cut mid-transient does not start with a spike), and
 ``estimate_time_constant`` draws from NumPy's global random state when a root leaves [0, 1]
@@ -61,9 +73,29 @@ import statistics
 import numpy as np
 from oasis.oasis_methods import oasisAR1
 
-MODES = ("fixed", "estimated")
+MODES = ("fixed", "estimated", "calibrated")
 MAD_TO_STD = 1.4826  # standard deviation of a Gaussian per unit of median absolute deviation
 MIN_SPIKE_FLOOR = 1e-6  # smallest s_min in "estimated" mode, as a fraction of the trace's largest |value|
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Calibration:
+    """Per-neuron deconvolution parameters fitted on training frames, each (N,) float64.
+
+    ``decay`` is ``g`` per frame; ``noise`` (``sn``), ``min_spike``, ``baseline`` and
+    ``spike_size`` (the median deconvolved event of the neuron's inferred spikes, NaN for a
+    neuron without any) are in trace units.
+    """
+
+    decay: np.ndarray
+    noise: np.ndarray
+    min_spike: np.ndarray
+    baseline: np.ndarray
+    spike_size: np.ndarray
+
+    @property
+    def num_neurons(self) -> int:
+        return len(self.decay)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,7 +103,8 @@ class SpikeInferenceSettings:
     """How traces become spike trains (see the module docstring for both modes' rules).
 
     Attributes:
-        mode: ``"fixed"`` (thesis) or ``"estimated"`` (per-trace decay, noise, baseline, s_min).
+        mode: ``"fixed"`` (thesis), ``"estimated"`` (per-trace decay, noise, baseline, s_min) or
+            ``"calibrated"`` (per-neuron values from ``calibration``).
         decay: fixed mode: AR(1) coefficient ``g`` per frame (0.95, the surrogate's).
         min_spike: fixed mode: OASIS's ``s_min``, smallest event in trace units (0.55).
         threshold: fixed mode: spike where the event ``s > threshold``, trace units (0.5).
@@ -84,6 +117,7 @@ class SpikeInferenceSettings:
         autocovariance_lags: estimated mode: lags ``L`` used to fit the decay (10, OASIS's).
         baseline_percentile: estimated mode: starting baseline, percentile of the trace (10).
         baseline_iterations: estimated mode: baseline steps, one deconvolution each (3).
+        calibration: calibrated mode: the per-neuron parameters (:func:`calibrate`).
     """
 
     mode: str = "fixed"
@@ -97,10 +131,13 @@ class SpikeInferenceSettings:
     autocovariance_lags: int = 10
     baseline_percentile: float = 10.0
     baseline_iterations: int = 3
+    calibration: Calibration | None = dataclasses.field(default=None, compare=False)
 
     def __post_init__(self):
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {self.mode!r}")
+        if self.mode == "calibrated" and self.calibration is None:
+            raise ValueError("calibrated mode needs a calibration (see calibrate)")
         if not 0 < self.decay < 1:
             raise ValueError(f"decay must lie in (0, 1), got {self.decay}")
         for name in ("min_spike", "threshold"):
@@ -123,11 +160,16 @@ class SpikeInferenceSettings:
     @property
     def min_frames(self) -> int:
         """Shortest trace the mode accepts (the decay fit needs ``L + 2`` frames)."""
-        return 2 if self.mode == "fixed" else int(self.autocovariance_lags) + 2
+        return int(self.autocovariance_lags) + 2 if self.mode == "estimated" else 2
 
     def as_attributes(self) -> dict:
-        """The settings as HDF5-storable attributes."""
-        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        """The settings as HDF5-storable attributes (a calibration as ``calibration_<name>`` arrays)."""
+        attributes = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        calibration = attributes.pop("calibration")
+        if calibration is not None:
+            for field in dataclasses.fields(calibration):
+                attributes[f"calibration_{field.name}"] = getattr(calibration, field.name)
+        return attributes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -175,8 +217,10 @@ def _deconvolve(traces, settings: SpikeInferenceSettings):
         raise ValueError("traces contain NaN or infinite values")
     if settings.mode == "fixed":
         spikes, parameters = _deconvolve_fixed(rows, settings)
+    elif settings.mode == "calibrated":
+        spikes, parameters = _deconvolve_calibrated(rows, num_neurons, settings)
     else:
-        spikes, parameters = _deconvolve_estimated(rows, settings)
+        spikes, parameters, _ = _deconvolve_estimated(rows, settings)
     spikes = np.moveaxis(spikes.reshape(*leading, num_neurons, num_frames), -1, -2)
     shape = (*leading, num_neurons)
     return spikes, TraceParameters(*(values.reshape(shape) for values in parameters))
@@ -197,7 +241,43 @@ def _deconvolve_fixed(rows: np.ndarray, settings: SpikeInferenceSettings):
     return spikes, parameters
 
 
+def calibrate(training, settings: SpikeInferenceSettings | None = None) -> Calibration:
+    """Per-neuron parameters of ``"calibrated"`` mode from (T, N) training traces.
+
+    The estimated mode's rules run once on each neuron's whole training trace; the settings'
+    ``noise_multiple``, bounds and iteration counts apply.
+    """
+    array = np.asarray(training)
+    if array.ndim != 2:
+        raise ValueError(f"training traces must be (T, N), got shape {array.shape}")
+    settings = dataclasses.replace(settings or SpikeInferenceSettings(), mode="estimated", calibration=None)
+    if array.shape[0] < settings.min_frames:
+        raise ValueError(f"calibration needs at least {settings.min_frames} training frames, got {array.shape[0]}")
+    rows = np.ascontiguousarray(array.T, dtype=np.float64)
+    if not np.isfinite(rows).all():
+        raise ValueError("training traces contain NaN or infinite values")
+    _, (decay, noise, min_spike, baseline), sizes = _deconvolve_estimated(rows, settings)
+    return Calibration(decay, noise, min_spike, baseline, sizes)
+
+
+def _deconvolve_calibrated(rows: np.ndarray, num_neurons: int, settings: SpikeInferenceSettings):
+    """Rows are (..., N) traces flattened, so row ``i`` belongs to neuron ``i % N``."""
+    calibration = settings.calibration
+    if calibration.num_neurons != num_neurons:
+        raise ValueError(f"the calibration holds {calibration.num_neurons} neurons, the traces {num_neurons}")
+    neuron = np.arange(len(rows)) % num_neurons
+    parameters = (calibration.decay[neuron], calibration.noise[neuron], calibration.min_spike[neuron],
+                  calibration.baseline[neuron])  # fmt: skip
+    spikes = np.zeros(rows.shape, dtype=np.uint8)
+    for index, trace in enumerate(rows):
+        g, s_min, b = (float(values[index]) for values in (parameters[0], parameters[2], parameters[3]))
+        _, events = oasisAR1(trace - b, g, lam=0.0, s_min=s_min)
+        spikes[index] = events > settings.relative_threshold * s_min
+    return spikes, parameters
+
+
 def _deconvolve_estimated(rows: np.ndarray, settings: SpikeInferenceSettings):
+    """Spikes, the per-row parameters, and each row's median event size of its spikes (NaN if none)."""
     decay = _estimate_decay(rows, settings)
     innovations = rows[:, 1:] - decay[:, None] * rows[:, :-1]
     deviation = np.abs(innovations - np.median(innovations, axis=1, keepdims=True))
@@ -208,13 +288,16 @@ def _deconvolve_estimated(rows: np.ndarray, settings: SpikeInferenceSettings):
     z = statistics.NormalDist().inv_cdf(min(max(settings.baseline_percentile / 100, 1e-9), 1 - 1e-9))
     baseline = np.percentile(rows, settings.baseline_percentile, axis=1) - z * noise
     spikes = np.zeros(rows.shape, dtype=np.uint8)
+    sizes = np.full(len(rows), np.nan)
     for index, trace in enumerate(rows):
         g, s_min = float(decay[index]), float(min_spike[index])
         b = _fit_baseline(trace, g, s_min, float(baseline[index]), settings.baseline_iterations)
         _, events = oasisAR1(trace - b, g, lam=0.0, s_min=s_min)
         spikes[index] = events > settings.relative_threshold * s_min
+        if spikes[index].any():
+            sizes[index] = np.median(events[spikes[index] > 0])
         baseline[index] = b
-    return spikes, (decay, noise, min_spike, baseline)
+    return spikes, (decay, noise, min_spike, baseline), sizes
 
 
 def _fit_baseline(trace: np.ndarray, decay: float, min_spike: float, start: float, iterations: int) -> float:

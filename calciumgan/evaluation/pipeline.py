@@ -8,11 +8,17 @@ summarises each set by its spike statistics and scores it by KL divergences from
   alone (no data stage, no model building). Real data are evenly spaced windows of the held-out
   validation block; the rows are windows of the training block (the real-versus-real floor),
   the trained generator, the untrained generator it started from, and a dichotomized-Gaussian
-  model and independent Poisson neurons fitted to the training block's inferred spikes. Where
+  model and independent Poisson neurons fitted to the spikes inferred from those training windows. Where
   known, it adds spike recovery (true spikes), ground-truth errors (surrogates) and a
   memorisation check.
-- :func:`evaluate_files` and :func:`evaluate_arrays`: any two inputs (``trace_files``), the
-  baselines fitted to the real input's own inferred spikes.
+- :func:`evaluate_files` and :func:`evaluate_arrays`: any two inputs (``trace_files``), with
+  optional training data for the calibration, the floor row and the baselines (without it they
+  are fitted to the real input itself, and the report says so).
+
+Spike inference (``inference``) is "calibrated" unless configured otherwise: per-neuron values
+fitted once on training data and applied to every window of every set. The baselines' spikes
+are turned into traces by the same fitted calcium model and inferred window by window like
+every other row (``baselines.calcium_traces``).
 """
 
 import contextlib
@@ -24,12 +30,20 @@ import time
 import numpy as np
 
 from calciumgan.config import EvaluateConfig
+from calciumgan.data.presets import PRESETS as DG_PRESETS
 from calciumgan.data.split import evenly_spaced_starts
-from calciumgan.evaluation.baselines import dichotomized_gaussian_spikes, poisson_spikes
-from calciumgan.evaluation.inference import infer_spikes
+from calciumgan.evaluation.baselines import calcium_traces, dichotomized_gaussian_spikes, poisson_spikes
+from calciumgan.evaluation.inference import Calibration, SpikeInferenceSettings, calibrate
 from calciumgan.evaluation.memorisation import memorisation_check
 from calciumgan.evaluation.recovery import spike_recovery
-from calciumgan.evaluation.scoring import Divergences, SpikeStatistics, example_neurons, ground_truth_errors
+from calciumgan.evaluation.scoring import (
+    Divergences,
+    SpikeStatistics,
+    bootstrap_intervals,
+    example_neurons,
+    ground_truth_errors,  # fmt: skip
+    window_blocks,
+)
 from calciumgan.evaluation.statistics import van_rossum_between
 from calciumgan.evaluation.trace_files import (
     TraceFile,
@@ -97,15 +111,19 @@ class Evaluation:
         return example_neurons(self.statistics["real"].firing_rate)
 
 
-def evaluate_run(run_dir, num_samples: int | None = None) -> Evaluation:
-    """Evaluate the run in ``run_dir`` against its held-out block (``num_samples`` per set, default the config's)."""
+def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
+    """Evaluate the run in ``run_dir`` against its held-out block.
+
+    ``overrides`` replace keys of the run's ``evaluate`` section (e.g. ``{"num_samples": 64}``).
+    """
     run = CalciumRun(run_dir)
     run.check_finished()
     experiment = run.config()
-    config = dataclasses.replace(experiment.evaluate, num_samples=num_samples or experiment.evaluate.num_samples)
+    config = dataclasses.replace(experiment.evaluate, **(overrides or {}))
     window = experiment.data.window
-    neurons = len(run.recording_info()["neuron_ids"])
-    check_sample_shape(window, neurons, run.sampling_rate, config, str(run.config_path))
+    info = run.recording_info()
+    check_sample_shape(window, len(info["neuron_ids"]), run.sampling_rate, config, str(run.config_path))
+    config = dataclasses.replace(config, spike_inference=resolve_mode(config.spike_inference, info["source"]))
     timer = Timer()
     with timer.stage("data and generation"):
         data = run.load_data()
@@ -116,16 +134,21 @@ def evaluate_run(run_dir, num_samples: int | None = None) -> Evaluation:
         traces = {
             "real": windows_at(data.validation.signals, starts, window),
             "floor": evenly_spaced_windows(data.train.signals, window, count),
-            "model": run.sample(count, config.sample_seed),
-            "untrained": run.sample(count, config.sample_seed, untrained=True),
+            "model": run.sample(count, config.sample_seed, truncation=config.truncation),
+            "untrained": run.sample(count, config.sample_seed, untrained=True, truncation=config.truncation),
         }
-    spikes = _infer_all(traces, config, timer)
-    with timer.stage("spike inference"):
-        training_spikes = infer_spikes(data.train.signals, config.spike_settings())
-    spikes.update(_baselines(training_spikes, count, window, config, timer))
+    settings, calibration = _settings(config, data.train.signals, timer)
+    spikes = _infer_all(traces, settings, config.workers, timer)
+    traces_and_spikes = _baselines(spikes["floor"], calibration, settings, count, window, config, timer)
+    for name, (baseline_traces, baseline_spikes) in traces_and_spikes.items():
+        traces[name], spikes[name] = baseline_traces, baseline_spikes
     rate = data.recording.sampling_rate
-    statistics, divergences, heatmaps = _score(spikes, rate, config, timer)
-    extras = {"source": {"run": str(run.root), "recording": run.recording_info()["source"], "window": window}}
+    blocks = window_blocks(starts, window)
+    statistics, divergences, heatmaps, intervals = _score(spikes, rate, config, timer, blocks)
+    extras = {"source": {"run": str(run.root), "recording": info["source"], "window": window},
+              "intervals": intervals, "independent_windows": len(np.unique(blocks)),
+              "calibration": _calibration_summary(calibration, "the run's training block"),
+              "baselines_fitted_to": "spikes inferred from the training-block windows of the floor row"}  # fmt: skip
     if data.validation.spikes is not None:
         true_spikes = windows_at(data.validation.spikes, starts, window)
         extras["spike_recovery"] = dataclasses.asdict(spike_recovery(true_spikes, spikes["real"]))
@@ -140,71 +163,136 @@ def evaluate_run(run_dir, num_samples: int | None = None) -> Evaluation:
                       extras)  # fmt: skip
 
 
-def evaluate_files(real_path, synthetic_path, config: EvaluateConfig, out) -> Evaluation:
+def resolve_mode(mode: str, source: str) -> str:
+    """The inference mode for ``"auto"``: the thesis's fixed rule on its dichotomized-Gaussian surrogates
+    (whose units it was set for), calibrated on everything else (ΔF/F, recordings)."""
+    if mode != "auto":
+        return mode
+    return "fixed" if source in {f"surrogate:{preset}" for preset in DG_PRESETS} else "calibrated"
+
+
+def evaluate_files(real_path, synthetic_path, config: EvaluateConfig, out, train_path=None) -> Evaluation:
     """Compare the traces of two files (samples or recordings, see ``trace_files``).
 
-    Inferred spikes of a samples file are written to ``out/<name>_spikes.h5``.
+    ``train_path`` (a recording or samples) is the data the calibration, the floor row and the
+    baselines are fitted on; without it they are fitted on the real file itself, and the report
+    says so. Inferred spikes of a samples file are written to ``out/<name>_spikes.h5``.
     """
     real, synthetic = TraceFile.open(real_path), TraceFile.open(synthetic_path)
-    common_shape(real, synthetic, config)  # refuse before creating the output folder
+    train = None if train_path is None else TraceFile.open(train_path)
+    _common_shape(real, synthetic, train, config)  # refuse before creating the output folder
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    return _compare(real, synthetic, config, out, "the real file's own inferred spikes")
+    return _compare(real, synthetic, train, config, out)
 
 
-def evaluate_arrays(real, synthetic, sampling_rate: float, config: EvaluateConfig | None = None) -> Evaluation:
+def evaluate_arrays(real, synthetic, sampling_rate: float, config: EvaluateConfig | None = None,
+                    train=None) -> Evaluation:  # fmt: skip
     """Compare real and synthetic traces held in memory, scored exactly as :func:`evaluate_files` scores files.
 
-    Each of ``real`` and ``synthetic`` is samples (K, T, N) or one recording (T, N), cut into
-    evenly spaced windows of the other's length T; ``sampling_rate`` in Hz; ``config``
-    defaults to ``EvaluateConfig()``. Nothing is written.
+    Each of ``real``, ``synthetic`` and the optional ``train`` (the data the calibration, floor and
+    baselines are fitted on) is samples (K, T, N) or one recording (T, N), cut into evenly spaced
+    windows of the samples' length T; ``sampling_rate`` in Hz; ``config`` defaults to
+    ``EvaluateConfig()``. Nothing is written.
     """
     config = config or EvaluateConfig()
-    real, synthetic = (TraceFile.of_array(traces, sampling_rate, name)
-                       for traces, name in ((real, "real"), (synthetic, "synthetic")))  # fmt: skip
-    return _compare(real, synthetic, config, None, "the real traces' own inferred spikes")
+    inputs = {name: None if traces is None else TraceFile.of_array(traces, sampling_rate, name)
+              for traces, name in ((real, "real"), (synthetic, "synthetic"), (train, "train"))}  # fmt: skip
+    return _compare(inputs["real"], inputs["synthetic"], inputs["train"], config, None)
 
 
-def _compare(real: TraceFile, synthetic: TraceFile, config: EvaluateConfig, out, fitted_to: str) -> Evaluation:
-    """Score ``synthetic`` and baselines fitted to ``real``'s spikes against ``real``."""
+def _compare(real: TraceFile, synthetic: TraceFile, train: TraceFile | None, config: EvaluateConfig, out) -> Evaluation:
+    """Score ``synthetic``, the floor (with ``train``) and the baselines against ``real``."""
     timer = Timer()
-    count, window, neurons = common_shape(real, synthetic, config)
+    count, window, _ = _common_shape(real, synthetic, train, config)
+    fitted = train or real
+    config = dataclasses.replace(config, spike_inference=resolve_mode(config.spike_inference, "file"))
+    settings, calibration = _settings(config, fitted.training_traces(count, window), timer)
+    inputs = {"real": real, "floor": train, "model": synthetic}  # the order of the report's rows
     with timer.stage("spike inference"):
-        spikes = {"real": real.spikes(count, window, config, out),
-                  "model": synthetic.spikes(count, window, config, out)}  # fmt: skip
-    count = min(len(spikes["real"]), len(spikes["model"]))
-    spikes = {name: value[:count] for name, value in spikes.items()}
+        spikes = {name: trace.spikes(count, window, settings, config.workers, out)
+                  for name, trace in inputs.items() if trace is not None}  # fmt: skip
+    blocks = real.blocks(count, window)
+    count = min(len(values) for values in spikes.values())
+    spikes, blocks = {name: values[:count] for name, values in spikes.items()}, blocks[:count]
     traces = {"real": real.first_samples(1, window), "model": synthetic.first_samples(1, window)}
-    spikes.update(_baselines(spikes["real"].reshape(-1, neurons), count, window, config, timer))
-    statistics, divergences, heatmaps = _score(spikes, real.sampling_rate, config, timer)
+    fitted_spikes = spikes["floor"] if train is not None else spikes["real"]
+    for name, (_, baseline_spikes) in _baselines(fitted_spikes, calibration, settings, count, window, config,
+                                                 timer).items():  # fmt: skip
+        spikes[name] = baseline_spikes
+    statistics, divergences, heatmaps, intervals = _score(spikes, real.sampling_rate, config, timer, blocks)
+    fitted_to = (f"the training data {train.name}" if train is not None else
+                 f"the real file {real.name} itself (no training data given): the baselines saw the data they are "
+                 "scored against, which flatters them")  # fmt: skip
     extras = {"source": {"real": real.name, "synthetic": synthetic.name, "window": window},
-              "baselines_fitted_to": fitted_to, "timings": timer.seconds}  # fmt: skip
+              "calibration": _calibration_summary(calibration, fitted.name), "baselines_fitted_to": fitted_to,
+              "intervals": intervals, "independent_windows": len(np.unique(blocks)),
+              "timings": timer.seconds}  # fmt: skip
     return Evaluation(real.sampling_rate, real.neuron_ids, config, traces, spikes, statistics, divergences, heatmaps,
                       extras)  # fmt: skip
 
 
-def _infer_all(traces: dict, config: EvaluateConfig, timer: Timer) -> dict:
+def _common_shape(real: TraceFile, synthetic: TraceFile, train: TraceFile | None, config: EvaluateConfig):
+    """(count, window, N) of the comparison; the training data must fit the samples too."""
+    if train is not None:
+        common_shape(train, synthetic, config)
+    return common_shape(real, synthetic, config)
+
+
+def _settings(config: EvaluateConfig, training: np.ndarray, timer: Timer):
+    """The inference settings of the (resolved) mode and the calibration on (T, N) training traces.
+
+    The calibration is fitted in every mode: the baselines' calcium model needs it.
+    """
+    with timer.stage("calibration"):
+        calibration = calibrate(training, config.spike_settings("estimated"))
+    size = float(np.nanmedian(calibration.spike_size)) if np.isfinite(calibration.spike_size).any() else np.nan
+    if config.spike_inference == "fixed" and size < config.min_spike:
+        logger.warning("fixed spike inference needs events of at least %g, but a spike in these traces measures "
+                       "about %.3g (median over neurons): most spikes will be missed; use spike_inference "
+                       "'calibrated'", config.min_spike, size)  # fmt: skip
+    return config.spike_settings(calibration=calibration), calibration
+
+
+def _calibration_summary(calibration: Calibration, fitted_on: str) -> dict:
+    """Medians over neurons of the calibrated values, and where they were fitted."""
+    return {"fitted_on": fitted_on,
+            **{f"median_{name}": float(np.nanmedian(getattr(calibration, name)))
+               for name in ("decay", "noise", "min_spike", "baseline", "spike_size")}}  # fmt: skip
+
+
+def _infer_all(traces: dict, settings: SpikeInferenceSettings, workers, timer: Timer) -> dict:
     """Spikes of every set of (K, W, N) traces from one parallel OASIS pass."""
     with timer.stage("spike inference"):
         names = list(traces)
-        joined = infer_spikes_parallel(np.concatenate([traces[name] for name in names]), config.spike_settings(),
-                                       workers=config.workers)  # fmt: skip
+        joined = infer_spikes_parallel(np.concatenate([traces[name] for name in names]), settings, workers=workers)
         bounds = np.cumsum([0] + [len(traces[name]) for name in names])
         return {name: joined[bounds[i] : bounds[i + 1]] for i, name in enumerate(names)}
 
 
-def _baselines(fitted_to: np.ndarray, count: int, window: int, config: EvaluateConfig, timer: Timer) -> dict:
-    """Dichotomized-Gaussian and Poisson spikes (count, window, N) fitted to (T, N) spikes."""
+def _baselines(fitted_to: np.ndarray, calibration: Calibration, settings: SpikeInferenceSettings, count: int,
+               window: int, config: EvaluateConfig, timer: Timer) -> dict:  # fmt: skip
+    """Row name -> (traces or None, spikes) of the DG and Poisson baselines fitted to (K, W, N) spikes.
+
+    With ``config.baseline_traces`` their spikes become traces through the calibrated calcium
+    model and are inferred like every other set; otherwise the spikes are scored directly (thesis).
+    """
     rng = np.random.default_rng(config.sample_seed)
+    training_spikes = fitted_to.reshape(-1, fitted_to.shape[-1])
     with timer.stage("baselines"):
-        return {
-            "dichotomized_gaussian": dichotomized_gaussian_spikes(fitted_to, count, window, rng),
-            "poisson": poisson_spikes(fitted_to, count, window, rng),
-        }
+        drawn = {"dichotomized_gaussian": dichotomized_gaussian_spikes(training_spikes, count, window, rng),
+                 "poisson": poisson_spikes(training_spikes, count, window, rng)}  # fmt: skip
+    if not config.baseline_traces:
+        return {name: (None, spikes) for name, spikes in drawn.items()}
+    with timer.stage("baselines"):
+        traces = {name: calcium_traces(spikes, calibration, rng) for name, spikes in drawn.items()}
+    inferred = _infer_all(traces, settings, config.workers, timer)
+    return {name: (traces[name], inferred[name]) for name in drawn}
 
 
-def _score(spikes: dict, sampling_rate: float, config: EvaluateConfig, timer: Timer):
-    """Statistics of every set, divergences of every set but "real" from "real", and the heatmaps."""
+def _score(spikes: dict, sampling_rate: float, config: EvaluateConfig, timer: Timer, blocks: np.ndarray):
+    """Statistics of every set, divergences of every set but "real" from "real", the heatmaps, and
+    row -> statistic -> block-bootstrap interval of the mean KL (``blocks`` (K,) of the real windows)."""
     with timer.stage("statistics"):
         statistics = {name: SpikeStatistics.of(values, sampling_rate, config) for name, values in spikes.items()}
         neurons, count = example_neurons(statistics["real"].firing_rate), config.heatmap_samples
@@ -213,4 +301,7 @@ def _score(spikes: dict, sampling_rate: float, config: EvaluateConfig, timer: Ti
     with timer.stage("divergences"):
         divergences = {name: Divergences.between(statistics["real"], statistics[name], config)
                        for name in spikes if name != "real"}  # fmt: skip
-    return statistics, divergences, heatmaps
+        rng = np.random.default_rng(config.sample_seed)
+        intervals = {name: bootstrap_intervals(statistics["real"], statistics[name], divergences[name], blocks, config,
+                                               rng) for name in divergences}  # fmt: skip
+    return statistics, divergences, heatmaps, intervals

@@ -12,7 +12,7 @@ import numpy as np
 
 from calciumgan.core.files import atomic_path
 from calciumgan.evaluation import plots
-from calciumgan.evaluation.scoring import STATISTICS, TITLES
+from calciumgan.evaluation.scoring import INTERVAL_LEVEL, STATISTICS, TITLES
 
 ROW_TITLES = {
     "floor": "real vs real (training-block windows)",
@@ -63,8 +63,9 @@ def report_dict(evaluation) -> dict:
             "neuron_ids": np.asarray(evaluation.neuron_ids).tolist(),
             "mean_firing_rate_hz": evaluation.mean_firing_rates(),
         },
-        "table": [{"row": name, "title": ROW_TITLES[name], **means} for name, means in evaluation.table().items()],
-        **{key: value for key, value in evaluation.extras.items() if key != "source"},
+        "table": [{"row": name, "title": ROW_TITLES[name], **means, "interval": evaluation.extras["intervals"][name]}
+                  for name, means in evaluation.table().items()],  # fmt: skip
+        **{key: value for key, value in evaluation.extras.items() if key not in ("source", "intervals")},
         "figures": [name for name in FIGURES],
     }
 
@@ -76,26 +77,29 @@ def _markdown(report: dict) -> str:
     lines += [
         f"- {counts['samples_per_set']} samples per set, {counts['frames_per_sample']} frames "
         f"({counts['frames_per_sample'] / settings['sampling_rate']:.1f} s) x {counts['neurons']} neurons",
-        f"- spikes: OASIS, `{settings['spike_inference']}` mode (decay {settings['decay']}, minimum spike "
-        f"{settings['min_spike']}, threshold {settings['threshold']}); correlation bins "
+        f"- spikes: OASIS, `{settings['spike_inference']}` mode ({_inference_details(report)}); correlation bins "
         f"{settings['correlation_bin_width']} s; van Rossum tau {settings['van_rossum_time_constant']} s; "
         f"KL over {settings['kl_bins']} bins with pseudo-count {settings['kl_pseudo_count']}",
+        f"- baselines: fitted to {report['baselines_fitted_to']}; "
+        + ("their spikes become traces through the calibrated calcium model and are inferred like every other set"
+           if settings["baseline_traces"] else "their spikes are scored directly, as in the thesis"),
         "",
         "## Mean KL divergence from the held-out real data (Table 4.3; nats, lower is closer)",
         "",
         "| | " + " | ".join(TITLES[name] for name in STATISTICS) + " |",
         "| --- | " + " | ".join("---:" for _ in STATISTICS) + " |",
     ]
-    lines += ["| " + row["title"] + " | " + " | ".join(f"{row[name]:.4f}" for name in STATISTICS) + " |"
+    lines += ["| " + row["title"] + " | " + " | ".join(_with_interval(row, name) for name in STATISTICS) + " |"
               for row in report["table"]]  # fmt: skip
-    lines += [
-        "",
-        "The first row scores real windows from the training block against the held-out windows "
-        "exactly as the other rows are scored: it is the floor that sampling noise, bins and "
-        "smoothing put under any model. Mean firing rates (Hz) per set: "
-        + ", ".join(f"{name} {rate:.3f}" for name, rate in counts["mean_firing_rate_hz"].items())
-        + ".",
-    ]
+    lines += ["", f"In brackets: {100 * INTERVAL_LEVEL:.0f}% block-bootstrap intervals of each mean. The "
+              f"{counts['samples_per_set']} real windows hold about {report['independent_windows']} independent "
+              "ones (windows starting within one window length of each other share a block)."]  # fmt: skip
+    floor = ("The first row scores real windows from the training data against the held-out windows exactly "
+             "as the other rows are scored: it is the floor that sampling noise, bins and smoothing put under any "
+             "model. " if any(row["row"] == "floor" for row in report["table"]) else
+             "No training data were given, so there is no real-versus-real floor. ")  # fmt: skip
+    rates = ", ".join(f"{name} {rate:.3f}" for name, rate in counts["mean_firing_rate_hz"].items())
+    lines += ["", f"{floor}Mean firing rates (Hz) per set: {rates}."]
     if "ground_truth" in report:
         lines += ["", "## Against the surrogate's ground truth", "",
                   "| spikes of | firing-rate RMSE (Hz) | covariance RMSE (per frame) |", "| --- | ---: | ---: |"]  # fmt: skip
@@ -124,6 +128,24 @@ def _markdown(report: dict) -> str:
     lines += ["", "## Time per stage (s)", ""]
     lines += [f"- {stage}: {seconds:.1f}" for stage, seconds in report["timings"].items()]
     return "\n".join(lines) + "\n"
+
+
+def _with_interval(row: dict, statistic: str) -> str:
+    low, high = row["interval"][statistic]
+    return f"{row[statistic]:.4f} [{low:.3f}, {high:.3f}]"
+
+
+def _inference_details(report: dict) -> str:
+    settings, calibration = report["settings"], report["calibration"]
+    if settings["spike_inference"] == "fixed":
+        return (f"decay {settings['decay']}, minimum spike {settings['min_spike']}, threshold "
+                f"{settings['threshold']}")  # fmt: skip
+    fitted = (f"per-neuron values fitted on {calibration['fitted_on']}: "
+              f"median decay {calibration['median_decay']:.3f}, "
+              f"noise {calibration['median_noise']:.3g}, minimum spike {calibration['median_min_spike']:.3g}, "
+              f"spike size {calibration['median_spike_size']:.3g}")  # fmt: skip
+    return fitted if settings["spike_inference"] == "calibrated" else "per-window estimates; " + fitted.replace(
+        "per-neuron values", "calibration for the baselines' traces")
 
 
 def write_report(evaluation, out) -> pathlib.Path:

@@ -1,12 +1,20 @@
 """Spike statistics of sets of samples and their divergence from held-out real data (Table 4.3).
 
-Every set of spike trains (K, T, N) is summarised by three distributions: the mean
+Every set of spike trains (K, T, N) is summarised by four distributions: the mean
 firing rate of each neuron in each sample (K, N), the Pearson correlation of binned
-counts of each pair of neurons in each sample (K, P) and the van Rossum distance of
-each pair in each sample (K, P), P = N (N - 1) / 2. A set is scored against the
-held-out real set with KL(real || other): one KL per neuron over samples for the
-firing rate, one per sample over pairs for correlation and van Rossum distance
+counts of each pair of neurons in each sample (K, P), the van Rossum distance of
+each pair in each sample (K, P), P = N (N - 1) / 2 (the three of Table 4.3), and the
+number of neurons active in each frame of each sample (K, T), population synchrony. A set
+is scored against the held-out real set with KL(real || other): one KL per neuron over
+samples for the firing rate, one per sample over pairs (or frames) for the others
 (sample i against real sample i), and the table shows their means.
+
+Windows cut from one recording overlap, so K windows are not K independent samples. Each
+mean comes with a block-bootstrap interval: real windows are grouped into blocks by where they
+start (one block per window length of the recording), whole blocks are resampled with
+replacement, and the means are recomputed on the samples drawn. The interval holds the central
+percentiles of those means, shifted by their bias (their average minus the estimate): a KL
+recomputed on a resample with duplicated samples comes out larger than the estimate.
 """
 
 import dataclasses
@@ -15,11 +23,16 @@ import numpy as np
 
 from calciumgan.config import EvaluateConfig
 from calciumgan.evaluation.divergence import kl_per_column, kl_per_row
-from calciumgan.evaluation.statistics import correlation_matrices, firing_rates, upper_triangle, van_rossum_matrices
+from calciumgan.evaluation.statistics import (active_neurons, correlation_matrices, firing_rates, upper_triangle,
+                                              van_rossum_matrices)  # fmt: skip
 
-STATISTICS = ("firing_rate", "correlation", "van_rossum")
+STATISTICS = ("firing_rate", "correlation", "van_rossum", "synchrony")
+PER_SAMPLE = ("correlation", "van_rossum", "synchrony")  # one KL per sample (the firing rate: one per neuron)
+BOOTSTRAP_RESAMPLES = 200
+INTERVAL_LEVEL = 0.95
 EXAMPLE_NEURONS = 6  # neurons the figures show
-TITLES = {"firing_rate": "mean firing rate", "correlation": "pairwise correlation", "van_rossum": "van Rossum distance"}
+TITLES = {"firing_rate": "mean firing rate", "correlation": "pairwise correlation", "van_rossum": "van Rossum distance",
+          "synchrony": "neurons active per frame"}  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,12 +40,14 @@ class SpikeStatistics:
     """Distributions of one set of spike trains.
 
     ``firing_rate`` (K, N) in Hz; ``correlation`` and ``van_rossum`` (K, P) over the
-    pairs of neurons (correlation is NaN for a neuron whose binned counts never vary).
+    pairs of neurons (correlation is NaN for a neuron whose binned counts never vary);
+    ``synchrony`` (K, T), the number of neurons spiking in each frame.
     """
 
     firing_rate: np.ndarray
     correlation: np.ndarray
     van_rossum: np.ndarray
+    synchrony: np.ndarray
 
     @classmethod
     def of(cls, spikes: np.ndarray, sampling_rate: float, config: EvaluateConfig) -> "SpikeStatistics":
@@ -41,31 +56,61 @@ class SpikeStatistics:
             firing_rate=firing_rates(spikes, sampling_rate),
             correlation=upper_triangle(correlation_matrices(spikes, sampling_rate, config.correlation_bin_width)),
             van_rossum=upper_triangle(van_rossum_matrices(spikes, sampling_rate, config.van_rossum_time_constant)),
+            synchrony=active_neurons(spikes),
         )
 
 
 @dataclasses.dataclass(frozen=True)
 class Divergences:
-    """KL(real || other) per neuron (firing rate, (N,)) and per sample (correlation, van Rossum, (K,))."""
+    """KL(real || other) per neuron (firing rate, (N,)) and per sample (the others, (K,))."""
 
     firing_rate: np.ndarray
     correlation: np.ndarray
     van_rossum: np.ndarray
+    synchrony: np.ndarray
 
     @classmethod
     def between(cls, real: SpikeStatistics, other: SpikeStatistics, config: EvaluateConfig) -> "Divergences":
         if len(other.correlation) != len(real.correlation):
             raise ValueError(f"sets differ in size: {len(real.correlation)} real and {len(other.correlation)} other")
         settings = {"bins": config.kl_bins, "pseudo_count": config.kl_pseudo_count}
-        return cls(
-            firing_rate=kl_per_column(real.firing_rate, other.firing_rate, **settings),
-            correlation=kl_per_row(real.correlation, other.correlation, **settings),
-            van_rossum=kl_per_row(real.van_rossum, other.van_rossum, **settings),
-        )
+        return cls(firing_rate=kl_per_column(real.firing_rate, other.firing_rate, **settings),
+                   **{name: kl_per_row(getattr(real, name), getattr(other, name), **settings) for name in PER_SAMPLE})
 
     def means(self) -> dict:
         """Mean KL of each statistic over its neurons or samples (NaNs, e.g. all-silent, skipped)."""
         return {name: float(np.nanmean(getattr(self, name))) for name in STATISTICS}
+
+
+def window_blocks(starts: np.ndarray, window: int) -> np.ndarray:
+    """(K,) block of each window starting at frame ``starts[k]``: windows in one span of ``window`` frames share one."""
+    return np.asarray(starts) // window
+
+
+def bootstrap_intervals(real: SpikeStatistics, other: SpikeStatistics, divergences: Divergences, blocks: np.ndarray,
+                        config: EvaluateConfig, rng: np.random.Generator) -> dict:  # fmt: skip
+    """Statistic -> [low, high], the bias-shifted ``INTERVAL_LEVEL`` block-bootstrap interval of the mean KL (>= 0).
+
+    ``blocks`` (K,) groups the samples (see :func:`window_blocks`; ``arange(K)`` for independent
+    samples). The firing-rate KL is recomputed on each resample; the per-sample KLs are averaged
+    over the samples drawn.
+    """
+    members = [np.flatnonzero(blocks == block) for block in np.unique(blocks)]
+    settings = {"bins": config.kl_bins, "pseudo_count": config.kl_pseudo_count}
+    draws = {name: np.empty(BOOTSTRAP_RESAMPLES) for name in STATISTICS}
+    for draw in range(BOOTSTRAP_RESAMPLES):
+        index = np.concatenate([members[chosen] for chosen in rng.integers(len(members), size=len(members))])
+        rates = kl_per_column(real.firing_rate[index], other.firing_rate[index], **settings)
+        draws["firing_rate"][draw] = np.nanmean(rates)
+        for name in PER_SAMPLE:
+            draws[name][draw] = np.nanmean(getattr(divergences, name)[index])
+    tail, means = 50 * (1 - INTERVAL_LEVEL), divergences.means()
+    intervals = {}
+    for name, values in draws.items():
+        bias = values.mean() - means[name]
+        intervals[name] = [max(0.0, float(np.percentile(values, tail) - bias)),
+                           max(0.0, float(np.percentile(values, 100 - tail) - bias))]  # fmt: skip
+    return intervals
 
 
 def ground_truth_errors(spikes: np.ndarray, sampling_rate: float, true_rates, true_covariance) -> dict:

@@ -14,6 +14,10 @@ Each statistic equals what Elephant (Denker et al. 2018) returns for the corresp
   of ``elephant.conversion.BinnedSpikeTrain(trains, bin_size, t_start=0, t_stop=T / fs)``;
 * van Rossum distance: ``elephant.spike_train_dissimilarity.van_rossum_distance``.
 
+One statistic has no Elephant counterpart: population synchrony, the number of neurons that
+spike in each frame (:func:`active_neurons`), whose distribution shows the population bursts
+a raster shows and the pairwise statistics miss.
+
 All arithmetic is float64. Large batches are processed in chunks of samples (or neurons) so
 that the temporary arrays stay near ``CHUNK_BYTES``.
 """
@@ -125,6 +129,11 @@ def frame_bins(
         raise ValueError(f"bin_width {bin_width} s is longer than the {duration} s spike trains")
     frame_times = np.arange(num_frames) / sampling_rate
     return round_binning_errors(frame_times * (1.0 / bin_width), tolerance), num_bins
+
+
+def active_neurons(spikes) -> np.ndarray:
+    """(..., T) number of neurons with at least one spike in each frame of (..., T, N) spike counts."""
+    return (_spike_counts(spikes) > 0).sum(axis=-1)
 
 
 def binned_counts(spikes, sampling_rate: float, bin_width: float) -> np.ndarray:

@@ -24,6 +24,8 @@ from calciumgan.data.recording import (
     load_recording,
 )
 from calciumgan.data.split import evenly_spaced_starts
+from calciumgan.evaluation.inference import SpikeInferenceSettings
+from calciumgan.evaluation.scoring import window_blocks
 from calciumgan.evaluation.statistics import frame_bins
 from calciumgan.evaluation.workers import infer_spikes_hdf5, infer_spikes_parallel
 
@@ -119,17 +121,31 @@ class TraceFile:
         with h5py.File(self.path, "r") as file:
             return file["signals"][:count]
 
-    def spikes(self, count: int, window: int, config: EvaluateConfig, out: pathlib.Path | None) -> np.ndarray:
+    def blocks(self, count: int, window: int) -> np.ndarray:
+        """(count,) bootstrap block of each of :meth:`first_samples`: by start frame for windows of a
+        recording (overlapping windows share blocks), one per sample for samples."""
+        if self.recording is None:
+            return np.arange(count)
+        return window_blocks(evenly_spaced_starts(len(self.recording), window, count), window)
+
+    def training_traces(self, count: int, window: int) -> np.ndarray:
+        """(T, N) traces to fit a calibration on: the recording, or the first ``count`` samples end to end."""
+        if self.recording is not None:
+            return self.recording
+        samples = self.first_samples(count, window)
+        return samples.reshape(-1, samples.shape[-1])
+
+    def spikes(self, count: int, window: int, settings: SpikeInferenceSettings, workers: int | None,
+               out: pathlib.Path | None) -> np.ndarray:  # fmt: skip
         """Spike counts (count, window, N) of :meth:`first_samples`.
 
         A samples file streams through OASIS chunk by chunk, all its samples, into
         ``out/<stem>_spikes.h5``; other inputs are inferred in memory and write nothing.
         """
-        settings = config.spike_settings()
         if self.path is None:
-            return infer_spikes_parallel(self.first_samples(count, window), settings, config.workers)
+            return infer_spikes_parallel(self.first_samples(count, window), settings, workers)
         spikes_path = infer_spikes_hdf5(self.path, "signals", out / f"{self.path.stem}_spikes.h5", settings,
-                                        workers=config.workers)  # fmt: skip
+                                        workers=workers)  # fmt: skip
         with h5py.File(spikes_path, "r") as file:
             return file["spikes"][:count]
 

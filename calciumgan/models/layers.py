@@ -1,8 +1,9 @@
-"""Custom Keras layers of the critic: per-example phase shuffle and a LeakyReLU for penalties.
+"""Custom Keras layers of the critic: per-example phase shuffle (1D and 2D) and a LeakyReLU for penalties.
 
-Both work on sequences shaped (batch, time, channels), are written in ``keras.ops`` (so they run
-on TensorFlow and JAX) and save with ``.keras`` files that load under either backend. The fast
-exact strided convolutions live in ``calciumgan.models.convolution``.
+They work on sequences shaped (batch, time, channels) or, for the 2D variant, (batch, time,
+neurons, channels); they are written in ``keras.ops`` (so they run on TensorFlow and JAX) and
+save with ``.keras`` files that load under either backend. The fast exact strided convolutions
+live in ``calciumgan.models.convolution``.
 """
 
 import keras
@@ -33,23 +34,75 @@ class PhaseShuffle(keras.layers.Layer):
         if not training or self.max_shift == 0:
             return inputs
         batch, length = ops.shape(inputs)[0], inputs.shape[1]
-        shifts = keras.random.randint(
-            (batch,), -self.max_shift, self.max_shift + 1, seed=self.seed_generator
-        )
-        # Output frame t of example b reads input frame t - shift_b, reflected at both ends
-        # (-1 -> 1, length -> length - 2): one gather of rows of the (batch * time, channels)
-        # array, whose gradients (a segment sum, then a gather) are fast on every backend.
-        source = ops.abs(ops.arange(length)[None, :] - shifts[:, None])
-        source = ops.where(source > length - 1, 2 * (length - 1) - source, source)
-        rows = ops.reshape(source + ops.arange(batch)[:, None] * length, (-1,))
-        flat = ops.reshape(inputs, (-1, inputs.shape[2]))
-        return ops.reshape(ops.take(flat, rows, axis=0), ops.shape(inputs))
+        source = _shifted_positions(length, _random_shifts(batch, self.max_shift, self.seed_generator))
+        return _gather_positions(inputs, source + ops.arange(batch)[:, None] * length)
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
         return {**super().get_config(), "max_shift": self.max_shift, "seed": self.seed}
+
+
+def _random_shifts(batch, max_shift: int, seed_generator):
+    """One integer shift per example, uniform in ``[-max_shift, max_shift]``: (batch,)."""
+    return keras.random.randint((batch,), -max_shift, max_shift + 1, seed=seed_generator)
+
+
+def _shifted_positions(length: int, shifts):
+    """(batch, length) source positions: position t of example b reads t - shift_b, reflected at both ends.
+
+    Reflection maps -1 to 1 and ``length`` to ``length - 2``; it needs ``|shift| < length``.
+    """
+    source = ops.abs(ops.arange(length)[None, :] - shifts[:, None])
+    return ops.where(source > length - 1, 2 * (length - 1) - source, source)
+
+
+def _gather_positions(inputs, rows):
+    """Output position i of the flattened (batch * positions, channels) array is input row ``rows[..., i]``.
+
+    One gather whose gradients (a segment sum, then a gather) are fast on every backend.
+    """
+    flat = ops.reshape(inputs, (-1, inputs.shape[-1]))
+    return ops.reshape(ops.take(flat, ops.reshape(rows, (-1,)), axis=0), ops.shape(inputs))
+
+
+@keras.saving.register_keras_serializable(package="calciumgan")
+class PhaseShuffle2D(keras.layers.Layer):
+    """Phase shuffle of the 2D critic (thesis §3.2.1): shift in time and across neurons.
+
+    Each example is shifted by its own random offsets, up to ``max_shift`` frames in time
+    (m of Table A.1) and up to ``max_neuron_shift`` neurons (n), with reflection at every
+    edge as in ``PhaseShuffle``. Outside training it is the identity.
+
+    Input and output: (batch, time, neurons, channels), ``time > max_shift`` and
+    ``neurons > max_neuron_shift``.
+    """
+
+    def __init__(self, max_shift: int, max_neuron_shift: int, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if max_shift < 0 or max_neuron_shift < 0:
+            raise ValueError(f"PhaseShuffle2D: shifts must be >= 0, got {max_shift} and {max_neuron_shift}")
+        self.max_shift = int(max_shift)
+        self.max_neuron_shift = int(max_neuron_shift)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs, training=None):
+        if not training or not (self.max_shift or self.max_neuron_shift):
+            return inputs
+        batch, length, neurons = ops.shape(inputs)[0], inputs.shape[1], inputs.shape[2]
+        frames = _shifted_positions(length, _random_shifts(batch, self.max_shift, self.seed_generator))
+        columns = _shifted_positions(neurons, _random_shifts(batch, self.max_neuron_shift, self.seed_generator))
+        frame_rows = frames + ops.arange(batch)[:, None] * length  # (batch, time)
+        return _gather_positions(inputs, frame_rows[:, :, None] * neurons + columns[:, None, :])
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "max_shift": self.max_shift, "max_neuron_shift": self.max_neuron_shift,
+                "seed": self.seed}  # fmt: skip
 
 
 @keras.saving.register_keras_serializable(package="calciumgan")

@@ -1,13 +1,16 @@
 """Shape arithmetic of the WaveGAN-style models, without Keras (configs are checked with it)."""
 
+VARIANT_NAMES = ("wavegan", "wavegan2d", "wavegan2d_fft")  # the variants of calciumgan.models.registry
+TWO_D_KEYS = ("phase_shuffle_neurons", "critic_kernel_size", "critic_strides")  # model keys of the 2D variants
+
 
 def architecture_problem(
     window: int, strides: int, num_blocks: int, kernel_size: int, phase_shuffle: int, convolutions: str
 ) -> str | None:
-    """Why the blocks cannot map noise to ``window`` frames and back, or ``None`` if they can."""
-    scale = strides**num_blocks
-    if window % scale:
-        return f"data.window {window} must be a multiple of model.strides ** model.num_blocks = {scale}"
+    """Why the 1D blocks cannot map noise to ``window`` frames and back, or ``None`` if they can."""
+    problem = _window_problem(window, strides, num_blocks)
+    if problem:
+        return problem
     if convolutions == "fast" and kernel_size % strides:
         return (
             f"model.kernel_size {kernel_size} must be a multiple of model.strides {strides} "
@@ -20,4 +23,40 @@ def architecture_problem(
                 f"model.phase_shuffle {phase_shuffle} must be below {shortest_shuffled}, "
                 "the shortest sequence it shifts"
             )
+    return None
+
+
+def architecture_problem_2d(
+    window: int, strides: int, num_blocks: int, phase_shuffle_neurons: int, num_neurons: int | None
+) -> str | None:
+    """Why the 2D blocks cannot map noise to (``window``, ``num_neurons``) and back, or ``None``.
+
+    Time is shuffled only where a sequence is longer than model.phase_shuffle, so that key
+    needs no check; ``num_neurons`` None (not known yet) skips the neuron check.
+    """
+    problem = _window_problem(window, strides, num_blocks)
+    if problem:
+        return problem
+    if num_neurons is not None and phase_shuffle_neurons >= num_neurons:
+        return f"model.phase_shuffle_neurons {phase_shuffle_neurons} must be below the {num_neurons} neurons"
+    return None
+
+
+def model_problem(model, window: int) -> str | None:
+    """Why ``model`` (a ``calciumgan.config.ModelConfig``) cannot work on windows of ``window`` frames."""
+    if model.variant == "wavegan":
+        misplaced = [f"model.{key}" for key in TWO_D_KEYS if getattr(model, key) not in (None, 0)]
+        if misplaced:
+            return f"{', '.join(misplaced)}: only the 2D variants (wavegan2d, wavegan2d_fft) use them"
+        return architecture_problem(window, model.strides, model.num_blocks, model.kernel_size,
+                                    model.phase_shuffle, model.convolutions)  # fmt: skip
+    if model.variant == "wavegan2d_fft" and model.output != "direct":
+        return "model.output must be 'direct' for wavegan2d_fft: its generator's output is a spectrum"
+    return architecture_problem_2d(window, model.strides, model.num_blocks, model.phase_shuffle_neurons, None)
+
+
+def _window_problem(window: int, strides: int, num_blocks: int) -> str | None:
+    scale = strides**num_blocks
+    if window % scale:
+        return f"data.window {window} must be a multiple of model.strides ** model.num_blocks = {scale}"
     return None

@@ -1,13 +1,15 @@
 """WaveGAN-style generator and phase-shuffle critic as Keras functional models (Table 3.1).
 
 At the thesis configuration (window 2048, 102 neurons, noise 32, filters 64, kernel 24,
-stride 2, five blocks, layer norm) the generator has 4,375,740 parameters and the critic
-4,110,273. Every argument is explicit; ``calciumgan.config.ModelConfig`` holds the defaults.
+stride 2, five blocks, layer norm, transposed upsampling, direct output) the generator has
+4,375,740 parameters and the critic 4,110,273. Every argument is explicit;
+``calciumgan.config.ModelConfig`` holds the defaults.
 """
 
 import keras
 
 from calciumgan.models.convolution import SpaceToDepthConv1D, SubPixelConv1DTranspose
+from calciumgan.models.heads import output_layers
 from calciumgan.models.layers import MaskedLeakyReLU, PhaseShuffle
 from calciumgan.models.shapes import architecture_problem
 
@@ -20,10 +22,19 @@ def _check(window, strides, num_blocks, kernel_size, phase_shuffle, convolutions
         raise ValueError(problem)
 
 
-def _upsampling_layer(convolutions, filters, kernel_size, strides, dtype, name):
+def _upsample(x, upsampling, convolutions, filters, kernel_size, strides, dtype, name):
+    """(batch, time, channels) -> (batch, time * strides, filters).
+
+    ``"transposed"``: a transposed convolution (sub-pixel form when ``convolutions`` is
+    ``"fast"``). ``"nearest"``: each frame repeated ``strides`` times, then a stride-1
+    convolution of the same kernel size and parameter count.
+    """
+    if upsampling == "nearest":
+        x = keras.layers.UpSampling1D(strides, dtype=dtype, name=f"{name}_nearest")(x)
+        return keras.layers.Conv1D(filters, kernel_size, padding="same", dtype=dtype, name=name)(x)
     if convolutions == "fast":
-        return SubPixelConv1DTranspose(filters, kernel_size, strides, dtype=dtype, name=name)
-    return keras.layers.Conv1DTranspose(filters, kernel_size, strides, padding="same", dtype=dtype, name=name)
+        return SubPixelConv1DTranspose(filters, kernel_size, strides, dtype=dtype, name=name)(x)
+    return keras.layers.Conv1DTranspose(filters, kernel_size, strides, padding="same", dtype=dtype, name=name)(x)
 
 
 def _downsampling_layer(convolutions, filters, kernel_size, strides, dtype, name):
@@ -34,16 +45,18 @@ def _downsampling_layer(convolutions, filters, kernel_size, strides, dtype, name
 
 def build_generator(
     *, window, num_neurons, noise_dim, filters, kernel_size, strides, num_blocks, normalization, convolutions,
-    dtype=None,
+    upsampling="transposed", output="direct", dtype=None,
 ) -> keras.Model:  # fmt: skip
-    """Noise (batch, noise_dim) -> traces (batch, window, num_neurons) in [0, 1], float32.
+    """Noise (batch, noise_dim) -> traces (batch, window, num_neurons), float32.
 
     Dense -> reshape to (window / strides**num_blocks, noise_dim) -> ``num_blocks``
-    upsampling blocks (filters * (num_blocks - 1), ..., filters, then num_neurons
+    upsampling blocks (filters * num_blocks, ..., 2 * filters, then num_neurons
     channels), each followed by layer normalisation (``normalization="layer"``) and
-    LeakyReLU -> per-frame Dense -> sigmoid. ``convolutions`` is ``"fast"`` (sub-pixel)
-    or ``"keras"`` (``Conv1DTranspose``). ``dtype`` is a Keras dtype policy name such as
-    ``"mixed_float16"``; the output is always float32.
+    LeakyReLU -> per-frame Dense -> the ``output`` head (``calciumgan.models.heads``:
+    ``"direct"``, a sigmoid into [0, 1], or ``"calcium"``). ``upsampling`` is
+    ``"transposed"`` or ``"nearest"`` (see ``_upsample``); ``convolutions`` is ``"fast"``
+    (sub-pixel) or ``"keras"`` (``Conv1DTranspose``). ``dtype`` is a Keras dtype policy
+    name such as ``"mixed_float16"``; the output is always float32.
     """
     _check(window, strides, num_blocks, kernel_size, 0, convolutions)
     initial_length = window // strides**num_blocks
@@ -54,13 +67,12 @@ def build_generator(
     for block in range(num_blocks):
         last = block == num_blocks - 1
         block_filters = num_neurons if last else filters * (num_blocks - block)
-        x = _upsampling_layer(convolutions, block_filters, kernel_size, strides, dtype, f"upsample_{block}")(x)
+        x = _upsample(x, upsampling, convolutions, block_filters, kernel_size, strides, dtype, f"upsample_{block}")
         if normalization == "layer":
             x = keras.layers.LayerNormalization(dtype=dtype, name=f"layer_norm_{block}")(x)
         x = keras.layers.LeakyReLU(LEAKY_SLOPE, dtype=dtype)(x)
-    x = keras.layers.Dense(num_neurons, dtype=dtype, name="per_frame_dense")(x)
-    traces = keras.layers.Activation("sigmoid", dtype="float32", name="traces")(x)
-    return keras.Model(noise, traces, name="generator")
+    projection, head = output_layers(output, num_neurons, dtype)
+    return keras.Model(noise, head(projection(x)), name="generator")
 
 
 def build_critic(

@@ -1,10 +1,10 @@
 """Training checkpoints holding every variable that decides how training continues.
 
-That is the generator and critic weights, both optimizers' state (moments,
-iteration counts, loss scale) and the random-number streams of the GAN and its
-phase-shuffle layers. Together with the data stream, which is a pure function of
-the seed and the number of windows consumed, a resumed run continues exactly as
-an uninterrupted one would.
+That is the generator and critic weights, the moving average of the generator's
+weights where the GAN keeps one, both optimizers' state (moments, iteration counts,
+loss scale) and the random-number streams of the GAN and its phase-shuffle layers.
+Together with the data stream, which is a pure function of the seed and the number of
+windows consumed, a resumed run continues exactly as an uninterrupted one would.
 
 A checkpoint is one HDF5 file ``epoch-00012.h5`` with datasets ``0, 1, ...`` (in
 the order of ``training_variables``; each has its variable's path as attribute

@@ -7,6 +7,14 @@ from one batched generator call. The loss (``calciumgan.training.losses``) and t
 (``calciumgan.training.penalties``) are arguments: WGAN-GP is ``WassersteinLoss`` with
 ``GradientPenalty``.
 
+Two generator tricks are options. ``ema_decay`` keeps an exponential moving average of the
+generator's weights (ProGAN, Karras et al. 2018: decay 0.999) in ``generator_ema``, a copy of
+the generator updated after every generator update; sample from it, train the generator. As
+in ProGAN, only trainable variables are averaged: non-trainable ones (normalisation
+statistics, the seed state of a noisy output head) are copied.
+``orthogonal_regularization`` is beta of BigGAN's orthogonal regularisation
+(``calciumgan.training.regularizers``; BigGAN: 1e-4), added to the generator's loss.
+
 This module holds the arithmetic of both objectives in ``keras.ops``; differentiating
 and applying them is backend-specific and lives in ``tensorflow_steps`` (GradientTape) and
 ``jax_steps`` (``stateless_call`` / ``stateless_apply``), chosen by ``steps.make_steps``.
@@ -22,6 +30,7 @@ from keras import ops
 
 from calciumgan.training.losses import WassersteinLoss
 from calciumgan.training.penalties import GradientPenalty
+from calciumgan.training.regularizers import orthogonal_penalty
 
 LOG_NAMES = ("critic_loss", "generator_loss", "wasserstein", "penalty", "gradient_norm")
 """Scalars each step returns: losses, the critic's Wasserstein estimate E[D(x)] - E[D(G(z))],
@@ -42,9 +51,15 @@ class GAN(keras.Model):
             ``GradientPenalty(10)``.
         n_critic: critic updates per generator update.
         seed: seed of the noise and of the penalty's random points.
+        ema_decay: d of the generator's weight average ``a <- d a + (1 - d) w``, applied to its
+            trainable variables after every generator update (its non-trainable ones are copied);
+            ``None`` keeps no average (``generator_ema`` is ``None``).
+        orthogonal_regularization: beta, the weight of ``orthogonal_penalty`` of the generator's
+            kernels in its loss; 0 leaves the loss as it is.
     """
 
-    def __init__(self, generator, critic, loss=None, penalty=None, n_critic=5, seed=None, **kwargs):
+    def __init__(self, generator, critic, loss=None, penalty=None, n_critic=5, seed=None, ema_decay=None,
+                 orthogonal_regularization=0.0, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         self.generator = generator
         self.critic = critic
@@ -56,6 +71,13 @@ class GAN(keras.Model):
         self.noise_dim = generator.input_shape[-1]
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
+        if ema_decay is not None and not 0 < ema_decay < 1:
+            raise ValueError(f"ema_decay must be between 0 and 1, got {ema_decay}")
+        if not orthogonal_regularization >= 0:
+            raise ValueError(f"orthogonal_regularization must be >= 0, got {orthogonal_regularization}")
+        self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.orthogonal_regularization = float(orthogonal_regularization)
+        self.generator_ema = None if ema_decay is None else _copy_of(generator)
 
     def compile(self, g_optimizer, d_optimizer):
         """Attach one optimizer per network; wrap both for loss scaling under mixed_float16."""
@@ -100,10 +122,21 @@ class GAN(keras.Model):
         return loss, {"critic_loss": loss, "wasserstein": wasserstein, "penalty": penalty,
                       "gradient_norm": gradient_norm}  # fmt: skip
 
-    def generator_objective(self, generate, score, noise):
-        """The generator's loss for ``noise`` (batch, noise_dim), and its logs."""
+    def generator_objective(self, generate, score, noise, weights):
+        """The generator's loss for ``noise`` (batch, noise_dim), and its logs.
+
+        ``weights`` are the values of ``generator.trainable_variables`` that ``generate`` uses;
+        with ``orthogonal_regularization`` the loss includes beta times their orthogonal penalty.
+        """
         loss = self.loss_function.generator(ops.cast(score(generate(noise)), "float32"))
+        if self.orthogonal_regularization:
+            loss = loss + self.orthogonal_regularization * orthogonal_penalty(weights)
         return loss, {"generator_loss": loss}
+
+    def moving_average(self, averages, weights) -> list:
+        """One update of the generator's weight average: ``d a + (1 - d) w`` for each pair of values."""
+        decay = self.ema_decay
+        return [decay * average + (1.0 - decay) * weight for average, weight in zip(averages, weights)]
 
     def split_for_critic_updates(self, real):
         """Real samples (n_critic * batch, ...) as (n_critic, batch, ...): one slice per critic update."""
@@ -121,6 +154,8 @@ class GAN(keras.Model):
             "penalty": keras.saving.serialize_keras_object(self.penalty),
             "n_critic": self.n_critic,
             "seed": self.seed,
+            "ema_decay": self.ema_decay,
+            "orthogonal_regularization": self.orthogonal_regularization,
         }
 
     @classmethod
@@ -134,6 +169,14 @@ class GAN(keras.Model):
 def mean_logs(logs: list) -> dict:
     """Average a list of log dicts with the same keys (the n_critic critic updates of a step)."""
     return {name: sum(entry[name] for entry in logs) / len(logs) for name in logs[0]}
+
+
+def _copy_of(generator):
+    """A new model with the architecture and variable values of ``generator``, to hold its moving average."""
+    copy = keras.models.clone_model(generator)
+    for target, source in zip(copy.variables, generator.variables, strict=True):
+        target.assign(source)
+    return copy
 
 
 def _loss_scaled(optimizer):

@@ -2,11 +2,14 @@
 
 The state is a dict of lists of arrays: the generator's and the critic's trainable and
 non-trainable values (the latter hold the phase-shuffle seed states), both optimizers'
-variables and the GAN's seed state. Models run through ``stateless_call`` and optimizers
-through ``stateless_apply`` (the Keras guide "customizing fit() with JAX"); random draws
-read and advance the seed state inside a ``keras.StatelessScope``, so the steps are pure and
-``jax.jit`` compiles each once. The penalty's input gradient is a ``jax.grad`` inside the
-critic update's ``jax.value_and_grad`` (second order).
+variables, the GAN's seed state and, if the GAN keeps one, the moving average of the
+generator's trainable values (``generator_ema``, updated after each generator update) with a
+copy of its non-trainable ones (``generator_ema_state``).
+Models run through ``stateless_call`` and optimizers through ``stateless_apply`` (the Keras
+guide "customizing fit() with JAX"); random draws read and advance the seed state inside a
+``keras.StatelessScope``, so the steps are pure and ``jax.jit`` compiles each once. The
+penalty's input gradient is a ``jax.grad`` inside the critic update's ``jax.value_and_grad``
+(second order).
 
 The Keras variables are written only by ``sync`` (before a checkpoint or a save) and read
 by ``reload`` (after a restore).
@@ -70,6 +73,9 @@ class JaxSteps:
             "d_optimizer": gan.d_optimizer.variables,
             "seed": [gan.seed_generator.state],
         }
+        if gan.generator_ema is not None:
+            self._variables["generator_ema"] = gan.generator_ema.trainable_variables
+            self._variables["generator_ema_state"] = gan.generator_ema.non_trainable_variables
         self._state = None
         self._train = jax.jit(self._train_step)
         self._test = jax.jit(self._test_step)
@@ -135,7 +141,7 @@ class JaxSteps:
         def objective(trainable, generator_state, critic_state):
             generator = _Stateless(gan.generator, trainable, generator_state, training=True)
             critic = _Stateless(gan.critic, state["critic"], critic_state, training=True)
-            loss, logs = gan.generator_objective(generator, critic, noise)
+            loss, logs = gan.generator_objective(generator, critic, noise, trainable)
             scaled = _scaled_loss(optimizer, state["g_optimizer"], loss)
             return scaled, (logs, generator.non_trainable, critic.non_trainable)
 
@@ -143,8 +149,12 @@ class JaxSteps:
             state["generator"], state["generator_state"], state["critic_state"]
         )
         generator, optimizer_state = optimizer.stateless_apply(state["g_optimizer"], gradients, state["generator"])
-        return logs, {**state, "generator": generator, "generator_state": generator_state,
-                      "critic_state": critic_state, "g_optimizer": optimizer_state}  # fmt: skip
+        state = {**state, "generator": generator, "generator_state": generator_state, "critic_state": critic_state,
+                 "g_optimizer": optimizer_state}  # fmt: skip
+        if gan.generator_ema is not None:
+            state["generator_ema"] = gan.moving_average(state["generator_ema"], generator)
+            state["generator_ema_state"] = generator_state
+        return logs, state
 
     def _test_step(self, state, batch, seed):
         gan = self.gan
@@ -156,5 +166,5 @@ class JaxSteps:
             fake = generator(gan.sample_noise(count))
             points = gan.penalty.points(real, fake, gan.seed_generator)
             _, critic_logs = gan.critic_objective(critic, critic.input_gradient, real, fake, points)
-            _, generator_logs = gan.generator_objective(generator, critic, gan.sample_noise(count))
+            _, generator_logs = gan.generator_objective(generator, critic, gan.sample_noise(count), state["generator"])
         return {**critic_logs, **generator_logs}

@@ -14,7 +14,8 @@
 - after each epoch the held-out batches are scored (with fixed noise, so epochs compare),
   scalars go to ``logs/train`` and ``logs/validation``, and every ``checkpoint_every`` epochs
   (and after the last) a checkpoint is written;
-- at the end the generator and critic are saved as ``.keras`` files.
+- at the end the generator and critic are saved as ``.keras`` files, and the moving average
+  of the generator's weights too when the GAN keeps one.
 
 A step's losses are read on the host one step late, so the host never waits for the step it
 has just launched.
@@ -94,9 +95,12 @@ def train_gan(gan, data, schedule: Schedule, run, steps=None, progress: bool = T
                 steps.sync()
                 save_checkpoint(gan, run.checkpoints, epoch + 1, schedule.keep_checkpoints)
     steps.sync()
-    run.save_model(gan.generator, run.generator_path)
-    run.save_model(gan.critic, run.critic_path)
-    logger.info("saved %s and %s", run.generator_path, run.critic_path)
+    # The average is written first: later stages take generator.keras as the mark of a finished run.
+    saved = {} if gan.generator_ema is None else {run.generator_ema_path: gan.generator_ema}
+    saved.update({run.generator_path: gan.generator, run.critic_path: gan.critic})
+    for path, model in saved.items():
+        run.save_model(model, path)
+    logger.info("saved %s", ", ".join(map(str, saved)))
     return logs
 
 

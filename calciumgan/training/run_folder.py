@@ -6,6 +6,7 @@
 ``logs/train``, ``logs/validation``  TensorBoard scalars per epoch
 ``untrained_generator.keras`` the generator before its first update (a reference for evaluation)
 ``generator.keras``           the trained generator, loadable in a fresh process
+``generator_ema.keras``       the moving average of its weights, when training kept one
 ``critic.keras``              the trained critic
 ============================= =============================================================
 
@@ -47,6 +48,10 @@ class RunFolder:
     @property
     def generator_path(self) -> pathlib.Path:
         return self.path("generator.keras")
+
+    @property
+    def generator_ema_path(self) -> pathlib.Path:
+        return self.path("generator_ema.keras")
 
     @property
     def critic_path(self) -> pathlib.Path:

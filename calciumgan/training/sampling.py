@@ -1,25 +1,54 @@
-"""Draw samples from a generator with seeded noise, batch by batch (any backend)."""
+"""Draw samples from a generator with seeded noise, batch by batch (any backend).
+
+With a ``truncation`` threshold T the noise follows BigGAN's truncation trick (Brock et al.
+2019): every component whose magnitude exceeds T is drawn again until it does not, so each
+component is standard normal truncated to [-T, T] and components already inside keep their
+value. Smaller T trades variety for typical samples.
+"""
 
 import numpy as np
 
 BATCH_SIZE = 64  # samples per generator call
 
 
-def sample_batches(generator, count: int, seed: int, batch_size: int = BATCH_SIZE):
+def sample_batches(generator, count: int, seed: int, batch_size: int = BATCH_SIZE, truncation: float | None = None):
     """An iterator of float32 batches (<= batch_size, ...) of generator outputs, ``count`` samples in all.
 
-    The noise is standard normal (count, noise_dim) from ``numpy.random.default_rng(seed)``,
-    drawn in order, so the samples depend on ``seed`` alone, not on ``batch_size``. Bad
-    arguments raise ``ValueError`` here, before any sample is drawn.
+    The noise is :func:`seeded_noise`, so the samples depend on ``seed`` and ``truncation``, not
+    on ``batch_size``. A generator that draws noise of its own (the calcium output head) has
+    its random streams reset from ``seed`` first: its samples are the same for the same ``seed``
+    and ``batch_size``. Bad arguments raise ``ValueError`` here, before any sample is drawn.
     """
     if count < 1 or batch_size < 1 or seed < 0:
         raise ValueError(f"count and batch_size must be positive and seed non-negative, got {count}, "
                          f"{batch_size} and {seed}")  # fmt: skip
-    return _batches(generator, count, np.random.default_rng(seed), batch_size)
+    noise = seeded_noise(count, generator.input_shape[-1], seed, truncation)
+    reset_random_streams(generator, seed)
+    return (np.asarray(generator.predict_on_batch(noise[start : start + batch_size]), dtype=np.float32)
+            for start in range(0, count, batch_size))  # fmt: skip
 
 
-def _batches(generator, count: int, rng: np.random.Generator, batch_size: int):
-    noise_dim = generator.input_shape[-1]
-    for start in range(0, count, batch_size):
-        noise = rng.standard_normal((min(batch_size, count - start), noise_dim)).astype(np.float32)
-        yield np.asarray(generator.predict_on_batch(noise), dtype=np.float32)
+def reset_random_streams(model, seed: int) -> None:
+    """Set the state of every seed generator inside ``model`` to ``[seed, index]`` (index: its order)."""
+    states = [variable for variable in model.variables if variable.path.endswith("seed_generator_state")]
+    for index, state in enumerate(states):
+        state.assign(np.array([seed, index], dtype=state.dtype))
+
+
+def seeded_noise(count: int, noise_dim: int, seed: int, truncation: float | None = None) -> np.ndarray:
+    """Noise (count, noise_dim) float32: standard normal from ``numpy.random.default_rng(seed)``.
+
+    With ``truncation`` T > 0, components with ``|z| > T`` are redrawn from the same stream (in
+    row-major order, all at once, until none is left), giving a normal truncated to [-T, T].
+    """
+    if truncation is not None and not truncation > 0:
+        raise ValueError(f"truncation must be positive, got {truncation}")
+    rng = np.random.default_rng(seed)
+    noise = rng.standard_normal((count, noise_dim))
+    if truncation is not None:
+        flat = noise.reshape(-1)
+        outside = np.flatnonzero(np.abs(flat) > truncation)
+        while outside.size:
+            flat[outside] = rng.standard_normal(outside.size)
+            outside = outside[np.abs(flat[outside]) > truncation]
+    return noise.astype(np.float32)

@@ -1,8 +1,9 @@
 """The GAN's training and validation steps on TensorFlow: ``GradientTape``, stateful variables.
 
 The penalty's input gradient is a tape nested inside the critic update's tape, so the
-update differentiates through it (second order). Both steps run as one ``tf.function``
-(XLA-compiled with ``jit_compile``).
+update differentiates through it (second order). The generator's moving average, if the GAN
+keeps one, is assigned after each generator update (its non-trainable values are copied).
+Both steps run as one ``tf.function`` (XLA-compiled with ``jit_compile``).
 """
 
 import keras
@@ -70,9 +71,16 @@ class TensorFlowSteps:
         noise = gan.sample_noise(batch_size)
         variables = gan.generator.trainable_variables
         with tf.GradientTape() as tape:
-            loss, logs = gan.generator_objective(lambda z: gan.generator(z, training=True), self._score, noise)
+            loss, logs = gan.generator_objective(lambda z: gan.generator(z, training=True), self._score, noise,
+                                                 variables)  # fmt: skip
             scaled = gan.g_optimizer.scale_loss(loss)
         gan.g_optimizer.apply(tape.gradient(scaled, variables), variables)
+        if gan.generator_ema is not None:
+            averages = gan.generator_ema.trainable_variables
+            for average, value in zip(averages, gan.moving_average(averages, variables)):
+                average.assign(value)
+            for copy, value in zip(gan.generator_ema.non_trainable_variables, gan.generator.non_trainable_variables):
+                copy.assign(value)
         return logs
 
     def _score(self, samples, training=True):
@@ -95,5 +103,6 @@ class TensorFlowSteps:
             _, critic_logs = gan.critic_objective(lambda x: self._score(x, False),
                                                   lambda x: self._input_gradient(x, False), real, fake, points)  # fmt: skip
             _, generator_logs = gan.generator_objective(lambda z: gan.generator(z, training=False),
-                                                        lambda x: self._score(x, False), gan.sample_noise(count))  # fmt: skip
+                                                        lambda x: self._score(x, False), gan.sample_noise(count),
+                                                        gan.generator.trainable_variables)  # fmt: skip
         return {**critic_logs, **generator_logs}

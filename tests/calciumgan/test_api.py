@@ -1,5 +1,7 @@
 """The notebook API: ``calciumgan.evaluate_arrays`` scores as the file tool does; ``load_run`` checks the folder."""
 
+import dataclasses
+
 import h5py
 import numpy as np
 import pytest
@@ -67,21 +69,25 @@ def test_arrays_score_exactly_as_files(halves, tmp_path, recording_side):
 def test_a_set_scored_against_itself_has_zero_divergence(halves):
     _, samples, rate = halves
     evaluation = calciumgan.evaluate_arrays(samples, samples, rate, CONFIG)
-    assert evaluation.table()["model"] == {"firing_rate": 0.0, "correlation": 0.0, "van_rossum": 0.0}
+    assert evaluation.table()["model"] == {"firing_rate": 0.0, "correlation": 0.0, "van_rossum": 0.0, "synchrony": 0.0}
     assert all(value > 0 for value in evaluation.table()["poisson"].values())
 
 
 def test_a_recording_is_cut_into_evenly_spaced_windows(halves):
     recording, samples, rate = halves
-    as_recording = calciumgan.evaluate_arrays(recording, samples, rate, CONFIG)
-    as_windows = calciumgan.evaluate_arrays(evenly_spaced_windows(recording, WINDOW, COUNT), samples, rate, CONFIG)
+    windows = evenly_spaced_windows(recording, WINDOW, COUNT)
+    as_recording = calciumgan.evaluate_arrays(recording, samples, rate, CONFIG, train=recording)
+    as_windows = calciumgan.evaluate_arrays(windows, samples, rate, CONFIG, train=recording)
     assert_same_scores(as_recording, as_windows)
+    assert list(as_recording.table()) == ["floor", "model", "dichotomized_gaussian", "poisson"]
+    assert as_recording.table()["floor"] == {"firing_rate": 0.0, "correlation": 0.0, "van_rossum": 0.0, "synchrony": 0.0}
 
 
 def test_default_config_is_the_evaluate_section_default(halves):
     _, samples, rate = halves
     evaluation = calciumgan.evaluate_arrays(samples[:3], samples[:3], rate)
-    assert evaluation.config == EvaluateConfig() and len(evaluation.spikes["real"]) == 3
+    assert evaluation.config == dataclasses.replace(EvaluateConfig(), spike_inference="calibrated")
+    assert len(evaluation.spikes["real"]) == 3 and "no training data given" in evaluation.extras["baselines_fitted_to"]
 
 
 @pytest.mark.parametrize(

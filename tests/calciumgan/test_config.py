@@ -55,7 +55,7 @@ def test_wrong_values_name_the_file_and_key(raw, message):
 
 def test_evaluation_defaults_come_from_the_evaluation_modules():
     config, spikes = EvaluateConfig(), SpikeInferenceSettings()
-    assert config.spike_settings() == spikes
+    assert config.spike_settings("fixed") == spikes and config.spike_inference == "auto"
     assert (config.kl_bins, config.kl_pseudo_count) == (DEFAULT_BINS, DEFAULT_PSEUDO_COUNT)
 
 

@@ -13,9 +13,10 @@ import calciumgan
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.recording import load_recording, save_recording
 from calciumgan.evaluate import main
+from calciumgan.evaluation.inference import infer_spikes
 from calciumgan.evaluation.pipeline import evaluate_run
 from calciumgan.evaluation.recovery import spike_recovery
-from calciumgan.evaluation.scoring import ground_truth_errors
+from calciumgan.evaluation.scoring import STATISTICS, ground_truth_errors
 from calciumgan.evaluation.trace_files import evenly_spaced_windows
 from calciumgan.experiment import train_experiment
 from calciumgan.generate import generate
@@ -51,15 +52,19 @@ def test_cli_writes_the_report(tiny_run, evaluation):
     report = json.loads((out / "report.json").read_text())
     assert [row["row"] for row in report["table"]] == ROWS
     for row in report["table"]:
-        assert all(np.isfinite(row[name]) and row[name] >= 0 for name in ("firing_rate", "correlation", "van_rossum"))
+        assert all(np.isfinite(row[name]) and row[name] >= 0 for name in STATISTICS)
     table = {row["row"]: row for row in report["table"]}
     # An untrained generator's traces sit far from the data; its spikes cannot beat real windows.
     assert table["untrained"]["firing_rate"] > table["floor"]["firing_rate"]
     # The report shows exactly what the evaluation computed (it is deterministic).
-    assert {name: {key: row[key] for key in ("firing_rate", "correlation", "van_rossum")}
+    assert {name: {key: row[key] for key in STATISTICS}
             for name, row in table.items()} == evaluation.table()  # fmt: skip
     assert report["counts"]["mean_firing_rate_hz"] == evaluation.mean_firing_rates()
     assert report["counts"] == {**report["counts"], "samples_per_set": 16, "frames_per_sample": 64, "neurons": 6}
+    # 16 windows of 64 frames over the 240-frame validation block: starts 11.7 frames apart, 4 blocks
+    assert report["independent_windows"] == 4
+    for row in report["table"]:
+        assert all(low <= row[name] <= high for name, (low, high) in row["interval"].items()), row
     assert set(report["ground_truth"]) == {"real", "model", "dichotomized_gaussian", "poisson"}
     recovery = report["spike_recovery"]
     assert recovery["recovered"] <= recovery["true_count"] and 0 <= recovery["recall"] <= 1
@@ -68,6 +73,16 @@ def test_cli_writes_the_report(tiny_run, evaluation):
     assert "| real vs real (training-block windows) |" in markdown and "## Memorisation" in markdown
     for figure in report["figures"]:
         assert (out / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_baselines_are_traces_inferred_like_every_other_set(evaluation):
+    """On the DG surrogate "auto" keeps the thesis's fixed rule; the baselines' traces go through it too."""
+    settings = evaluation.config.spike_settings()
+    assert evaluation.config.spike_inference == "fixed" and "floor row" in evaluation.extras["baselines_fitted_to"]
+    for name in ("dichotomized_gaussian", "poisson", "floor"):
+        assert evaluation.traces[name].shape == (16, 64, 6)
+        np.testing.assert_array_equal(evaluation.spikes[name], infer_spikes(evaluation.traces[name], settings))
+    assert 0.85 < evaluation.extras["calibration"]["median_decay"] < 0.99  # the surrogate's g is 0.95
 
 
 def test_sets_are_the_run_artefacts_and_the_data_stage_agrees(tiny_run, evaluation):
@@ -95,7 +110,7 @@ def test_evaluate_run_does_not_redo_the_data_or_model_stages(tiny_run):
     code = (
         "import sys\n"
         "from calciumgan.evaluation.pipeline import evaluate_run\n"
-        "evaluation = evaluate_run(sys.argv[1], num_samples=4)\n"
+        "evaluation = evaluate_run(sys.argv[1], {\"num_samples\": 4})\n"
         "print(evaluation.spikes['model'].shape, [name for name in sys.argv[2:] if name in sys.modules])\n"
     )
     result = subprocess.run([sys.executable, "-c", code, str(tiny_run), *forbidden], capture_output=True, text=True,
@@ -111,6 +126,15 @@ def test_two_files_can_be_compared(tiny_run, tmp_path):
     report = json.loads((tmp_path / "report" / "report.json").read_text())
     assert [row["row"] for row in report["table"]] == ["model", "dichotomized_gaussian", "poisson"]
     assert report["counts"]["samples_per_set"] == 12 and recording.num_neurons == 6
+    assert report["settings"]["spike_inference"] == "calibrated"
+    assert "no training data given" in report["baselines_fitted_to"]
+    save_recording(prepared(tiny_run).train, tmp_path / "train.h5")
+    assert main(["--real", str(tmp_path / "real.h5"), "--synthetic", str(samples), "--out", str(tmp_path / "fair"),
+                 "--num-samples", "12", "--train", str(tmp_path / "train.h5")]) == 0  # fmt: skip
+    fair = json.loads((tmp_path / "fair" / "report.json").read_text())
+    assert [row["row"] for row in fair["table"]] == ["floor", "model", "dichotomized_gaussian", "poisson"]
+    assert fair["calibration"]["fitted_on"].endswith("train.h5") and "train.h5" in fair["baselines_fitted_to"]
+    assert "baselines: fitted to the training data" in (tmp_path / "fair" / "report.md").read_text()
 
 
 def test_mismatched_files_are_one_line_errors(tiny_run, tmp_path, capsys):

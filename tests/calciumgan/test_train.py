@@ -221,3 +221,34 @@ def test_temporary_files_of_killed_processes_are_removed_on_the_next_run(trained
     train_experiment(make_config({"train.epochs": 3}), folder, progress=False)
     assert not any(path.exists() for path in stale) and alive.exists()
     assert list_checkpoints(folder / "checkpoints")[-1].name == "epoch-00003.h5"
+
+
+def test_a_run_that_averages_the_generator_samples_the_average(make_config, tmp_path):
+    """train.generator_ema: generator_ema.keras is written, sampled by default, and required of a finished run."""
+    from calciumgan.generate import main as generate_main
+    from calciumgan.training.sampling import seeded_noise
+
+    config = make_config({"train.epochs": 1, "train.generator_ema": 0.9, "train.orthogonal_regularization": 1e-4})
+    gan = train_experiment(config, tmp_path / "run", progress=False)
+    run = CalciumRun(tmp_path / "run")
+    run.check_finished()
+    assert run.generator_file().name == "generator_ema.keras"
+    assert run.generator_file(average=False).name == "generator.keras"
+    noise = seeded_noise(5, 4, seed=3)
+    np.testing.assert_allclose(run.generator()(noise), gan.generator_ema(noise), atol=1e-6)
+    np.testing.assert_allclose(run.generator(average=False)(noise), gan.generator(noise), atol=1e-6)
+    assert not np.allclose(run.sample(5, seed=3), run.sample(5, seed=3, average=False))
+
+    out = generate(run.root, num_samples=5, out=tmp_path / "truncated.h5", seed=3, truncation=1.0)
+    with h5py.File(out) as file:
+        assert file.attrs["generator"] == "generator_ema.keras" and file.attrs["truncation"] == 1.0
+        np.testing.assert_array_equal(file["signals"][()], run.sample(5, seed=3, truncation=1.0))
+    assert generate_main(["--run", str(run.root), "--num-samples", "5", "--out", str(tmp_path / "last.h5"),
+                          "--seed", "3", "--no-average"]) == 0  # fmt: skip
+    with h5py.File(tmp_path / "last.h5") as file:
+        assert file.attrs["generator"] == "generator.keras" and "truncation" not in file.attrs
+        np.testing.assert_array_equal(file["signals"][()], run.sample(5, seed=3, average=False))
+
+    run.generator_ema_path.unlink()
+    with pytest.raises(RunError, match=r"not a finished training run \(missing generator_ema.keras\)"):
+        run.check_finished()

@@ -73,6 +73,11 @@ FILES = (
     Case("only-real", lambda w: ["--real", w.recording_npz("real.npz"), "--out", w / "report"], "--synthetic"),
     Case("run-and-files", lambda w: ["--run", str(w.run), *compare(w)], "--run"),
     Case("nothing", lambda w: [], "--run"),
+    Case("train-without-real", lambda w: ["--run", str(w.run), "--train", w.recording_npz("train.npz")], "--train"),
+    Case("unknown-inference-mode", lambda w: compare(w) + ["--spike-inference", "learned"], "--spike-inference"),
+    Case("train-with-other-neurons",
+         lambda w: compare(w) + ["--train", w.recording_npz("train.npz", signals=good_signals(neurons=NEURONS + 2))],
+         "train.npz", "8 neurons"),
 )
 
 

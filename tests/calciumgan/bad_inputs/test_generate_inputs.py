@@ -63,6 +63,8 @@ GENERATE = (
     Case("batch-size-zero", lambda w: generate(w, "--batch-size", "0"), "--batch-size", "positive"),
     Case("seed-minus-one", lambda w: generate(w, "--seed", "-1"), "--seed", "non-negative"),
     Case("seed-text", lambda w: generate(w, "--seed", "abc"), "--seed"),
+    Case("truncation-zero", lambda w: generate(w, "--truncation", "0"), "--truncation", "positive"),
+    Case("truncation-negative", lambda w: generate(w, "--truncation", "-1"), "--truncation", "positive"),
     Case("num-samples-zero", lambda w: generate(w)[:3] + ["0", "--out", w / "s.h5"], "--num-samples", "positive"),
     Case("num-samples-negative", lambda w: generate(w)[:3] + ["-3", "--out", w / "s.h5"], "--num-samples"),
     Case("num-samples-text", lambda w: generate(w)[:3] + ["ten", "--out", w / "s.h5"], "--num-samples", "'ten'"),

@@ -192,3 +192,16 @@ def test_model_validates_and_freezes_its_arrays():
     model = DichotomizedGaussian(gamma=[0.0, 0.0], latent_correlation=np.eye(2))
     with pytest.raises(ValueError, match="read-only"):
         model.gamma[0] = 1.0
+
+
+def test_entries_a_projection_rounds_past_the_bound_are_shrunk_not_rejected(caplog):
+    from calciumgan.data.dichotomized_gaussian import MAX_LATENT_CORRELATION, _shrunk_within_bounds
+
+    over = np.array([[1.0, 1.0 + 2e-16, 0.5], [1.0 + 2e-16, 1.0, 0.5], [0.5, 0.5, 1.0]])
+    shrunk = _shrunk_within_bounds(over)
+    off_diagonal = shrunk[~np.eye(3, dtype=bool)]
+    assert np.abs(off_diagonal).max() == pytest.approx(MAX_LATENT_CORRELATION, abs=1e-15)
+    np.testing.assert_allclose(off_diagonal / over[~np.eye(3, dtype=bool)], off_diagonal[0] / over[0, 1])  # one factor
+    assert np.array_equal(np.diag(shrunk), np.ones(3)) and "shrunk towards 0" in caplog.text
+    inside = np.array([[1.0, 0.3], [0.3, 1.0]])
+    assert _shrunk_within_bounds(inside) is inside

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from oasis.oasis_methods import oasisAR1
 
-from calciumgan.evaluation.inference import SpikeInferenceSettings, estimated_parameters, infer_spikes
+from calciumgan.evaluation.inference import SpikeInferenceSettings, calibrate, estimated_parameters, infer_spikes
 from calciumgan.evaluation.recovery import spike_recovery
 
 FIXED = SpikeInferenceSettings()
@@ -104,3 +104,49 @@ def test_bad_traces_and_settings_are_rejected():
         SpikeInferenceSettings(mode="learned")
     with pytest.raises(ValueError, match="decay_bounds"):
         SpikeInferenceSettings(decay_bounds=(0.9, 0.5))
+
+
+# ---- calibrated mode (per-neuron values from the training block) -------------------------
+
+
+def _f1(recovery) -> float:
+    return 2 * recovery.recall * recovery.precision / (recovery.recall + recovery.precision)
+
+
+def test_calibration_recovers_the_indicator_model(dff_traces):
+    """ΔF/F with g = 0.92, 0.2 per spike, noise 0.03 (conftest): the long block pins every value."""
+    _, traces = dff_traces(num_frames=6000, num_neurons=4)
+    calibration = calibrate(traces, ESTIMATED)
+    np.testing.assert_allclose(calibration.decay, 0.92, atol=0.02)
+    np.testing.assert_allclose(calibration.noise, 0.03, rtol=0.2)  # measured 0.033-0.035: dense spikes widen the MAD
+    np.testing.assert_allclose(calibration.spike_size, 0.2, rtol=0.2)
+    np.testing.assert_allclose(calibration.baseline, 0.0, atol=0.05)  # measured |b| <= 0.04: g is off by 0.015
+
+
+def test_calibrated_windows_beat_per_window_estimates(dff_traces):
+    """Short held-out windows: one window's trace cannot pin its own noise and baseline."""
+    true, traces = dff_traces(num_frames=8000, num_neurons=4)
+    calibration = calibrate(traces[:4000], ESTIMATED)
+    windows, true_windows = traces[4000:].reshape(-1, 80, 4), true[4000:].reshape(-1, 80, 4)
+    calibrated = SpikeInferenceSettings(mode="calibrated", calibration=calibration)
+    scores = {name: spike_recovery(true_windows, infer_spikes(windows, settings))
+              for name, settings in (("calibrated", calibrated), ("estimated", ESTIMATED))}  # fmt: skip
+    assert _f1(scores["calibrated"]) > _f1(scores["estimated"]) + 0.02, scores
+
+
+def test_calibrated_mode_uses_each_neurons_values(dff_traces):
+    _, traces = dff_traces(num_frames=3000, num_neurons=3)
+    calibration = calibrate(traces, ESTIMATED)
+    settings = SpikeInferenceSettings(mode="calibrated", calibration=calibration)
+    expected = np.zeros(traces.shape, dtype=np.uint8)
+    for neuron in range(3):
+        trace = traces[:, neuron].astype(np.float64) - calibration.baseline[neuron]
+        _, events = oasisAR1(trace, calibration.decay[neuron], lam=0.0, s_min=calibration.min_spike[neuron])
+        expected[:, neuron] = events > 0.9 * calibration.min_spike[neuron]
+    np.testing.assert_array_equal(infer_spikes(traces, settings), expected)
+    windows = infer_spikes(traces.reshape(3, 1000, 3), settings)
+    np.testing.assert_array_equal(windows[1], infer_spikes(traces[1000:2000], settings))
+    with pytest.raises(ValueError, match="calibration holds 3 neurons, the traces 2"):
+        infer_spikes(traces[:, :2], settings)
+    with pytest.raises(ValueError, match="calibrated mode needs a calibration"):
+        SpikeInferenceSettings(mode="calibrated")

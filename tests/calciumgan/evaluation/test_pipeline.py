@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -33,3 +35,23 @@ def test_mean_firing_rates_are_spikes_per_second(samples):
     for name, value in rates.items():
         assert value == pytest.approx(evaluation.spikes[name].mean() * 24.0)
     assert rates["real"] == pytest.approx(rates["model"]) and rates["real"] > 0.3
+
+
+def test_fixed_inference_on_dff_traces_warns_and_calibrated_recovers_spikes(dff_traces, caplog):
+    true, traces = dff_traces(num_frames=4800, num_neurons=4)
+    train, held_out = traces[:2400], traces[2400:].reshape(10, 240, 4)
+    fixed = evaluate_arrays(held_out, held_out, 24.0, dataclasses.replace(CONFIG, spike_inference="fixed"), train=train)
+    assert "most spikes will be missed" in caplog.text
+    calibrated = evaluate_arrays(held_out, held_out, 24.0, CONFIG, train=train)
+    assert calibrated.config.spike_inference == "calibrated"
+    true_rate = true[2400:].mean() * 24.0
+    # measured: fixed 0.05 Hz, calibrated 1.9 Hz against 2.0 Hz of true spikes
+    assert calibrated.mean_firing_rates()["real"] == pytest.approx(true_rate, rel=0.15)
+    assert fixed.mean_firing_rates()["real"] < 0.2 * true_rate
+
+
+def test_a_set_without_spikes_gets_defined_scores(samples):
+    silent = np.full_like(samples, float(samples.min()))  # below every baseline: no calcium, no spikes
+    evaluation = evaluate_arrays(samples, silent, 24.0, CONFIG, train=samples)
+    assert evaluation.mean_firing_rates()["model"] == 0.0
+    assert all(np.isfinite(value) and value > 0 for value in evaluation.table()["model"].values())

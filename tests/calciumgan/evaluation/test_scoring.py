@@ -5,7 +5,15 @@ from calciumgan.config import EvaluateConfig
 from calciumgan.data.dichotomized_gaussian import DichotomizedGaussian
 from calciumgan.evaluation.divergence import kl_divergence
 from calciumgan.evaluation.plots import greedy_sorted
-from calciumgan.evaluation.scoring import Divergences, SpikeStatistics, example_neurons, ground_truth_errors
+from calciumgan.evaluation.scoring import (
+    STATISTICS,
+    Divergences,
+    SpikeStatistics,
+    bootstrap_intervals,
+    example_neurons,
+    ground_truth_errors,
+    window_blocks,
+)
 from calciumgan.evaluation.statistics import firing_rates
 
 CONFIG = EvaluateConfig(correlation_bin_width=0.5, van_rossum_time_constant=1.0, kl_bins=10)
@@ -26,7 +34,7 @@ def test_statistics_shapes_and_values():
 def test_a_set_against_itself_scores_zero_and_against_others_more():
     statistics = SpikeStatistics.of(_spikes(1), 24.0, CONFIG)
     same = Divergences.between(statistics, statistics, CONFIG).means()
-    assert same == {"firing_rate": 0.0, "correlation": 0.0, "van_rossum": 0.0}
+    assert same == {"firing_rate": 0.0, "correlation": 0.0, "van_rossum": 0.0, "synchrony": 0.0}
     busier = SpikeStatistics.of(_spikes(2, rate=0.2), 24.0, CONFIG)
     different = Divergences.between(statistics, busier, CONFIG)
     assert all(value > 0.1 for value in different.means().values())
@@ -75,3 +83,46 @@ def test_example_neurons_spread_over_the_ranking_of_rates():
     # ranking 3, 5, 7, 1, 6, 2, 4, 0: the first, the fourth and the last, most active first
     assert example_neurons(rates, count=3) == [3, 1, 0]
     assert example_neurons(rates[:, :2]) == [1, 0]
+
+
+def test_window_blocks_group_overlapping_windows():
+    # 1,000 windows of 256 frames over a 4,000-frame block start about 3.7 frames apart: 15 blocks
+    starts = np.unique(np.linspace(0, 4000 - 256, 1000).round().astype(int))
+    assert len(np.unique(window_blocks(starts, 256))) == 15
+    np.testing.assert_array_equal(window_blocks([0, 255, 256, 700], 256), [0, 0, 1, 2])
+
+
+def test_bootstrap_intervals_contain_the_mean_and_widen_with_dependence():
+    rng = np.random.default_rng(3)
+    config = EvaluateConfig(kl_bins=10)
+    real = SpikeStatistics(rng.gamma(2, 1, (120, 5)), rng.normal(size=(120, 10)), rng.normal(size=(120, 10)),
+                           rng.poisson(1.0, (120, 30)))  # fmt: skip
+    other = SpikeStatistics(rng.gamma(2, 1.2, (120, 5)), rng.normal(0.3, 1, (120, 10)), rng.normal(size=(120, 10)),
+                            rng.poisson(1.5, (120, 30)))  # fmt: skip
+    divergences = Divergences.between(real, other, config)
+    independent = bootstrap_intervals(real, other, divergences, np.arange(120), config, np.random.default_rng(0))
+    for name, (low, high) in independent.items():
+        assert low < divergences.means()[name] < high, name
+    # 6 windows, each seen 20 times (heavily overlapping windows): 120 samples but 6 independent ones
+    copies, other_copies = (SpikeStatistics(*(np.repeat(getattr(statistics, name)[:6], 20, axis=0)
+                                              for name in STATISTICS)) for statistics in (real, other))  # fmt: skip
+    copied = Divergences.between(copies, other_copies, config)
+    naive = bootstrap_intervals(copies, other_copies, copied, np.arange(120), config, np.random.default_rng(0))
+    blocked = bootstrap_intervals(copies, other_copies, copied, np.arange(120) // 20, config, np.random.default_rng(0))
+    for name in ("correlation", "van_rossum", "synchrony"):
+        assert blocked[name][1] - blocked[name][0] > 2 * (naive[name][1] - naive[name][0]), name
+    again = bootstrap_intervals(real, other, divergences, np.arange(120), config, np.random.default_rng(0))
+    assert again == independent  # deterministic for a seed
+
+
+def test_synchrony_tells_population_bursts_from_independent_neurons_with_the_same_rates():
+    rng = np.random.default_rng(4)
+    bursts = rng.random((40, 200, 1)) < 0.05  # frames where most neurons fire together
+    bursting = ((bursts & (rng.random((40, 200, 12)) < 0.8)) | (rng.random((40, 200, 12)) < 0.01)).astype(np.uint8)
+    shuffled = np.stack([rng.permutation(bursting[:, :, n].ravel()).reshape(40, 200) for n in range(12)], axis=-1)
+    config = EvaluateConfig(correlation_bin_width=1.0)
+    real = SpikeStatistics.of(bursting, 24.0, config)
+    means = {name: Divergences.between(real, SpikeStatistics.of(other, 24.0, config), config).means()
+             for name, other in (("same", bursting[::-1]), ("shuffled", shuffled))}  # fmt: skip
+    assert means["shuffled"]["synchrony"] > 5 * means["same"]["synchrony"]
+    assert means["shuffled"]["firing_rate"] < 0.5  # the rates alone cannot tell them apart

@@ -272,3 +272,8 @@ def test_weighted_spikes_follow_the_same_formulas():
     np.testing.assert_allclose(stats.van_rossum_matrices(weights, 24.0, 0.7), expected, rtol=1e-9, atol=1e-12)
     between = stats.van_rossum_between(weights[None], weights[None, :, ::-1], 24.0, 0.7)
     np.testing.assert_allclose(between[:, 0, 0], expected[np.arange(4), 3 - np.arange(4)], rtol=1e-9, atol=1e-12)
+
+
+def test_active_neurons_count_the_neurons_spiking_in_each_frame():
+    spikes = np.array([[[0, 2, 1], [0, 0, 0], [1, 1, 1]], [[3, 0, 0], [0, 1, 0], [0, 0, 0]]])
+    np.testing.assert_array_equal(stats.active_neurons(spikes), [[2, 0, 3], [1, 1, 0]])

@@ -31,10 +31,13 @@ def test_a_samples_file_and_a_recording_file(tmp_path, surrogate_traces):
     assert from_recording.samples_shape is None
     assert common_shape(from_recording, from_samples, EvaluateConfig(num_samples=10)) == (4, 300, 3)
     np.testing.assert_array_equal(from_recording.first_samples(2, 300), samples[[0, 3]])  # starts 0 and 900
-    spikes = from_samples.spikes(2, 300, CONFIG, tmp_path)
-    np.testing.assert_array_equal(spikes, infer_spikes(samples[:2], CONFIG.spike_settings()))
+    settings = CONFIG.spike_settings("fixed")
+    spikes = from_samples.spikes(2, 300, settings, 1, tmp_path)
+    np.testing.assert_array_equal(spikes, infer_spikes(samples[:2], settings))
     with h5py.File(tmp_path / "samples_spikes.h5", "r") as file:  # every sample of the file, streamed
-        np.testing.assert_array_equal(file["spikes"][()], infer_spikes(samples, CONFIG.spike_settings()))
+        np.testing.assert_array_equal(file["spikes"][()], infer_spikes(samples, settings))
+    np.testing.assert_array_equal(from_samples.training_traces(2, 300), traces[:600])
+    np.testing.assert_array_equal(from_recording.training_traces(2, 300), traces)
 
 
 def test_a_samples_file_needs_its_sampling_rate(tmp_path):

@@ -1,9 +1,9 @@
-"""Phase shuffle: reflection at the edges, one shift per example, identity outside training."""
+"""Phase shuffle (1D and 2D): reflection at the edges, one shift per example, identity outside training."""
 
 import numpy as np
 import pytest
 
-from calciumgan.models.layers import PhaseShuffle
+from calciumgan.models.layers import PhaseShuffle, PhaseShuffle2D
 
 pytestmark = pytest.mark.backend
 
@@ -40,3 +40,38 @@ def test_phase_shuffle_is_identity_outside_training():
     np.testing.assert_array_equal(layer(inputs, training=False), inputs)
     np.testing.assert_array_equal(layer(inputs), inputs)
     np.testing.assert_array_equal(PhaseShuffle(0)(inputs, training=True), inputs)
+
+
+def _grid(batch, length, neurons):
+    """(batch, length, neurons, 2): channel 0 holds the frame index, channel 1 the neuron index."""
+    frames, neurons = np.meshgrid(np.arange(length), np.arange(neurons), indexing="ij")
+    return np.tile(np.stack([frames, neurons], axis=-1)[None].astype(np.float32), (batch, 1, 1, 1))
+
+
+def _reflect(index, length):
+    """Indices outside [0, length) reflected at the ends: -1 -> 1, length -> length - 2."""
+    index = np.abs(index)
+    return np.where(index > length - 1, 2 * (length - 1) - index, index)
+
+
+def test_phase_shuffle_2d_shifts_each_example_in_time_and_across_neurons_with_reflection():
+    outputs = np.asarray(PhaseShuffle2D(2, 3, seed=0)(_grid(256, 9, 8), training=True))
+    time_shifts = 4 - outputs[:, 4, 0, 0]  # frame 4 reads frame 4 - shift
+    neuron_shifts = 4 - outputs[:, 0, 4, 1]
+    assert set(time_shifts.astype(int).tolist()) == {-2, -1, 0, 1, 2}
+    assert set(neuron_shifts.astype(int).tolist()) == {-3, -2, -1, 0, 1, 2, 3}
+    for example, time_shift, neuron_shift in zip(outputs, time_shifts, neuron_shifts):
+        expected = _grid(1, 9, 8)[0]
+        expected[..., 0] = _reflect(expected[..., 0] - time_shift, 9)
+        expected[..., 1] = _reflect(expected[..., 1] - neuron_shift, 8)
+        np.testing.assert_array_equal(example, expected)
+
+
+def test_phase_shuffle_2d_is_identity_outside_training_and_without_shifts():
+    inputs = np.random.default_rng(0).normal(size=(2, 6, 5, 3)).astype(np.float32)
+    np.testing.assert_array_equal(PhaseShuffle2D(2, 2)(inputs), inputs)
+    np.testing.assert_array_equal(PhaseShuffle2D(0, 0)(inputs, training=True), inputs)
+    only_neurons = np.asarray(PhaseShuffle2D(0, 2, seed=1)(_grid(32, 6, 5), training=True))
+    np.testing.assert_array_equal(only_neurons[..., 0], _grid(32, 6, 5)[..., 0])  # time untouched
+    clone = PhaseShuffle2D.from_config(PhaseShuffle2D(3, 4, seed=5, name="shuffle").get_config())
+    assert (clone.max_shift, clone.max_neuron_shift, clone.seed, clone.name) == (3, 4, 5, "shuffle")

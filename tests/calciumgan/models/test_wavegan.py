@@ -1,11 +1,13 @@
 """Table 3.1 of the CalciumGAN thesis: shapes and parameter counts of the generator and critic."""
 
+import keras
 import numpy as np
 import pytest
 
 from calciumgan.models.convolution import SubPixelConv1DTranspose
 from calciumgan.models.layers import PhaseShuffle
 from calciumgan.models.registry import VARIANTS, build_models
+from calciumgan.models.shapes import VARIANT_NAMES
 from calciumgan.models.wavegan import build_critic, build_generator
 
 pytestmark = pytest.mark.backend
@@ -65,11 +67,38 @@ def test_mixed_precision_models_return_float32(policy, compute):
 
 
 def test_registry_passes_each_builder_only_its_arguments():
-    assert set(VARIANTS) == {"wavegan"}
+    assert tuple(VARIANTS) == VARIANT_NAMES == ("wavegan", "wavegan2d", "wavegan2d_fft")
     generator, critic = build_models("wavegan", {**SMALL, "variant": "wavegan", "unrelated": 1})
     assert generator.input_shape == (None, 4) and critic.input_shape == (None, 16, 3)
-    with pytest.raises(ValueError, match="unknown model variant 'wavegan2d' \\(known: wavegan\\)"):
-        build_models("wavegan2d", SMALL)
+    with pytest.raises(ValueError, match="unknown model variant 'wavegan3d' \\(known: wavegan, wavegan2d, "):
+        build_models("wavegan3d", SMALL)
+
+
+def test_nearest_upsampling_has_the_thesis_shapes_and_parameter_counts():
+    generator, _ = build_models("wavegan", {**THESIS, "upsampling": "nearest"})
+    assert generator.count_params() == 4_375_740
+    convolutions = [generator.get_layer(f"upsample_{block}") for block in range(5)]
+    assert all(isinstance(layer, keras.layers.Conv1D) and layer.strides == (1,) for layer in convolutions)
+    assert [layer.output.shape[1:] for layer in convolutions] == [
+        (128, 320), (256, 256), (512, 192), (1024, 128), (2048, 102)
+    ]  # fmt: skip
+
+
+def test_nearest_upsampling_repeats_frames_before_convolving():
+    generator, _ = build_models("wavegan", {**SMALL, "upsampling": "nearest"})
+    repeated = keras.Model(generator.input, generator.get_layer("upsample_0_nearest").output)
+    inputs = keras.Model(generator.input, generator.get_layer("upsample_0_nearest").input)
+    noise = np.random.default_rng(0).normal(size=(2, 4)).astype(np.float32)
+    np.testing.assert_array_equal(repeated(noise), np.repeat(np.asarray(inputs(noise)), 2, axis=1))
+
+
+def test_calcium_output_adds_three_weights_per_neuron_and_returns_float32():
+    generator, _ = build_models("wavegan", {**THESIS, "output": "calcium"})
+    assert generator.count_params() == 4_375_740 + 3 * 102
+    assert generator.output_shape == (None, 2048, 102)
+    mixed, _ = build_models("wavegan", {**SMALL, "output": "calcium"}, dtype="mixed_float16")
+    assert mixed(np.zeros((2, 4), np.float32)).dtype == "float32"
+    assert mixed.get_layer("traces").compute_dtype == "float32"
 
 
 def test_architecture_errors_name_the_keys():

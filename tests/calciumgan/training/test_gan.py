@@ -110,3 +110,11 @@ def test_config_round_trip_keeps_loss_penalty_and_models():
     restored = GAN.from_config(gan.get_config())
     assert isinstance(restored.penalty, OneSidedGradientPenalty) and restored.penalty.weight == 4.0
     assert restored.n_critic == 3 and restored.generator.count_params() == gan.generator.count_params()
+
+
+def test_config_round_trip_keeps_the_generator_tricks():
+    arguments = {**SMALL, "window": 16, "num_neurons": 3, "phase_shuffle": 1}
+    gan = GAN(*build_models("wavegan", arguments), ema_decay=0.99, orthogonal_regularization=1e-4)
+    restored = GAN.from_config(gan.get_config())
+    assert restored.ema_decay == 0.99 and restored.orthogonal_regularization == 1e-4
+    assert restored.generator_ema.count_params() == gan.generator.count_params()

@@ -28,11 +28,11 @@ class Toy:
     size: int = 1
 
 
-def _gan():
+def _gan(**tricks):
     keras.utils.set_random_seed(0)
     arguments = {"window": WINDOW, "num_neurons": NEURONS, "noise_dim": 4, "filters": 4, "kernel_size": 4,
                  "strides": 2, "num_blocks": 3, "normalization": "layer", "convolutions": "fast", "phase_shuffle": 1}
-    gan = GAN(*build_models("wavegan", arguments), n_critic=2, seed=0)
+    gan = GAN(*build_models("wavegan", arguments), n_critic=2, seed=0, **tricks)
     gan.compile(keras.optimizers.Adam(1e-3, 0.5, 0.9), keras.optimizers.Adam(1e-3, 0.5, 0.9))
     return gan
 
@@ -93,15 +93,21 @@ def _assert_same_checkpoints(first, second):
             np.testing.assert_array_equal(split[name][()], full[name][()], err_msg=full[name].attrs["path"])
 
 
-def test_resumed_training_equals_uninterrupted_training(tmp_path):
-    """Every variable (weights, both optimizers, every seed state) and the saved models agree bit for bit."""
+@pytest.mark.parametrize("tricks", [{}, {"ema_decay": 0.9, "orthogonal_regularization": 1e-3}],
+                         ids=["plain", "average_and_orthogonal"])  # fmt: skip
+def test_resumed_training_equals_uninterrupted_training(tmp_path, tricks):
+    """Every variable (weights, the generator's average, both optimizers, every seed state) and the saved
+    models agree bit for bit."""
     schedule = Schedule(epochs=4, steps_per_epoch=3)
-    train_gan(_gan(), _data(), schedule, _run(tmp_path / "full"), progress=False)
-    train_gan(_gan(), _data(), dataclasses.replace(schedule, epochs=2), _run(tmp_path / "split"), progress=False)
-    train_gan(_gan(), _data(), schedule, _run(tmp_path / "split"), progress=False)  # resumes after epoch 2
+    train_gan(_gan(**tricks), _data(), schedule, _run(tmp_path / "full"), progress=False)
+    train_gan(_gan(**tricks), _data(), dataclasses.replace(schedule, epochs=2), _run(tmp_path / "split"),
+              progress=False)  # fmt: skip
+    train_gan(_gan(**tricks), _data(), schedule, _run(tmp_path / "split"), progress=False)  # resumes after epoch 2
     _assert_same_checkpoints(tmp_path / "full/checkpoints/epoch-00004.h5",
                              tmp_path / "split/checkpoints/epoch-00004.h5")
-    for name in ("generator.keras", "critic.keras"):
+    names = ["generator.keras", "critic.keras"] + (["generator_ema.keras"] if tricks else [])
+    assert (tmp_path / "full/generator_ema.keras").exists() == bool(tricks)
+    for name in names:
         full, split = (_run(tmp_path / folder).load_model(tmp_path / folder / name) for folder in ("full", "split"))
         for a, b in zip(full.get_weights(), split.get_weights()):
             np.testing.assert_array_equal(a, b)

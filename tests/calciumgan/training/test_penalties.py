@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from known_models import constant_generator, linear_critic, quadratic_critic
 
+from calciumgan.experiment import build_gan
 from calciumgan.training.gan import GAN
 from calciumgan.training.penalties import GradientPenalty, OneSidedGradientPenalty, WassersteinDivergence
 from calciumgan.training.steps import make_steps
@@ -74,6 +75,23 @@ def test_wasserstein_divergence_of_a_linear_critic():
     logs = _validation_logs(linear_critic(weights), np.ones((4, *SHAPE), np.float32), 0.2,
                             WassersteinDivergence(2.0, 6.0))  # fmt: skip
     assert logs["penalty"] == pytest.approx(2.0 * np.linalg.norm(weights) ** 6, rel=1e-4)
+
+
+def test_wasserstein_divergence_takes_the_gradients_at_the_real_and_the_generated_samples():
+    """D(x) = s ||x||^2 / 2 has gradient s x: with real samples r_i 1 and G(z) = c 1 over n entries the
+    term is (k / 2) (mean_i (s r_i sqrt(n))^p + (s c sqrt(n))^p), not a value at interpolates."""
+    scale, fake_value, size = 0.3, 0.5, np.prod(SHAPE)
+    levels = np.array([0.2, 0.6, 0.9, 1.0], np.float32)
+    real = levels[:, None, None] * np.ones((4, *SHAPE), np.float32)
+    logs = _validation_logs(quadratic_critic(SHAPE, scale), real, fake_value, WassersteinDivergence(2.0, 6.0))
+    real_term = np.mean((scale * levels * np.sqrt(size)) ** 6)
+    fake_term = (scale * fake_value * np.sqrt(size)) ** 6
+    assert logs["penalty"] == pytest.approx(real_term + fake_term, rel=1e-4)
+
+
+def test_the_divergence_penalty_of_a_config_is_wgan_div_with_k_2_and_p_6(make_config):
+    penalty = build_gan(make_config({"train.penalty": "divergence"}), num_neurons=6).penalty
+    assert isinstance(penalty, WassersteinDivergence) and (penalty.weight, penalty.power) == (2.0, 6.0)
 
 
 def test_critic_update_differentiates_through_the_penalty():

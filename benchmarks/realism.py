@@ -1,0 +1,126 @@
+"""How realistic each variant gets for the same CPU budget, on both built-in surrogates.
+
+    python benchmarks/realism.py --minutes 5                                 # every variant, both surrogates
+    python benchmarks/realism.py --variants table3.1 calcium --datasets dff --minutes 2
+
+Every variant is the shipped ``demo`` config (windows of 256 frames, a narrow network) with a
+few overrides. It trains in its own run folder under ``--out`` for about ``--minutes`` of
+wall-clock time (one epoch first, to measure its pace, then as many more as fit) and is
+evaluated by ``evaluate_run`` exactly as ``python -m calciumgan.evaluate --run`` does, in
+``calibrated`` spike inference for every dataset, so rows compare. Printed, per surrogate: the
+mean KL of each statistic for the floor (real vs real), the dichotomized-Gaussian and Poisson
+baselines and every variant, each also as a ratio to the floor; the firing-rate RMSE against
+the surrogate's true rates (Hz); the noise-level ratio (median calibrated noise of the
+synthetic traces over that of the held-out real traces); and the spike recovery of the
+inference on the held-out real windows (recall / precision; the same for every row of a
+surrogate). A variant already trained in its folder is evaluated again, not retrained.
+"""
+
+import argparse
+import dataclasses
+import os
+import pathlib
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+from calciumgan.config import ExperimentConfig, config_from_dict, load_config  # noqa: E402
+from calciumgan.evaluation.inference import calibrate  # noqa: E402
+from calciumgan.evaluation.pipeline import evaluate_run  # noqa: E402
+from calciumgan.evaluation.scoring import STATISTICS  # noqa: E402
+from calciumgan.experiment import train_experiment  # noqa: E402
+from calciumgan.run import CalciumRun  # noqa: E402
+from calciumgan.training.checkpoints import list_checkpoints  # noqa: E402
+
+DATASETS = {"dg": {"data.preset": "day4"}, "dff": {"data.preset": "dff_day4"}}
+VARIANTS = {
+    "table3.1": {},
+    "no-phase-shuffle": {"model.phase_shuffle": 0},
+    "nearest": {"model.upsampling": "nearest"},
+    "calcium": {"model.output": "calcium"},
+    "calcium-ema": {"model.output": "calcium", "train.generator_ema": 0.999},
+}
+BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
+
+
+def variant_config(dataset: str, variant: str) -> ExperimentConfig:
+    """The demo config with the dataset's and the variant's overrides, evaluated in calibrated mode."""
+    raw = dataclasses.asdict(load_config("demo"))
+    overrides = {**DATASETS[dataset], **VARIANTS[variant], "evaluate.spike_inference": "calibrated",
+                 "evaluate.num_samples": 256}  # fmt: skip
+    for dotted, value in overrides.items():
+        section, key = dotted.split(".")
+        raw[section][key] = value
+    return config_from_dict(raw, f"{dataset}/{variant}")
+
+
+def train_for(config: ExperimentConfig, folder: pathlib.Path, minutes: float) -> dict:
+    """Train one epoch, then as many as the budget allows; the iterations and seconds spent."""
+    run = CalciumRun(folder)
+    if run.has_trained():
+        epochs = int(list_checkpoints(run.checkpoints)[-1].stem.split("-")[1])
+        return {"iterations": epochs * config.train.steps_per_epoch, "seconds": float("nan")}
+    start = time.perf_counter()
+    train_experiment(dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=1)), folder,
+                     progress=False)  # fmt: skip
+    first = time.perf_counter() - start  # includes building and compiling: a pessimistic pace
+    epochs = max(1, int(minutes * 60 / first))
+    train_experiment(dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=epochs)), folder,
+                     progress=False)  # fmt: skip
+    return {"iterations": epochs * config.train.steps_per_epoch, "seconds": time.perf_counter() - start}
+
+
+def noise_ratio(folder: pathlib.Path, evaluation) -> float:
+    """Median calibrated noise of the synthetic traces over that of the held-out real traces."""
+    real = CalciumRun(folder).load_data().validation.signals
+    synthetic = evaluation.traces["model"].reshape(-1, real.shape[1])
+    return float(np.median(calibrate(synthetic).noise) / np.median(calibrate(real).noise))
+
+
+def row_text(name: str, means: dict, floor: dict, extra: str) -> str:
+    cells = [f"{means[s]:.3f} ({means[s] / floor[s]:.1f}x)" if floor[s] > 0 else f"{means[s]:.3f}" for s in STATISTICS]
+    return f"| {name} | " + " | ".join(cells) + f" | {extra} |"
+
+
+def report(dataset: str, results: dict) -> None:
+    first = next(iter(results.values()))["evaluation"]
+    table = first.table()
+    floor = table["floor"]
+    recovery = first.extras["spike_recovery"]  # both surrogates keep their true spikes
+    print(f"\n## {dataset}: spike recovery on held-out real windows: recall {recovery['recall']:.2f}, "
+          f"precision {recovery['precision']:.2f}")  # fmt: skip
+    print("| row | " + " | ".join(STATISTICS) + " | rate RMSE (Hz), noise ratio, iterations, minutes |")
+    print("| --- " * (len(STATISTICS) + 2) + "|")
+    truth = first.extras.get("ground_truth", {})
+    for name in BASELINE_ROWS:
+        rmse = truth.get(name, {}).get("firing_rate_rmse_hz", float("nan"))
+        print(row_text(name, table[name], floor, f"{rmse:.3f}" if name != "floor" else ""))
+    for variant, result in results.items():
+        evaluation = result["evaluation"]
+        rmse = evaluation.extras["ground_truth"]["model"]["firing_rate_rmse_hz"]
+        extra = (f"{rmse:.3f}, {result['noise_ratio']:.2f}, {result['iterations']}, "
+                 f"{result['seconds'] / 60:.1f}")  # fmt: skip
+        print(row_text(variant, evaluation.table()["model"], floor, extra))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--minutes", type=float, default=5.0, help="training budget per variant (wall clock)")
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
+    parser.add_argument("--out", default="runs/realism", help="folder of the variants' run folders")
+    args = parser.parse_args()
+    for dataset in args.datasets:
+        results = {}
+        for variant in args.variants:
+            folder = pathlib.Path(args.out) / dataset / variant
+            spent = train_for(variant_config(dataset, variant), folder, args.minutes)
+            evaluation = evaluate_run(folder)
+            results[variant] = {**spent, "evaluation": evaluation, "noise_ratio": noise_ratio(folder, evaluation)}
+        report(dataset, results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""Output heads of the generators: the sigmoid of Table 3.1 or a calcium measurement model.
+
+``model.output: direct`` ends the generator with a per-frame Dense and a sigmoid, as in the
+thesis. ``model.output: calcium`` ends it with the same Dense followed by ``CalciumHead``, the
+observation model the surrogate data are drawn from (thesis Eq. 4.1-4.2, after Friedrich et
+al. 2017): non-negative events, a per-neuron AR(1) calcium decay, a baseline and white noise.
+Both heads compute in float32 whatever the model's dtype policy.
+"""
+
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+INITIAL_DECAY = 0.95  # AR(1) g of the thesis's surrogate data: tau = 0.8 s at 24 Hz
+INITIAL_BASELINE = 0.1  # near the low end of traces min-max scaled to [0, 1]
+INITIAL_NOISE = 0.02  # noise standard deviation in the same [0, 1] units
+# Bias of the Dense before the events' softplus: with the Dense's unit-scale inputs the initial
+# events are sparse and small (mean about 0.005), so initial traces average about 0.2, as the data do.
+EVENT_BIAS = -5.5
+
+
+def ar1_filter(events, log_decay):
+    """Calcium ``c_t = g c_(t-1) + s_t`` from ``c_0 = s_0``, one decay g per neuron.
+
+    ``events`` s: (batch, time, neurons); ``log_decay``: (neurons,), log g <= 0. Returns
+    (batch, time, neurons). Exact and stable for any g in (0, 1] and any length: time is cut
+    into blocks of L ~ sqrt(time) frames; inside a block the recursion is a lower-triangular
+    (L, L) matrix of powers g^(i - k) per neuron, and the calcium carried from block to block
+    is an AR(1) with decay g^L over the blocks, a (blocks, blocks) matrix. Every power is
+    ``exp(m log g)`` with m >= 0, never above 1 (the closed form ``g^t cumsum(g^-k s_k)``
+    overflows float32 within a window). Two batched matrix products per neuron; on CPUs, at
+    256 and 2048 frames, 5-9x faster than ``ops.associative_scan`` on TensorFlow and as fast
+    or 1.2x faster on JAX.
+    """
+    length, neurons = events.shape[1], events.shape[2]
+    block = math.isqrt(length - 1) + 1
+    blocks = -(-length // block)
+    padded = ops.pad(events, [[0, 0], [0, blocks * block - length], [0, 0]])
+    by_neuron = ops.reshape(ops.transpose(padded, (2, 0, 1)), (neurons, -1, block))  # (neurons, batch * blocks, L)
+    within = ops.matmul(by_neuron, _decay_powers(log_decay, block, lag_offset=0, lag_unit=1))
+    within = ops.reshape(within, (neurons, -1, blocks, block))
+    # Calcium at the end of block j - 1, carried into block j: (neurons, batch, blocks).
+    carried = ops.matmul(within[..., -1], _decay_powers(log_decay, blocks, lag_offset=1, lag_unit=block))
+    rise = ops.exp(log_decay[:, None] * ops.convert_to_tensor(np.arange(1.0, block + 1, dtype="float32")))
+    calcium = ops.reshape(within + carried[..., None] * rise[:, None, None, :], (neurons, -1, blocks * block))
+    return ops.transpose(calcium[:, :, :length], (1, 2, 0))
+
+
+def _decay_powers(log_decay, size: int, lag_offset: int, lag_unit: int):
+    """(neurons, size, size), entry [n, k, i]: g_n^(lag_unit * (i - k - lag_offset)) where i - k >= lag_offset, else 0.
+
+    Right-multiplying a row of values at positions k gives their AR(1) contributions at positions i.
+    """
+    positions = np.arange(size)
+    lags = positions[None, :] - positions[:, None] - lag_offset  # [k, i] = i - k - lag_offset
+    causal = ops.convert_to_tensor((lags >= 0).astype("float32"))
+    exponents = ops.convert_to_tensor((np.maximum(lags, 0) * lag_unit).astype("float32"))
+    return ops.exp(exponents[None] * log_decay[:, None, None]) * causal
+
+
+def _inverse_softplus(value: float) -> float:
+    return math.log(math.expm1(value))
+
+
+@keras.saving.register_keras_serializable(package="calciumgan")
+class CalciumHead(keras.layers.Layer):
+    """Measured fluorescence from the generator's per-frame activations, one model per neuron.
+
+    ``events = softplus(inputs) >= 0`` (smooth, so no neuron's events can die as a ReLU's
+    can); ``calcium = ar1_filter(events, g)`` with decay ``g = sigmoid(decay_logit)`` in
+    (0, 1); output ``baseline + calcium + noise_scale * u`` with ``u ~ N(0, 1)`` white and
+    ``noise_scale = softplus(noise_parameter) >= 0``. Decay, baseline and noise scale are
+    per-neuron weights (3 per neuron), saved with the model.
+
+    The noise is part of the generated measurement, so it is drawn in every call, with
+    ``training`` True or False alike: samples carry it as real recordings do. It comes from
+    the layer's seed stream (``seed_generator``), whose state is a variable: training
+    checkpoints hold it, and this layer writes it to ``.keras`` files too, so a loaded
+    generator continues the stream where the saved one stood.
+
+    Input: (batch, time, neurons) activations. Output: (batch, time, neurons) float32, in the
+    units of the training traces (min-max scaled to [0, 1]).
+    """
+
+    def __init__(self, initial_decay=INITIAL_DECAY, initial_baseline=INITIAL_BASELINE,
+                 initial_noise=INITIAL_NOISE, seed=None, **kwargs):  # fmt: skip
+        super().__init__(**{**kwargs, "dtype": "float32"})
+        if not 0 < initial_decay < 1 or initial_noise <= 0:
+            raise ValueError(f"CalciumHead: initial_decay must lie in (0, 1) and initial_noise be positive, "
+                             f"got {initial_decay} and {initial_noise}")  # fmt: skip
+        self.initial_decay = float(initial_decay)
+        self.initial_baseline = float(initial_baseline)
+        self.initial_noise = float(initial_noise)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def build(self, input_shape):
+        neurons = (input_shape[-1],)
+        logit = math.log(self.initial_decay / (1 - self.initial_decay))
+        self.decay_logit = self._constant_weight("decay_logit", neurons, logit)
+        self.baseline = self._constant_weight("baseline", neurons, self.initial_baseline)
+        self.noise_parameter = self._constant_weight("noise_parameter", neurons, _inverse_softplus(self.initial_noise))
+
+    def _constant_weight(self, name, shape, value):
+        return self.add_weight(name=name, shape=shape, initializer=keras.initializers.Constant(value))
+
+    @property
+    def decay(self):
+        """AR(1) coefficient g per neuron, (neurons,), in (0, 1)."""
+        return ops.sigmoid(self.decay_logit)
+
+    @property
+    def noise_scale(self):
+        """Standard deviation of the measurement noise per neuron, (neurons,), >= 0."""
+        return ops.softplus(self.noise_parameter)
+
+    def calcium(self, events):
+        """The AR(1) response to non-negative ``events`` (batch, time, neurons), without baseline or noise."""
+        return ar1_filter(events, ops.log_sigmoid(self.decay_logit))
+
+    def call(self, inputs, training=None):
+        """``training`` changes nothing: the measurement noise is drawn either way."""
+        noise = keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
+        return self.baseline + self.calcium(ops.softplus(inputs)) + self.noise_scale * noise
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store["seed_state"] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        self.seed_generator.state.assign(np.asarray(store["seed_state"]).astype(self.seed_generator.state.dtype))
+        super().load_own_variables({key: store[key] for key in store.keys() if key != "seed_state"})
+
+    def get_config(self):
+        return {**super().get_config(), "initial_decay": self.initial_decay, "initial_baseline": self.initial_baseline,
+                "initial_noise": self.initial_noise, "seed": self.seed}  # fmt: skip
+
+
+def output_layers(output: str, units: int, dtype=None, head_name: str = "traces"):
+    """(projection, head) ending a generator: a Dense of ``units`` named ``per_frame_dense`` and a head.
+
+    ``"direct"``: a sigmoid into [0, 1] (Table 3.1). ``"calcium"``: ``CalciumHead``, with the
+    Dense's bias started at ``EVENT_BIAS``. The head is named ``head_name`` and returns float32.
+    """
+    if output == "direct":
+        dense = keras.layers.Dense(units, dtype=dtype, name="per_frame_dense")
+        return dense, keras.layers.Activation("sigmoid", dtype="float32", name=head_name)
+    if output == "calcium":
+        bias = keras.initializers.Constant(EVENT_BIAS)
+        dense = keras.layers.Dense(units, bias_initializer=bias, dtype=dtype, name="per_frame_dense")
+        return dense, CalciumHead(name=head_name)
+    raise ValueError(f"unknown generator output '{output}' (known: direct, calcium)")
