@@ -14,6 +14,7 @@ stage. :meth:`CalciumRun.sample` draws synthetic traces in the recording's units
 moving average of the generator's weights when training kept one (``train.generator_ema``).
 """
 
+import logging
 import math
 import pathlib
 
@@ -27,6 +28,8 @@ from calciumgan.data.recording import load_recording, save_recording
 from calciumgan.data.split import MinMaxScaler, PreparedData
 from calciumgan.training.run_folder import RunFolder
 from calciumgan.training.sampling import BATCH_SIZE, sample_batches
+
+logger = logging.getLogger(__name__)
 
 
 class CalciumRun(RunFolder):
@@ -89,7 +92,10 @@ class CalciumRun(RunFolder):
 
     def check_same_recording(self, data: DataConfig, stored: PreparedData) -> None:
         """A ``RunError`` if the recording file a resumed run names no longer holds what the run trained on."""
-        if data.source != "file" or not pathlib.Path(data.path).is_file():
+        if data.source != "file":
+            return
+        if not pathlib.Path(data.path).is_file():
+            logger.warning("%s is gone; the run resumes on its own copy %s", data.path, self.recording_path)
             return
         current = load_recording(data.path)
         if not np.array_equal(current.signals, stored.recording.signals):
