@@ -10,8 +10,8 @@ import pathlib
 
 from calciumgan.core import config as schema_loader
 from calciumgan.core.config import setting
-from calciumgan.data.presets import NUM_NEURONS as SURROGATE_NEURONS
 from calciumgan.data.presets import DFF_PRESETS, PRESETS
+from calciumgan.data.presets import NUM_NEURONS as SURROGATE_NEURONS
 from calciumgan.evaluation.divergence import DEFAULT_BINS, DEFAULT_PSEUDO_COUNT
 from calciumgan.evaluation.inference import MODES, SpikeInferenceSettings
 from calciumgan.evaluation.statistics import DEFAULT_CORRELATION_BIN_WIDTH, DEFAULT_VAN_ROSSUM_TIME_CONSTANT

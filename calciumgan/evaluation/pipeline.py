@@ -41,7 +41,7 @@ from calciumgan.evaluation.scoring import (
     SpikeStatistics,
     bootstrap_intervals,
     example_neurons,
-    ground_truth_errors,  # fmt: skip
+    ground_truth_errors,
     window_blocks,
 )
 from calciumgan.evaluation.statistics import van_rossum_between

@@ -23,8 +23,13 @@ import numpy as np
 
 from calciumgan.config import EvaluateConfig
 from calciumgan.evaluation.divergence import kl_per_column, kl_per_row
-from calciumgan.evaluation.statistics import (active_neurons, correlation_matrices, firing_rates, upper_triangle,
-                                              van_rossum_matrices)  # fmt: skip
+from calciumgan.evaluation.statistics import (
+    active_neurons,
+    correlation_matrices,
+    firing_rates,
+    upper_triangle,
+    van_rossum_matrices,
+)
 
 STATISTICS = ("firing_rate", "correlation", "van_rossum", "synchrony")
 PER_SAMPLE = ("correlation", "van_rossum", "synchrony")  # one KL per sample (the firing rate: one per neuron)
