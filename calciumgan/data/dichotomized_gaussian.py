@@ -54,10 +54,13 @@ class DichotomizedGaussian:
         gamma: (N,) float64 latent means; ``Phi(gamma)`` is the spike probability per frame.
         latent_correlation: (N, N) float64 correlation matrix (unit diagonal, positive
             semi-definite, off-diagonal ``|lambda| <= MAX_LATENT_CORRELATION``).
+        adjustments: for a fitted model, how far the fit had to move from its targets
+            (see :func:`fit_dichotomized_gaussian`); empty otherwise.
     """
 
     gamma: np.ndarray
     latent_correlation: np.ndarray
+    adjustments: dict = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         gamma = np.array(self.gamma, dtype=np.float64)
@@ -181,7 +184,10 @@ def fit_dichotomized_gaussian(mean, covariance) -> DichotomizedGaussian:
 
     Pairs whose target is unattainable are clipped (warning with their count). If the
     resulting latent correlation matrix is not positive semi-definite it is replaced by the
-    nearest correlation matrix (warning).
+    nearest correlation matrix (warning). The model's ``adjustments`` say how much of either
+    happened: ``clipped_pairs``, ``smallest_eigenvalue`` before projection,
+    ``largest_projection_change`` (0 without projection) and ``shrinkage`` (see
+    ``_shrunk_within_bounds``).
     """
     mean = np.asarray(mean, dtype=np.float64)
     covariance = np.asarray(covariance, dtype=np.float64)
@@ -217,29 +223,32 @@ def fit_dichotomized_gaussian(mean, covariance) -> DichotomizedGaussian:
     latent_correlation[rows, columns] = pair_correlation
     latent_correlation[columns, rows] = pair_correlation
     smallest = _smallest_eigenvalue(latent_correlation)
+    adjustments = {"clipped_pairs": int(clipped.sum()), "smallest_eigenvalue": smallest,
+                   "largest_projection_change": 0.0, "shrinkage": 0.0}  # fmt: skip
     if smallest < -PSD_TOLERANCE:
         projected = nearest_correlation_matrix(latent_correlation)
+        adjustments["largest_projection_change"] = float(np.abs(projected - latent_correlation).max())
         logger.warning(
             "latent correlation matrix is not positive semi-definite (smallest eigenvalue %.3g); "
             "using the nearest correlation matrix instead (largest entry change %.3g)",
             smallest,
-            np.abs(projected - latent_correlation).max(),
+            adjustments["largest_projection_change"],
         )
-        latent_correlation = _shrunk_within_bounds(projected)
-    return DichotomizedGaussian(gamma=gamma, latent_correlation=latent_correlation)
+        latent_correlation, adjustments["shrinkage"] = _shrunk_within_bounds(projected)
+    return DichotomizedGaussian(gamma=gamma, latent_correlation=latent_correlation, adjustments=adjustments)
 
 
-def _shrunk_within_bounds(correlation: np.ndarray) -> np.ndarray:
+def _shrunk_within_bounds(correlation: np.ndarray) -> tuple[np.ndarray, float]:
     """``(1 - a) C + a I`` with the smallest ``a`` that brings every off-diagonal entry within
-    +-MAX_LATENT_CORRELATION (a projection can return entries of 1 up to rounding); a convex
-    combination of correlation matrices, so it stays one. Warns with ``a`` when it is not 0."""
+    +-MAX_LATENT_CORRELATION (a projection can return entries of 1 up to rounding), and ``a``;
+    a convex combination of correlation matrices, so it stays one. Warns when ``a`` is not 0."""
     largest = np.abs(correlation - np.eye(len(correlation))).max(initial=0.0)
     if largest <= MAX_LATENT_CORRELATION:
-        return correlation
+        return correlation, 0.0
     weight = 1.0 - MAX_LATENT_CORRELATION / largest
     logger.warning("latent correlations shrunk towards 0 by a factor %.3g to keep them within +-%g", 1 - weight,
                    MAX_LATENT_CORRELATION)  # fmt: skip
-    return (1.0 - weight) * correlation + weight * np.eye(len(correlation))
+    return (1.0 - weight) * correlation + weight * np.eye(len(correlation)), float(weight)
 
 
 def fit_to_spikes(spikes) -> DichotomizedGaussian:

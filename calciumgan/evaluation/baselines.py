@@ -18,10 +18,11 @@ from calciumgan.data.dichotomized_gaussian import fit_to_spikes
 from calciumgan.evaluation.inference import Calibration
 
 
-def dichotomized_gaussian_spikes(training_spikes: np.ndarray, num_samples: int, window: int, rng) -> np.ndarray:
-    """(num_samples, window, N) uint8 spikes from a DG model fitted to (T, N) training spikes."""
+def dichotomized_gaussian_spikes(training_spikes: np.ndarray, num_samples: int, window: int, rng):
+    """(num_samples, window, N) uint8 spikes from a DG model fitted to (T, N) training spikes, and
+    how far the fit had to move from the spikes' statistics (``DichotomizedGaussian.adjustments``)."""
     model = fit_to_spikes(training_spikes)
-    return model.sample(num_samples * window, rng).reshape(num_samples, window, -1)
+    return model.sample(num_samples * window, rng).reshape(num_samples, window, -1), model.adjustments
 
 
 def poisson_spikes(training_spikes: np.ndarray, num_samples: int, window: int, rng) -> np.ndarray:

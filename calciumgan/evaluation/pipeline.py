@@ -139,7 +139,7 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
         }
     settings, calibration = _settings(config, data.train.signals, timer)
     spikes = _infer_all(traces, settings, config.workers, timer)
-    traces_and_spikes = _baselines(spikes["floor"], calibration, settings, count, window, config, timer)
+    traces_and_spikes, adjustments = _baselines(spikes["floor"], calibration, settings, count, window, config, timer)
     for name, (baseline_traces, baseline_spikes) in traces_and_spikes.items():
         traces[name], spikes[name] = baseline_traces, baseline_spikes
     rate = data.recording.sampling_rate
@@ -148,7 +148,8 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
     extras = {"source": {"run": str(run.root), "recording": info["source"], "window": window},
               "intervals": intervals, "independent_windows": len(np.unique(blocks)),
               "calibration": _calibration_summary(calibration, "the run's training block"),
-              "baselines_fitted_to": "spikes inferred from the training-block windows of the floor row"}  # fmt: skip
+              "baselines_fitted_to": "spikes inferred from the training-block windows of the floor row",
+              "dichotomized_gaussian_fit": adjustments}  # fmt: skip
     if data.validation.spikes is not None:
         true_spikes = windows_at(data.validation.spikes, starts, window)
         extras["spike_recovery"] = dataclasses.asdict(spike_recovery(true_spikes, spikes["real"]))
@@ -217,8 +218,8 @@ def _compare(real: TraceFile, synthetic: TraceFile, train: TraceFile | None, con
     spikes, blocks = {name: values[:count] for name, values in spikes.items()}, blocks[:count]
     traces = {"real": real.first_samples(1, window), "model": synthetic.first_samples(1, window)}
     fitted_spikes = spikes["floor"] if train is not None else spikes["real"]
-    for name, (_, baseline_spikes) in _baselines(fitted_spikes, calibration, settings, count, window, config,
-                                                 timer).items():  # fmt: skip
+    baselines, adjustments = _baselines(fitted_spikes, calibration, settings, count, window, config, timer)
+    for name, (_, baseline_spikes) in baselines.items():
         spikes[name] = baseline_spikes
     statistics, divergences, heatmaps, intervals = _score(spikes, real.sampling_rate, config, timer, blocks)
     fitted_to = (f"the training data {train.name}" if train is not None else
@@ -226,6 +227,7 @@ def _compare(real: TraceFile, synthetic: TraceFile, train: TraceFile | None, con
                  "scored against, which flatters them")  # fmt: skip
     extras = {"source": {"real": real.name, "synthetic": synthetic.name, "window": window},
               "calibration": _calibration_summary(calibration, fitted.name), "baselines_fitted_to": fitted_to,
+              "dichotomized_gaussian_fit": adjustments,
               "intervals": intervals, "independent_windows": len(np.unique(blocks)),
               "timings": timer.seconds}  # fmt: skip
     return Evaluation(real.sampling_rate, real.neuron_ids, config, traces, spikes, statistics, divergences, heatmaps,
@@ -272,7 +274,8 @@ def _infer_all(traces: dict, settings: SpikeInferenceSettings, workers, timer: T
 
 def _baselines(fitted_to: np.ndarray, calibration: Calibration, settings: SpikeInferenceSettings, count: int,
                window: int, config: EvaluateConfig, timer: Timer) -> dict:  # fmt: skip
-    """Row name -> (traces or None, spikes) of the DG and Poisson baselines fitted to (K, W, N) spikes.
+    """Row name -> (traces or None, spikes) of the DG and Poisson baselines fitted to (K, W, N) spikes,
+    and the DG fit's adjustments.
 
     With ``config.baseline_traces`` their spikes become traces through the calibrated calcium
     model and are inferred like every other set; otherwise the spikes are scored directly (thesis).
@@ -280,14 +283,14 @@ def _baselines(fitted_to: np.ndarray, calibration: Calibration, settings: SpikeI
     rng = np.random.default_rng(config.sample_seed)
     training_spikes = fitted_to.reshape(-1, fitted_to.shape[-1])
     with timer.stage("baselines"):
-        drawn = {"dichotomized_gaussian": dichotomized_gaussian_spikes(training_spikes, count, window, rng),
-                 "poisson": poisson_spikes(training_spikes, count, window, rng)}  # fmt: skip
+        dichotomized, adjustments = dichotomized_gaussian_spikes(training_spikes, count, window, rng)
+        drawn = {"dichotomized_gaussian": dichotomized, "poisson": poisson_spikes(training_spikes, count, window, rng)}
     if not config.baseline_traces:
-        return {name: (None, spikes) for name, spikes in drawn.items()}
+        return {name: (None, spikes) for name, spikes in drawn.items()}, adjustments
     with timer.stage("baselines"):
         traces = {name: calcium_traces(spikes, calibration, rng) for name, spikes in drawn.items()}
     inferred = _infer_all(traces, settings, config.workers, timer)
-    return {name: (traces[name], inferred[name]) for name in drawn}
+    return {name: (traces[name], inferred[name]) for name in drawn}, adjustments
 
 
 def _score(spikes: dict, sampling_rate: float, config: EvaluateConfig, timer: Timer, blocks: np.ndarray):

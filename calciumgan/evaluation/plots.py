@@ -123,7 +123,8 @@ def kl_histograms(divergences: dict, means: dict, titles: dict, path) -> None:
     ``divergences``: row -> ``Divergences``; ``means``: row -> {statistic: mean KL}; ``titles``: row -> title.
     """
     labels = {"firing_rate": "KL per neuron, firing rate", "correlation": "KL per sample, correlation",
-              "van_rossum": "KL per sample, van Rossum distance", "synchrony": "KL per sample, neurons per frame"}  # fmt: skip
+              "van_rossum": "KL per sample, van Rossum distance",
+              "synchrony": "KL per sample, neurons per frame"}  # fmt: skip
     figure, axes = plt.subplots(1, len(STATISTICS), figsize=(18, 3.2))
     for axis, statistic in zip(axes, STATISTICS):
         values = {name: getattr(rows, statistic) for name, rows in divergences.items()}

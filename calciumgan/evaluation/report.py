@@ -82,7 +82,8 @@ def _markdown(report: dict) -> str:
         f"KL over {settings['kl_bins']} bins with pseudo-count {settings['kl_pseudo_count']}",
         f"- baselines: fitted to {report['baselines_fitted_to']}; "
         + ("their spikes become traces through the calibrated calcium model and are inferred like every other set"
-           if settings["baseline_traces"] else "their spikes are scored directly, as in the thesis"),
+           if settings["baseline_traces"] else "their spikes are scored directly, as in the thesis")
+        + _fit_adjustments(report["dichotomized_gaussian_fit"]),
         "",
         "## Mean KL divergence from the held-out real data (Table 4.3; nats, lower is closer)",
         "",
@@ -128,6 +129,15 @@ def _markdown(report: dict) -> str:
     lines += ["", "## Time per stage (s)", ""]
     lines += [f"- {stage}: {seconds:.1f}" for stage, seconds in report["timings"].items()]
     return "\n".join(lines) + "\n"
+
+
+def _fit_adjustments(adjustments: dict) -> str:
+    """How far the dichotomized Gaussian had to move from the spikes' statistics, if at all."""
+    if not adjustments["clipped_pairs"] and not adjustments["largest_projection_change"]:
+        return "; the dichotomized Gaussian matches every rate and pairwise covariance"
+    return (f"; the dichotomized Gaussian clipped {adjustments['clipped_pairs']} unreachable pairs and, its latent "
+            f"matrix having smallest eigenvalue {adjustments['smallest_eigenvalue']:.3g}, moved latent correlations by "
+            f"up to {adjustments['largest_projection_change']:.3g} to the nearest valid matrix")  # fmt: skip
 
 
 def _with_interval(row: dict, statistic: str) -> str:

@@ -63,6 +63,8 @@ def test_cli_writes_the_report(tiny_run, evaluation):
     assert report["counts"] == {**report["counts"], "samples_per_set": 16, "frames_per_sample": 64, "neurons": 6}
     # 16 windows of 64 frames over the 240-frame validation block: starts 11.7 frames apart, 4 blocks
     assert report["independent_windows"] == 4
+    assert set(report["dichotomized_gaussian_fit"]) == {"clipped_pairs", "smallest_eigenvalue",
+                                                        "largest_projection_change", "shrinkage"}  # fmt: skip
     for row in report["table"]:
         assert all(low <= row[name] <= high for name, (low, high) in row["interval"].items()), row
     assert set(report["ground_truth"]) == {"real", "model", "dichotomized_gaussian", "poisson"}

@@ -7,6 +7,7 @@ from scipy.stats import multivariate_normal
 
 from calciumgan.data.dichotomized_gaussian import (
     MAX_LATENT_CORRELATION,
+    PSD_TOLERANCE,
     DichotomizedGaussian,
     bivariate_normal_cdf,
     fit_dichotomized_gaussian,
@@ -144,6 +145,9 @@ def test_infeasible_targets_are_clipped_and_projected(caplog):
     np.testing.assert_array_equal(np.diag(correlation), np.ones(4))
     np.testing.assert_array_equal(correlation, correlation.T)
     assert np.linalg.eigvalsh(correlation)[0] > -1e-10
+    adjustments = fitted.adjustments
+    assert adjustments["clipped_pairs"] == 1 and adjustments["smallest_eigenvalue"] < -PSD_TOLERANCE
+    assert adjustments["largest_projection_change"] > 0.01
 
 
 def test_feasible_latent_correlation_is_not_projected():
@@ -153,6 +157,7 @@ def test_feasible_latent_correlation_is_not_projected():
     rows, columns = np.triu_indices(10, k=1)
     solved, _ = solve_latent_correlation(fitted.gamma[rows], fitted.gamma[columns], covariance[rows, columns])
     np.testing.assert_array_equal(fitted.latent_correlation[rows, columns], solved)
+    assert fitted.adjustments["largest_projection_change"] == 0.0 and fitted.adjustments["clipped_pairs"] == 0
 
 
 def test_nearest_correlation_matrix_matches_higham_example():
@@ -198,10 +203,11 @@ def test_entries_a_projection_rounds_past_the_bound_are_shrunk_not_rejected(capl
     from calciumgan.data.dichotomized_gaussian import MAX_LATENT_CORRELATION, _shrunk_within_bounds
 
     over = np.array([[1.0, 1.0 + 2e-16, 0.5], [1.0 + 2e-16, 1.0, 0.5], [0.5, 0.5, 1.0]])
-    shrunk = _shrunk_within_bounds(over)
+    shrunk, weight = _shrunk_within_bounds(over)
+    assert 0 < weight < 1e-5
     off_diagonal = shrunk[~np.eye(3, dtype=bool)]
     assert np.abs(off_diagonal).max() == pytest.approx(MAX_LATENT_CORRELATION, abs=1e-15)
     np.testing.assert_allclose(off_diagonal / over[~np.eye(3, dtype=bool)], off_diagonal[0] / over[0, 1])  # one factor
     assert np.array_equal(np.diag(shrunk), np.ones(3)) and "shrunk towards 0" in caplog.text
     inside = np.array([[1.0, 0.3], [0.3, 1.0]])
-    assert _shrunk_within_bounds(inside) is inside
+    assert _shrunk_within_bounds(inside) == (inside, 0.0)

@@ -18,8 +18,8 @@ def _training_spikes():
 
 def test_dichotomized_gaussian_baseline_keeps_rates_and_covariances():
     training = _training_spikes()
-    spikes = dichotomized_gaussian_spikes(training, num_samples=100, window=2000, rng=np.random.default_rng(1))
-    assert spikes.shape == (100, 2000, 3)
+    spikes, adjustments = dichotomized_gaussian_spikes(training, 100, 2000, rng=np.random.default_rng(1))
+    assert spikes.shape == (100, 2000, 3) and adjustments["largest_projection_change"] == 0.0
     flat = spikes.reshape(-1, 3).astype(float)
     np.testing.assert_allclose(flat.mean(axis=0), training.mean(axis=0), atol=0.003)
     # The correlated pair stays correlated, the independent neuron independent (5 standard errors).

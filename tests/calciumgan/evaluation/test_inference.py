@@ -160,7 +160,7 @@ def test_on_the_realistic_surrogate_calibrated_beats_estimated_beats_fixed():
     train, held_out = recording.signals[:5120], recording.signals[5120:].reshape(-1, 256, 24)
     true = recording.spikes[5120:].reshape(-1, 256, 24)
     calibrated = SpikeInferenceSettings(mode="calibrated", calibration=calibrate(train))
-    scores = {name: _f1(spike_recovery(true, infer_spikes(held_out, settings)))
-              for name, settings in (("fixed", FIXED), ("estimated", ESTIMATED), ("calibrated", calibrated))}  # fmt: skip
+    modes = {"fixed": FIXED, "estimated": ESTIMATED, "calibrated": calibrated}
+    scores = {name: _f1(spike_recovery(true, infer_spikes(held_out, settings))) for name, settings in modes.items()}
     # measured on the full preset (21,556 frames x 102 neurons, last 20% held out): F1 0.068, 0.469, 0.535
     assert scores["calibrated"] > scores["estimated"] > scores["fixed"] + 0.2, scores
