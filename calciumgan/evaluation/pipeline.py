@@ -58,6 +58,7 @@ from calciumgan.run import CalciumRun
 logger = logging.getLogger("calciumgan.evaluate")
 
 GROUND_TRUTH_SETS = ("real", "model", "dichotomized_gaussian", "poisson")
+CALIBRATION_FRAMES = 65536  # 45 min at 24 Hz: more than a thesis recording's training block, and a bounded cost
 
 
 class Timer:
@@ -244,10 +245,11 @@ def _common_shape(real: TraceFile, synthetic: TraceFile, train: TraceFile | None
 def _settings(config: EvaluateConfig, training: np.ndarray, timer: Timer):
     """The inference settings of the (resolved) mode and the calibration on (T, N) training traces.
 
-    The calibration is fitted in every mode: the baselines' calcium model needs it.
+    The calibration is fitted in every mode (the baselines' calcium model needs it), on at most
+    the first ``CALIBRATION_FRAMES`` frames.
     """
     with timer.stage("calibration"):
-        calibration = calibrate(training, config.spike_settings("estimated"))
+        calibration = calibrate(training[:CALIBRATION_FRAMES], config.spike_settings("estimated"))
     size = float(np.nanmedian(calibration.spike_size)) if np.isfinite(calibration.spike_size).any() else np.nan
     if config.spike_inference == "fixed" and size < config.min_spike:
         logger.warning("fixed spike inference needs events of at least %g, but a spike in these traces measures "
