@@ -13,7 +13,9 @@ baselines and every variant, each also as a ratio to the floor; the firing-rate 
 the surrogate's true rates (Hz); the noise-level ratio (median calibrated noise of the
 synthetic traces over that of the held-out real traces); and the spike recovery of the
 inference on the held-out real windows (recall / precision; the same for every row of a
-surrogate). A variant already trained in its folder is evaluated again, not retrained.
+surrogate); and the edges: the mean frame-to-frame change of the synthetic traces at a window's
+first and last frame over that in its middle half (``calciumgan.evaluation.edges``; 1.0 is an
+edge like the middle). A variant already trained in its folder is evaluated again, not retrained.
 """
 
 import argparse
@@ -41,6 +43,7 @@ VARIANTS = {
     "nearest": {"model.upsampling": "nearest"},
     "calcium": {"model.output": "calcium"},
     "calcium-ema": {"model.output": "calcium", "train.generator_ema": 0.999},
+    "calcium-margin": {"model.output": "calcium", "model.edge_margin": 1},
 }
 BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
 
@@ -91,7 +94,9 @@ def report(dataset: str, results: dict) -> None:
     recovery = first.extras["spike_recovery"]  # both surrogates keep their true spikes
     print(f"\n## {dataset}: spike recovery on held-out real windows: recall {recovery['recall']:.2f}, "
           f"precision {recovery['precision']:.2f}")  # fmt: skip
-    print("| row | " + " | ".join(STATISTICS) + " | rate RMSE (Hz), noise ratio, iterations, minutes |")
+    first_step, last_step = first.extras["edges"]["real"]["frame_difference"]
+    print(f"Real held-out windows' edges: |Δ| first {first_step:.2f}, last {last_step:.2f} of the middle's")
+    print("| row | " + " | ".join(STATISTICS) + " | rate RMSE (Hz), noise ratio, edges, iterations, minutes |")
     print("| --- " * (len(STATISTICS) + 2) + "|")
     truth = first.extras.get("ground_truth", {})
     for name in BASELINE_ROWS:
@@ -100,8 +105,9 @@ def report(dataset: str, results: dict) -> None:
     for variant, result in results.items():
         evaluation = result["evaluation"]
         rmse = evaluation.extras["ground_truth"]["model"]["firing_rate_rmse_hz"]
-        extra = (f"{rmse:.3f}, {result['noise_ratio']:.2f}, {result['iterations']}, "
-                 f"{result['seconds'] / 60:.1f}")  # fmt: skip
+        first_step, last_step = evaluation.extras["edges"]["model"]["frame_difference"]
+        extra = (f"{rmse:.3f}, {result['noise_ratio']:.2f}, {first_step:.2f}/{last_step:.2f}, "
+                 f"{result['iterations']}, {result['seconds'] / 60:.1f}")  # fmt: skip
         print(row_text(variant, evaluation.table()["model"], floor, extra))
 
 

@@ -47,6 +47,10 @@ class ModelConfig:
     output: str = setting("direct", choices=("direct", "calcium"))
     # generator upsampling: "transposed" convolutions (thesis) or "nearest" neighbour + convolution
     upsampling: str = setting("transposed", choices=("transposed", "nearest"))
+    # wavegan: latent positions generated beyond each end of the window and cropped away (each
+    # strides ** num_blocks frames), so that edge frames see no zero padding and the calcium head
+    # starts warm; 0: the thesis's generator
+    edge_margin: int = setting(0, minimum=0)
     noise_dim: int = setting(32, minimum=1)
     filters: int = setting(64, minimum=1)
     kernel_size: int = setting(24, minimum=1)

@@ -33,6 +33,7 @@ from calciumgan.config import EvaluateConfig
 from calciumgan.data.presets import PRESETS as DG_PRESETS
 from calciumgan.data.split import evenly_spaced_starts
 from calciumgan.evaluation.baselines import calcium_traces, dichotomized_gaussian_spikes, poisson_spikes
+from calciumgan.evaluation.edges import edge_summary
 from calciumgan.evaluation.inference import Calibration, SpikeInferenceSettings, calibrate
 from calciumgan.evaluation.memorisation import memorisation_check
 from calciumgan.evaluation.recovery import spike_recovery
@@ -150,7 +151,7 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
               "intervals": intervals, "independent_windows": len(np.unique(blocks)),
               "calibration": _calibration_summary(calibration, "the run's training block"),
               "baselines_fitted_to": "spikes inferred from the training-block windows of the floor row",
-              "dichotomized_gaussian_fit": adjustments}  # fmt: skip
+              "dichotomized_gaussian_fit": adjustments, "edges": edge_summary(traces, spikes)}  # fmt: skip
     if data.validation.spikes is not None:
         true_spikes = windows_at(data.validation.spikes, starts, window)
         extras["spike_recovery"] = dataclasses.asdict(spike_recovery(true_spikes, spikes["real"]))
@@ -228,7 +229,7 @@ def _compare(real: TraceFile, synthetic: TraceFile, train: TraceFile | None, con
                  "scored against, which flatters them")  # fmt: skip
     extras = {"source": {"real": real.name, "synthetic": synthetic.name, "window": window},
               "calibration": _calibration_summary(calibration, fitted.name), "baselines_fitted_to": fitted_to,
-              "dichotomized_gaussian_fit": adjustments,
+              "dichotomized_gaussian_fit": adjustments, "edges": edge_summary({}, spikes),
               "intervals": intervals, "independent_windows": len(np.unique(blocks)),
               "timings": timer.seconds}  # fmt: skip
     return Evaluation(real.sampling_rate, real.neuron_ids, config, traces, spikes, statistics, divergences, heatmaps,

@@ -15,6 +15,7 @@ from calciumgan.evaluation import plots
 from calciumgan.evaluation.scoring import INTERVAL_LEVEL, STATISTICS, TITLES
 
 ROW_TITLES = {
+    "real": "real (held-out windows)",
     "floor": "real vs real (training-block windows)",
     "model": "CalciumGAN (this run)",
     "untrained": "untrained generator",
@@ -114,6 +115,7 @@ def _markdown(report: dict) -> str:
                   f"Of {recovery['true_count']} true spikes OASIS recovered {recovery['recovered']} "
                   f"(recall {recovery['recall']:.3f}) and invented {recovery['invented']} "
                   f"(precision {recovery['precision']:.3f})."]  # fmt: skip
+    lines += _edge_lines(report["edges"])
     if "memorisation" in report:
         check = report["memorisation"]
         verdict = "copies" if check["copies_training_data"] else "does not copy"
@@ -138,6 +140,24 @@ def _fit_adjustments(adjustments: dict) -> str:
     return (f"; the dichotomized Gaussian clipped {adjustments['clipped_pairs']} unreachable pairs and, its latent "
             f"matrix having smallest eigenvalue {adjustments['smallest_eigenvalue']:.3g}, moved latent correlations by "
             f"up to {adjustments['largest_projection_change']:.3g} to the nearest valid matrix")  # fmt: skip
+
+
+def _edge_lines(edges: dict) -> list:
+    """The window-edge table: each set's first and last frames relative to its middle half."""
+    with_traces = all("frame_difference" in ratios for ratios in edges.values())
+
+    def cells(ratios: dict) -> str:
+        keys = ("frame_difference", "spike_rate") if with_traces else ("spike_rate",)
+        return " | ".join(f"{first:.2f} | {last:.2f}" for first, last in (ratios[key] for key in keys))
+
+    heading = "| set | " + ("|Δ| first | |Δ| last | " if with_traces else "") + "spikes first | spikes last |"
+    lines = ["", "## Window edges (first and last frame over the middle half)", "", heading,
+             "| --- |" + " ---: |" * (4 if with_traces else 2)]  # fmt: skip
+    lines += [f"| {ROW_TITLES.get(name, name)} | {cells(ratios)} |" for name, ratios in edges.items()]
+    note = ("1.00 is an edge like the middle. |Δ|: mean frame-to-frame change of the traces; spikes: mean "
+            "inferred spikes per frame. OASIS sees no frames beyond a window, which raises every set's "
+            "last-frame spikes alike; a generator's own artefacts show as a difference from the real row.")
+    return lines + ["", note]
 
 
 def _with_interval(row: dict, statistic: str) -> str:

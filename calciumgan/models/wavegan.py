@@ -45,7 +45,7 @@ def _downsampling_layer(convolutions, filters, kernel_size, strides, dtype, name
 
 def build_generator(
     *, window, num_neurons, noise_dim, filters, kernel_size, strides, num_blocks, normalization, convolutions,
-    upsampling="transposed", output="direct", dtype=None,
+    upsampling="transposed", output="direct", edge_margin=0, dtype=None,
 ) -> keras.Model:  # fmt: skip
     """Noise (batch, noise_dim) -> traces (batch, window, num_neurons), float32.
 
@@ -57,9 +57,15 @@ def build_generator(
     ``"transposed"`` or ``"nearest"`` (see ``_upsample``); ``convolutions`` is ``"fast"``
     (sub-pixel) or ``"keras"`` (``Conv1DTranspose``). ``dtype`` is a Keras dtype policy
     name such as ``"mixed_float16"``; the output is always float32.
+
+    ``edge_margin`` > 0 generates that many extra latent positions at each end, i.e.
+    ``edge_margin * strides**num_blocks`` frames, and crops them after the head: the window's
+    first and last frames then come from the same computation as its middle ones (no zero
+    padding in their receptive field, calcium carried in from earlier frames).
     """
     _check(window, strides, num_blocks, kernel_size, 0, convolutions)
-    initial_length = window // strides**num_blocks
+    scale = strides**num_blocks
+    initial_length = window // scale + 2 * edge_margin
     noise = keras.Input((noise_dim,), name="noise")
     x = keras.layers.Dense(initial_length * noise_dim, dtype=dtype, name="project")(noise)
     x = keras.layers.LeakyReLU(LEAKY_SLOPE, dtype=dtype)(x)
@@ -72,7 +78,11 @@ def build_generator(
             x = keras.layers.LayerNormalization(dtype=dtype, name=f"layer_norm_{block}")(x)
         x = keras.layers.LeakyReLU(LEAKY_SLOPE, dtype=dtype)(x)
     projection, head = output_layers(output, num_neurons, dtype)
-    return keras.Model(noise, head(projection(x)), name="generator")
+    traces = head(projection(x))
+    if edge_margin:
+        cropped = edge_margin * scale
+        traces = keras.layers.Cropping1D((cropped, cropped), dtype="float32", name="edge_crop")(traces)
+    return keras.Model(noise, traces, name="generator")
 
 
 def build_critic(

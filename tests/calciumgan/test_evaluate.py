@@ -13,6 +13,7 @@ import calciumgan
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.recording import load_recording, save_recording
 from calciumgan.evaluate import main
+from calciumgan.evaluation.edges import frame_difference_ratios
 from calciumgan.evaluation.inference import infer_spikes
 from calciumgan.evaluation.pipeline import evaluate_run
 from calciumgan.evaluation.recovery import spike_recovery
@@ -104,6 +105,9 @@ def test_sets_are_the_run_artefacts_and_the_data_stage_agrees(tiny_run, evaluati
     for name, errors in evaluation.extras["ground_truth"].items():
         assert errors == ground_truth_errors(evaluation.spikes[name], 24.0, truth["firing_rate_hz"],
                                              truth["spike_covariance"])  # fmt: skip
+    edges = evaluation.extras["edges"]
+    assert edges["model"]["frame_difference"] == frame_difference_ratios(evaluation.traces["model"])
+    assert set(edges) == set(evaluation.spikes)
 
 
 def test_evaluate_run_does_not_redo_the_data_or_model_stages(tiny_run):

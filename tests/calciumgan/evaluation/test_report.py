@@ -1,6 +1,7 @@
 import json
 
 from calciumgan.config import EvaluateConfig
+from calciumgan.evaluation.edges import rate_ratios
 from calciumgan.evaluation.pipeline import evaluate_arrays
 from calciumgan.evaluation.report import FIGURES, ROW_TITLES, write_report
 
@@ -16,6 +17,8 @@ def test_the_report_shows_what_the_evaluation_computed(tmp_path, surrogate_trace
     )
     assert report["counts"]["mean_firing_rate_hz"] == evaluation.mean_firing_rates()
     assert report["source"]["real"] == "real traces (6, 480, 5)" and report["source"]["window"] == 480
-    assert "| dichotomized Gaussian |" in (tmp_path / "report.md").read_text()
+    assert report["edges"]["model"]["spike_rate"] == list(rate_ratios(evaluation.spikes["model"]))
+    markdown = (tmp_path / "report.md").read_text()
+    assert "| dichotomized Gaussian |" in markdown and "## Window edges" in markdown
     for figure in FIGURES:
         assert (tmp_path / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -21,6 +21,7 @@ OPTIONS = {
     "calcium": {"model.output": "calcium"},
     "nearest_calcium_2d": {"model.variant": "wavegan2d", "model.upsampling": "nearest", "model.output": "calcium"},
     "no_phase_shuffle": {"model.phase_shuffle": 0},
+    "edge_margin_calcium": {"model.output": "calcium", "model.edge_margin": 1},
 }
 THESIS_SIZE = {"dg2d": (4_242_329, 4_121_821), "dg2d_fft": (4_243_616, 4_126_941),
                "dg_no_phase_shuffle": (4_375_740, 4_110_273)}  # fmt: skip
@@ -49,6 +50,7 @@ def test_cpu_size_configs_differ_from_the_demo_only_in_the_model(name):
         ({"model.critic_strides": 4, "model.critic_kernel_size": 8}, "model.critic_kernel_size, model.critic_strides"),
         ({"model.variant": "wavegan2d_fft", "model.output": "calcium"}, "model.output must be 'direct' for wavegan2d"),
         ({"model.variant": "wavegan2d", "data.window": 36}, "data.window 36 must be a multiple of .* = 8"),
+        ({"model.variant": "wavegan2d", "model.edge_margin": 1}, "model.edge_margin: only the 1D variant"),
     ],
 )
 def test_config_check_names_the_keys(make_config, overrides, message):
