@@ -14,7 +14,7 @@ JAX_INSTALLED := $(JAX_VENV)/.installed
 $(INSTALLED): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[tensorflow,jax,test]'
+	$(BIN)/pip install --quiet -e '.[tensorflow,jax,test,tuning]'
 	touch $@
 
 # JAX alone: proves the package installs, trains and evaluates with no TensorFlow.

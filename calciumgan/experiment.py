@@ -61,8 +61,9 @@ def steps_per_epoch(config: ExperimentConfig, train_frames: int) -> int:
     return max(1, windows // config.train.batch_size)
 
 
-def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> GAN:
-    """Train (or resume) the run in folder ``out``; return the trained GAN.
+def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> tuple[GAN, dict]:
+    """Train (or resume) the run in folder ``out``; return the trained GAN and the last epoch's logs
+    (training means, and validation means prefixed ``val_``; see ``training.loop.train_gan``).
 
     Everything that can be checked is checked before the first file is written: the folder,
     the data, the models, and (when resuming) that the config, the recording and the newest
@@ -99,5 +100,5 @@ def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> GA
         keep_checkpoints=train.keep_checkpoints,
         validation_seed=train.seed + 1,
     )
-    train_gan(gan, gan_data, schedule, run, steps=steps, progress=progress, completed=completed)
-    return gan
+    logs = train_gan(gan, gan_data, schedule, run, steps=steps, progress=progress, completed=completed)
+    return gan, logs

@@ -1,4 +1,4 @@
-"""TensorBoard scalars written with the ``tensorboard`` package alone (no TensorFlow needed).
+"""TensorBoard scalars (and ready-made summaries) written with the ``tensorboard`` package alone (no TensorFlow needed).
 
 One :class:`ScalarWriter` per folder (``logs/train``, ``logs/validation``), as Keras's
 TensorBoard callback lays them out, so the two show as runs of one chart per scalar.
@@ -21,8 +21,16 @@ class ScalarWriter:
     def write(self, step: int, scalars: dict) -> None:
         """One event holding ``name -> value`` for ``step`` (an epoch)."""
         values = [summary_pb2.Summary.Value(tag=name, simple_value=float(value)) for name, value in scalars.items()]
-        event = event_pb2.Event(wall_time=time.time(), step=int(step), summary=summary_pb2.Summary(value=values))
-        self._writer.add_event(event)
+        self.write_summary(step, summary_pb2.Summary(value=values))
+
+    def write_summary(self, step: int, summary) -> None:
+        """One event holding a ready-made ``Summary`` proto (e.g. a TensorBoard HParams record).
+
+        TensorBoard's helpers return TensorFlow's ``Summary`` class when TensorFlow is installed
+        and their own otherwise; the proto is the same, so it is re-read as TensorBoard's.
+        """
+        summary = summary_pb2.Summary.FromString(summary.SerializeToString())
+        self._writer.add_event(event_pb2.Event(wall_time=time.time(), step=int(step), summary=summary))
 
     def __enter__(self):
         return self

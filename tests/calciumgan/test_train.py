@@ -22,6 +22,7 @@ from calciumgan.generate import generate
 from calciumgan.run import CalciumRun
 from calciumgan.train import main
 from calciumgan.training.checkpoints import list_checkpoints
+from calciumgan.training.gan import LOG_NAMES
 from calciumgan.training.steps import make_steps
 
 pytestmark = [pytest.mark.slow, pytest.mark.backend]
@@ -229,7 +230,8 @@ def test_a_run_that_averages_the_generator_samples_the_average(make_config, tmp_
     from calciumgan.training.sampling import seeded_noise
 
     config = make_config({"train.epochs": 1, "train.generator_ema": 0.9, "train.orthogonal_regularization": 1e-4})
-    gan = train_experiment(config, tmp_path / "run", progress=False)
+    gan, logs = train_experiment(config, tmp_path / "run", progress=False)
+    assert set(logs) == {*LOG_NAMES, *(f"val_{name}" for name in LOG_NAMES)}
     run = CalciumRun(tmp_path / "run")
     run.check_finished()
     assert run.generator_file().name == "generator_ema.keras"

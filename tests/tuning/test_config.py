@@ -1,0 +1,102 @@
+"""Search configs: the shipped ones, one-line errors, the space and its encoding, the objective."""
+
+import dataclasses
+import re
+
+import keras_tuner
+import pytest
+
+from calciumgan.config import load_config
+from tuning.config import SHIPPED_SEARCHES, load_search_config
+from tuning.objective import SMALLEST_FLOOR, objective_parts, objective_value
+from tuning.search import main
+from tuning.space import config_values, declare, trial_config
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in SHIPPED_SEARCHES.glob("*.yaml")))
+def test_shipped_searches_load_and_their_defaults_make_valid_trials(name):
+    search = load_search_config(name)
+    hyperparameters = keras_tuner.HyperParameters()
+    declare(hyperparameters, search.space)
+    config = trial_config(search.base, hyperparameters.values, search)  # every dimension at its default
+    assert config.train.epochs == search.budget.epochs
+    assert dataclasses.asdict(config.evaluate).items() >= search.evaluate.items()
+
+
+def test_thesis_search_starts_from_table_4_1():
+    search = load_search_config("thesis")
+    base = load_config(search.base)
+    assert (base.data.window, base.model.filters, base.model.kernel_size, base.train.batch_size) == (2048, 64, 24, 128)
+    table_4_1 = {"model.filters": 64, "model.kernel_size": 24, "model.noise_dim": 32, "model.phase_shuffle": 10,
+                 "train.n_critic": 5, "train.penalty_weight": 10.0, "train.batch_size": 128}  # fmt: skip
+    for key, value in table_4_1.items():
+        assert value in search.space[key]["choice"], key
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"space": {"model.filterz": {"choice": [2]}}}, "'space.model.filterz' is not a key of the experiment config"),
+        ({"space": {"filters": 4}}, "'space.filters' is not a key"),
+        ({"space": {"train.learning_rate": {"min": 0.1, "max": 0.01}}}, "min 0.1 must be below max 0.01"),
+        ({"space": {"train.learning_rate": {"min": 0, "max": 1, "sampling": "log"}}}, "log sampling needs min above 0"),
+        ({"space": {"model.filters": {"choice": []}}}, "'space.model.filters.choice' must be a non-empty list"),
+        ({"space": {"model.filters": {"low": 1, "high": 3}}}, "must be {choice: \\[...\\]} or {min: ..., max: ...}"),
+        ({"space": {}}, "'space' names no hyper-parameter"),
+        ({"evaluate": {"num_sample": 3}}, "unknown key 'evaluate.num_sample'"),
+        ({"oracle": "grid"}, "'oracle' must be one of random, bayesian, hyperband"),
+        ({"trails": 3}, "unknown section 'trails'"),
+    ],
+)
+def test_config_errors_are_one_line_naming_the_key(tmp_path, write_search, capsys, change, message):
+    settings = {"space": {"model.filters": {"choice": [2, 4]}}, **change}
+    space = settings.pop("space")
+    config = write_search(tmp_path, space, **settings)
+    assert main(["--config", str(config), "--dir", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and error.startswith(f"error: {config}: ")
+    assert re.search(message, error), error
+    assert not (tmp_path / "out").exists()
+
+
+def test_folder_and_base_errors(tmp_path, write_search, capsys):
+    config = write_search(tmp_path, {"model.filters": {"choice": [2]}}, base=str(tmp_path / "missing.yaml"))
+    assert main(["--config", str(config), "--dir", str(tmp_path / "out")]) == 2
+    assert "missing.yaml: no such config file" in capsys.readouterr().err
+    (tmp_path / "file").write_text("")
+    config = write_search(tmp_path, {"model.filters": {"choice": [2]}})
+    assert main(["--config", str(config), "--dir", str(tmp_path / "file")]) == 2
+    assert "--dir" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["--summary", str(tmp_path / "empty")]) == 2
+    assert "not a search folder" in capsys.readouterr().err
+    (tmp_path / "out").mkdir()
+    other = write_search(tmp_path, {"model.filters": {"choice": [4]}}, name="other.yaml")
+    (tmp_path / "out" / "search.yaml").write_text(config.read_text())
+    assert main(["--config", str(other), "--dir", str(tmp_path / "out")]) == 2
+    assert "holds a different search; choose a new --dir" in capsys.readouterr().err
+
+
+def test_space_kinds_and_json_encoded_choices():
+    space = {"train.generator_ema": {"choice": [None, 0.999]}, "model.filters": {"min": 8, "max": 32, "step": 8},
+             "train.learning_rate": {"min": 1e-4, "max": 1e-2, "sampling": "log"}, "model.phase_shuffle": 3,
+             "train.penalty": {"choice": ["gradient", "divergence"]}}  # fmt: skip
+    hyperparameters = keras_tuner.HyperParameters()
+    declare(hyperparameters, space)
+    kinds = {item.name: type(item).__name__ for item in hyperparameters.space}
+    assert kinds == {"train.generator_ema": "Choice", "model.filters": "Int", "train.learning_rate": "Float",
+                     "model.phase_shuffle": "Fixed", "train.penalty": "Choice"}  # fmt: skip
+    assert hyperparameters.values["train.generator_ema"] == "null"  # offered to keras-tuner as JSON text
+    decoded = config_values({**hyperparameters.values, "tuner/epochs": 3}, space)
+    assert decoded == {"train.generator_ema": None, "model.filters": 8, "train.learning_rate": 1e-4,
+                       "model.phase_shuffle": 3, "train.penalty": "gradient"}  # fmt: skip
+
+
+def test_objective_is_the_mean_ratio_to_the_floor():
+    table = {"model": {"firing_rate": 0.4, "correlation": 0.3, "van_rossum": 0.0, "synchrony": 9.0},
+             "floor": {"firing_rate": 0.2, "correlation": 0.1, "van_rossum": 0.0, "synchrony": 1.0}}  # fmt: skip
+    parts = objective_parts(table)
+    assert parts["firing_rate"] == {"kl": 0.4, "ratio": 2.0} and parts["correlation"]["ratio"] == pytest.approx(3.0)
+    assert parts["van_rossum"]["ratio"] == 0.0 / SMALLEST_FLOOR
+    assert objective_value("realism", parts) == pytest.approx(5 / 3)
+    assert objective_value("kl", parts) == pytest.approx(0.7 / 3)

@@ -1,0 +1,100 @@
+"""A search survives SIGKILL and spreads over keras-tuner's chief and workers, each trial run once."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import keras
+import pytest
+
+from calciumgan.training.checkpoints import list_checkpoints
+from tuning.config import load_search_config
+from tuning.results import read_records
+from tuning.tuner import CalciumTuner
+
+SPACE = {"model.filters": {"choice": [2, 4]}, "train.n_critic": {"choice": [1, 2]},
+         "train.generator_ema": {"choice": [None, 0.9]}}  # fmt: skip
+
+
+def _search(config, folder, **environment):
+    return subprocess.Popen(
+        [sys.executable, "-m", "tuning.search", "--config", str(config), "--dir", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": keras.backend.backend(), **environment},
+    )  # fmt: skip
+
+
+def _oracle_trials(folder) -> dict:
+    """keras-tuner's own account: trial id -> status."""
+    tuner = CalciumTuner(load_search_config(folder / "search.yaml"), folder)
+    return {trial_id: trial.status for trial_id, trial in tuner.oracle.trials.items()}
+
+
+def test_resume_after_sigkill_repeats_no_trial(tmp_path, write_search):
+    config = write_search(tmp_path, SPACE, trials=3, budget={"epochs": 8, "steps_per_epoch": 6})
+    folder = tmp_path / "out"
+    search = _search(config, folder)
+    deadline = time.monotonic() + 300
+    while not list_checkpoints(folder / "trials" / "1" / "checkpoints"):  # trial 0 done, trial 1 under way
+        assert search.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    search.send_signal(signal.SIGKILL)
+    assert search.wait() == -signal.SIGKILL
+    first = folder / "trials" / "0"
+    finished_before = {path.name: path.stat().st_mtime_ns for path in first.iterdir() if path.is_file()}
+    interrupted = folder / "trials" / "1" / "untrained_generator.keras"
+    started_before = interrupted.stat().st_mtime_ns
+
+    assert _search(config, folder).wait(timeout=300) == 0
+    assert {path.name: path.stat().st_mtime_ns for path in first.iterdir() if path.is_file()} == finished_before
+    assert interrupted.stat().st_mtime_ns == started_before  # resumed from its checkpoint, not restarted
+    records = read_records(folder)
+    assert [record["trial"] for record in records] == ["0", "1", "2"]
+    assert all(record["status"] == "COMPLETED" for record in records)
+    assert len({tuple(sorted(record["hyperparameters"].items(), key=str)) for record in records}) == 3
+    assert _oracle_trials(folder) == {"0": "COMPLETED", "1": "COMPLETED", "2": "COMPLETED"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_chief_and_two_workers_run_every_trial_exactly_once(tmp_path, write_search):
+    config = write_search(tmp_path, SPACE, trials=5)
+    folder = tmp_path / "out"
+    address = {"KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": str(_free_port())}
+    chief = _search(config, folder, KERASTUNER_TUNER_ID="chief", **address)
+    workers = [_search(config, folder, KERASTUNER_TUNER_ID=f"tuner{index}", **address) for index in range(2)]
+    assert [worker.wait(timeout=300) for worker in workers] == [0, 0]
+    assert chief.wait(timeout=60) == 0
+    records = read_records(folder)
+    assert sorted(record["trial"] for record in records) == ["0", "1", "2", "3", "4"]
+    assert all(record["status"] == "COMPLETED" for record in records)
+    assert len({tuple(sorted(record["hyperparameters"].items(), key=str)) for record in records}) == 5
+    assert (folder / "best.yaml").is_file()
+
+
+@pytest.mark.parametrize("oracle", ["random", "bayesian"])
+def test_a_fixed_seed_proposes_the_same_trials(tmp_path, write_search, oracle):
+    """The oracle alone, each trial reported with a score that depends on its values."""
+    config = load_search_config(write_search(tmp_path, SPACE, trials=6, oracle=oracle))
+
+    def proposals(folder):
+        tuner = CalciumTuner(config, folder)
+        values = []
+        for _ in range(6):
+            trial = tuner.oracle.create_trial("tuner0")
+            values.append(dict(trial.hyperparameters.values))
+            tuner.oracle.update_trial(trial.trial_id, {"realism": float(trial.hyperparameters.values["model.filters"])})
+            trial.status = "COMPLETED"
+            tuner.oracle.end_trial(trial)
+        return values
+
+    first = proposals(tmp_path / "first")
+    assert proposals(tmp_path / "second") == first
+    assert len({tuple(sorted(values.items(), key=str)) for values in first}) == 6  # no trial proposed twice

@@ -1,0 +1,99 @@
+"""What a search leaves behind: one record per trial, the trial table, the best config, HParams.
+
+Each trial's run folder (``DIR/trials/<id>``) gets ``tuning.json`` when the trial ends:
+its hyper-parameters, status, objective and parts, validation Wasserstein estimate, reason
+of failure and seconds spent (training, evaluation). ``DIR/tensorboard`` holds a TensorBoard
+HParams experiment with one session per trial.
+"""
+
+import json
+import pathlib
+import shutil
+
+from tensorboard.plugins.hparams import api_pb2
+from tensorboard.plugins.hparams import summary as hparams_summary
+
+from calciumgan.core.files import atomic_path
+from calciumgan.training.summaries import ScalarWriter
+
+RECORD = "tuning.json"
+METRICS = ("objective", "wasserstein")
+STATUS = {"COMPLETED": api_pb2.STATUS_SUCCESS, "FAILED": api_pb2.STATUS_FAILURE}
+
+
+def write_record(run_folder: pathlib.Path, record: dict) -> None:
+    run_folder.mkdir(parents=True, exist_ok=True)
+    with atomic_path(run_folder / RECORD) as temporary:
+        temporary.write_text(json.dumps(record, indent=1))
+
+
+def read_records(folder: pathlib.Path) -> list:
+    """The records of every ended trial of the search in ``folder``, by trial id."""
+    paths = sorted((folder / "trials").glob(f"*/{RECORD}"))
+    return [json.loads(path.read_text()) for path in paths]
+
+
+def trial_table(records: list) -> str:
+    """A Markdown table: trial, status, objective, Wasserstein estimate, seconds, hyper-parameters."""
+    if not records:
+        return "no trial has ended yet"
+    names = sorted({name for record in records for name in record["hyperparameters"]})
+    lines = ["| trial | status | objective | wasserstein | train s | evaluate s | " + " | ".join(names) + " |",
+             "| --- " * (6 + len(names)) + "|"]  # fmt: skip
+    for record in records:
+        values = [_value_cell(record["hyperparameters"], name) for name in names]
+        lines.append(f"| {record['trial']} | {record['status']} | {_cell(record.get('objective'))} | "
+                     f"{_cell(record.get('wasserstein'))} | {_cell(record.get('train_seconds'))} | "
+                     f"{_cell(record.get('evaluate_seconds'))} | " + " | ".join(values) + " |")  # fmt: skip
+    failed = [f"trial {record['trial']} {record['status'].lower()}: {record.get('reason')}"
+              for record in records if record["status"] != "COMPLETED"]  # fmt: skip
+    return "\n".join(lines + ([""] + failed if failed else []))
+
+
+def _value_cell(hyperparameters: dict, name: str) -> str:
+    """A trial's value of ``name`` as the config writes it (``null`` for None); empty if it had none."""
+    return json.dumps(hyperparameters[name]) if name in hyperparameters else ""
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "" if value is None else str(value)
+
+
+def best_record(records: list) -> dict | None:
+    completed = [record for record in records if record["status"] == "COMPLETED"]
+    return min(completed, key=lambda record: record["objective"]) if completed else None
+
+
+def write_best_config(folder: pathlib.Path, records: list) -> pathlib.Path | None:
+    """Copy the best trial's experiment config (its run folder's ``config.yaml``) to ``folder/best.yaml``."""
+    best = best_record(records)
+    if best is None:
+        return None
+    target = folder / "best.yaml"
+    with atomic_path(target) as temporary:
+        shutil.copyfile(folder / "trials" / best["trial"] / "config.yaml", temporary)
+    return target
+
+
+def write_hparams_experiment(folder: pathlib.Path, space_names: list, objective: str) -> None:
+    """The HParams experiment (its hyper-parameter and metric columns), once per search folder."""
+    logs = folder / "tensorboard"
+    if logs.is_dir():
+        return
+    infos = [api_pb2.HParamInfo(name=name) for name in space_names]
+    metrics = [api_pb2.MetricInfo(name=api_pb2.MetricName(tag=tag), display_name=name)
+               for tag, name in (("objective", objective), ("wasserstein", "validation Wasserstein"))]  # fmt: skip
+    with ScalarWriter(logs) as writer:
+        writer.write_summary(0, hparams_summary.experiment_pb(infos, metrics))
+
+
+def write_hparams_session(folder: pathlib.Path, record: dict) -> None:
+    """One HParams session: the trial's hyper-parameters, its metrics and its status."""
+    with ScalarWriter(folder / "tensorboard" / record["trial"]) as writer:
+        hyperparameters = {name: value if isinstance(value, (bool, int, float, str)) else json.dumps(value)
+                           for name, value in record["hyperparameters"].items()}  # fmt: skip
+        writer.write_summary(0, hparams_summary.session_start_pb(hyperparameters))
+        writer.write(0, {name: record[name] for name in METRICS if record.get(name) is not None})
+        writer.write_summary(0, hparams_summary.session_end_pb(STATUS.get(record["status"], api_pb2.STATUS_UNKNOWN)))

@@ -1,0 +1,82 @@
+"""Search the CalciumGAN variants' hyper-parameters with keras-tuner.
+
+    python -m tuning.search --config demo                 # a handful of CPU trials, runs/tuning/demo
+    python -m tuning.search --config thesis --dir runs/tuning/thesis
+    python -m tuning.search --summary runs/tuning/demo    # the table of trials so far
+
+Re-running the same command in the same folder continues the search: finished trials are kept
+and an interrupted one resumes from its checkpoint. When the search ends, ``DIR/best.yaml`` is
+the best trial's experiment config, for ``python -m calciumgan.train --config DIR/best.yaml``.
+For a distributed search set keras-tuner's ``KERASTUNER_TUNER_ID`` (``chief``, ``tuner0``,
+...), ``KERASTUNER_ORACLE_IP`` and ``KERASTUNER_ORACLE_PORT`` and start the same command once
+per process (see the README).
+"""
+
+import os
+import pathlib
+import sys
+
+from calciumgan.core.cli import CommandParser, run_command
+from calciumgan.core.errors import ConfigError
+
+
+def parse_args(argv=None):
+    parser = CommandParser(prog="python -m tuning.search", description=__doc__.split("\n")[0])
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--config", help="search config file, or a shipped one: demo, thesis")
+    action.add_argument("--summary", metavar="DIR", help="print the trials of the search in DIR and stop")
+    parser.add_argument("--dir", help="search folder (default: runs/tuning/<config name>)")
+    return parser.parse_args(argv)
+
+
+def _check_same_search(search, folder: pathlib.Path) -> None:
+    from calciumgan.core.config import save_config
+    from tuning.config import load_search_config
+
+    snapshot = folder / "search.yaml"
+    if snapshot.is_file():
+        if load_search_config(snapshot) != search:
+            raise ConfigError(f"{snapshot}: this folder holds a different search; choose a new --dir")
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    save_config(search, snapshot)
+
+
+def _report(folder: pathlib.Path) -> None:
+    from tuning.results import read_records, trial_table, write_best_config
+
+    records = read_records(folder)
+    print(trial_table(records))
+    best = write_best_config(folder, records)
+    print(f"\nbest config: {best}" if best else "\nno trial has completed yet")
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+
+    def action():
+        if args.summary:
+            folder = pathlib.Path(args.summary)
+            if not (folder / "search.yaml").is_file():
+                raise ConfigError(f"{folder}: not a search folder (no search.yaml)")
+            _report(folder)
+            return
+        from calciumgan.config import load_config
+        from calciumgan.core.files import check_output_folder
+        from tuning.config import load_search_config
+        from tuning.tuner import CalciumTuner
+
+        search = load_search_config(args.config)
+        load_config(search.base)  # one clear line now rather than a failed trial per trial
+        default = pathlib.Path("runs") / "tuning" / pathlib.Path(args.config).stem
+        folder = check_output_folder(args.dir or default, "--dir")
+        _check_same_search(search, folder)
+        CalciumTuner(search, folder).search(verbose=0)
+        if os.environ.get("KERASTUNER_TUNER_ID", "chief") == "chief" or "KERASTUNER_ORACLE_IP" not in os.environ:
+            _report(folder)
+
+    return run_command(action)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The keras-tuner tuner whose trials are CalciumGAN runs.
+
+A trial builds its experiment config (``tuning.space``), trains it in its own run folder
+``DIR/trials/<trial id>`` through ``calciumgan.experiment.train_experiment`` (so it can be
+resumed, sampled and evaluated later like any run), then evaluates it with
+``calciumgan.evaluation`` on its held-out block and reports the objective (``tuning.objective``)
+and the critic's validation Wasserstein estimate. An invalid combination, a diverged training
+or a non-finite objective fails the trial with the reason recorded; the search goes on.
+
+keras-tuner keeps its oracle in ``DIR/keras_tuner``. When the search starts again in the same
+folder, finished trials stay finished and a trial that was running is handed out again under
+the same id, so its run folder resumes from its newest checkpoint. Under keras-tuner's
+chief/worker environment variables the chief only serves the oracle and every worker runs
+trials; all of them must see the same ``DIR``.
+"""
+
+import logging
+import math
+import pathlib
+import shutil
+import time
+
+import keras
+import keras_tuner
+from keras_tuner.engine import base_tuner
+from keras_tuner.src import config as keras_tuner_config
+
+from calciumgan.core.errors import CalciumGANError, ConfigError
+from calciumgan.evaluation.pipeline import evaluate_run
+from calciumgan.experiment import train_experiment
+from calciumgan.run import CalciumRun
+from tuning.objective import objective_parts, objective_value
+from tuning.results import write_hparams_experiment, write_hparams_session, write_record
+from tuning.space import HYPERBAND_EPOCHS, HYPERBAND_PARENT, config_values, declare, trial_config
+
+logger = logging.getLogger(__name__)
+HYPERBAND_FACTOR = 3
+FAILED_TRIAL = "FailedTrialError: "
+keras_tuner_config.DEBUG = False  # keras-tuner would print every failed trial's traceback; on_trial_end logs
+
+
+def _failure(message: str | None) -> tuple[str, bool]:
+    """From keras-tuner's traceback text of a failed trial: its one-line reason, and whether the
+    trial failed as trials may (``FailedTrialError``) rather than by a bug."""
+    last = (message or "unknown reason").strip().splitlines()[-1]
+    return last.split(FAILED_TRIAL, 1)[-1], FAILED_TRIAL in last
+
+
+class _SearchSpace(keras_tuner.HyperModel):
+    """Declares the search config's space; trials build their models through the experiment config."""
+
+    def __init__(self, space: dict):
+        super().__init__()
+        self.space = space
+
+    def build(self, hp):
+        declare(hp, self.space)
+
+
+def make_oracle(search) -> keras_tuner.Oracle:
+    """keras-tuner's oracle named by ``search.oracle``, minimising ``search.objective``."""
+    common = {"objective": keras_tuner.Objective(search.objective, direction="min"), "seed": search.seed,
+              "max_consecutive_failed_trials": search.max_consecutive_failures}  # fmt: skip
+    if search.oracle == "hyperband":
+        return keras_tuner.oracles.HyperbandOracle(max_epochs=search.budget.epochs, factor=HYPERBAND_FACTOR, **common)
+    if search.oracle == "bayesian":
+        return keras_tuner.oracles.BayesianOptimizationOracle(max_trials=search.trials, **common)
+    return keras_tuner.oracles.RandomSearchOracle(max_trials=search.trials, **common)
+
+
+class CalciumTuner(base_tuner.BaseTuner):
+    def __init__(self, search, folder):
+        self.search_config = search
+        self.folder = pathlib.Path(folder)
+        self._outcome = {}
+        super().__init__(make_oracle(search), hypermodel=_SearchSpace(search.space), directory=str(self.folder),
+                         project_name="keras_tuner")  # fmt: skip
+
+    def run_folder(self, trial_id: str) -> pathlib.Path:
+        return self.folder / "trials" / trial_id
+
+    def on_search_begin(self):
+        super().on_search_begin()
+        write_hparams_experiment(self.folder, list(self.search_config.space), self.search_config.objective)
+
+    def on_trial_begin(self, trial):
+        super().on_trial_begin(trial)
+        keras.backend.clear_session()
+        self._outcome = {}
+        logger.info("trial %s: %s", trial.trial_id, self._values(trial))
+
+    def run_trial(self, trial, *args, **kwargs):
+        values = trial.hyperparameters.values
+        folder = self.run_folder(trial.trial_id)
+        try:
+            config = trial_config(self.search_config.base, values, self.search_config)
+        except ConfigError as error:
+            raise keras_tuner.errors.FailedTrialError(f"invalid combination: {error}") from None
+        parent = values.get(HYPERBAND_PARENT)
+        if parent and not CalciumRun(folder).has_trained():  # Hyperband continues a trial's training
+            shutil.copytree(self.run_folder(parent), folder, dirs_exist_ok=True)
+        start = time.perf_counter()
+        try:
+            _, logs = train_experiment(config, folder, progress=False)
+        except CalciumGANError as error:  # diverged training, an unusable run folder
+            raise keras_tuner.errors.FailedTrialError(str(error)) from None
+        trained = time.perf_counter()
+        self._outcome["train_seconds"] = trained - start
+        parts = objective_parts(evaluate_run(folder).table())
+        self._outcome["evaluate_seconds"] = time.perf_counter() - trained
+        value = objective_value(self.search_config.objective, parts)
+        self._outcome.update(objective=value, parts=parts, wasserstein=logs.get("val_wasserstein"))
+        if not math.isfinite(value):
+            raise keras_tuner.errors.FailedTrialError(f"the objective is {value}")
+        metrics = {self.search_config.objective: value}
+        if logs.get("val_wasserstein") is not None:  # absent when a resumed trial had finished training
+            metrics["wasserstein"] = logs["val_wasserstein"]
+        return metrics
+
+    def on_trial_end(self, trial):
+        status = trial.status if isinstance(trial.status, str) else str(trial.status)
+        record = {"trial": trial.trial_id, "status": status, "hyperparameters": self._values(trial), **self._outcome}
+        if status == "COMPLETED":
+            logger.info("trial %s completed: %s %.4g", trial.trial_id, self.search_config.objective,
+                        record["objective"])  # fmt: skip
+        else:
+            record["reason"], expected = _failure(trial.message)
+            logger.warning("trial %s failed: %s", trial.trial_id, record["reason"])
+            if not expected:  # a bug: show where
+                logger.error("%s", trial.message)
+        write_record(self.run_folder(trial.trial_id), record)
+        write_hparams_session(self.folder, record)
+        super().on_trial_end(trial)
+
+    def _values(self, trial) -> dict:
+        values = config_values(trial.hyperparameters.values, self.search_config.space)
+        if HYPERBAND_EPOCHS in trial.hyperparameters.values:
+            values["train.epochs"] = trial.hyperparameters.values[HYPERBAND_EPOCHS]
+        return values
