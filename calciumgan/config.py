@@ -85,6 +85,9 @@ class TrainConfig:
     # "mixed_float16" scales the losses; "mixed_bfloat16" needs no scaling. Both pay off on GPUs.
     precision: str = setting("float32", choices=("float32", "mixed_float16", "mixed_bfloat16"))
     jit_compile: bool = False  # TensorFlow: XLA-compile the step (JAX always compiles it)
+    # split each batch (batch_size is global) over every local accelerator; losses stay means over
+    # the global batch. JAX: keras.distribution-style data parallelism on a one-axis device mesh
+    data_parallel: bool = False
     validation_batches: int = setting(4, minimum=1)
     checkpoint_every: int = setting(1, minimum=1)  # epochs between checkpoints
     keep_checkpoints: int = setting(3, minimum=1)

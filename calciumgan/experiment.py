@@ -11,6 +11,7 @@ import logging
 import keras
 
 from calciumgan.config import ExperimentConfig
+from calciumgan.core.errors import ConfigError
 from calciumgan.core.files import check_output_folder
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.split import window_starts
@@ -22,7 +23,7 @@ from calciumgan.training.gan import GAN
 from calciumgan.training.loop import Schedule, train_gan
 from calciumgan.training.losses import LOSSES
 from calciumgan.training.penalties import PENALTIES, WassersteinDivergence
-from calciumgan.training.steps import make_steps
+from calciumgan.training.steps import make_steps, model_scope
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,16 @@ def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> tu
     else:
         data = prepare_data(config.data)
     keras.utils.set_random_seed(config.train.seed)
-    gan = build_gan(config, data.recording.num_neurons)
+    with model_scope(config.train.data_parallel):
+        gan = build_gan(config, data.recording.num_neurons)
     completed = restore_latest(gan, run.checkpoints) if resuming else 0
+    train = config.train
+    gan_data = training_data(data, config.data, train)
+    steps = make_steps(gan, gan_data.assemble, jit_compile=train.jit_compile, deterministic=train.deterministic,
+                       data_parallel=train.data_parallel)  # fmt: skip
+    if train.batch_size % steps.device_count:
+        raise ConfigError(f"train.batch_size {train.batch_size} must be a multiple of the {steps.device_count} "
+                          "devices train.data_parallel splits it over")  # fmt: skip
     run.start(config)
     if not resuming:
         run.save_data(data)
@@ -90,9 +99,6 @@ def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> tu
         data.recording.sampling_rate, data.train.num_frames, data.validation.num_frames,
         gan.generator.count_params(), gan.critic.count_params(), keras.backend.backend(),
     )  # fmt: skip
-    train = config.train
-    gan_data = training_data(data, config.data, train)
-    steps = make_steps(gan, gan_data.assemble, jit_compile=train.jit_compile, deterministic=train.deterministic)
     schedule = Schedule(
         epochs=train.epochs,
         steps_per_epoch=steps_per_epoch(config, data.train.num_frames),

@@ -2,7 +2,7 @@
 
 Each trial's run folder (``DIR/trials/<id>``) gets ``tuning.json`` when the trial ends:
 its hyper-parameters, status, objective and parts, validation Wasserstein estimate, reason
-of failure and seconds spent (training, evaluation). ``DIR/tensorboard`` holds a TensorBoard
+of failure and seconds spent (training, evaluation, the whole trial). ``DIR/tensorboard`` holds a TensorBoard
 HParams experiment with one session per trial.
 """
 
@@ -47,12 +47,24 @@ def trial_table(records: list) -> str:
                      f"{_cell(record.get('evaluate_seconds'))} | " + " | ".join(values) + " |")  # fmt: skip
     failed = [f"trial {record['trial']} {record['status'].lower()}: {record.get('reason')}"
               for record in records if record["status"] != "COMPLETED"]  # fmt: skip
-    return "\n".join(lines + ([""] + failed if failed else []))
+    return "\n".join(lines + ([""] + failed if failed else []) + ["", _time_line(records)])
+
+
+def _time_line(records: list) -> str:
+    """Where the trials' time went: training (with data preparation), evaluation, the rest."""
+    totals = {key: sum(record.get(key) or 0.0 for record in records)
+              for key in ("trial_seconds", "train_seconds", "evaluate_seconds")}  # fmt: skip
+    other = totals["trial_seconds"] - totals["train_seconds"] - totals["evaluate_seconds"]
+    return (f"{len(records)} trials, {totals['trial_seconds']:.0f} s: training {totals['train_seconds']:.0f} s "
+            f"(with data preparation), evaluation {totals['evaluate_seconds']:.0f} s, other {other:.1f} s")
 
 
 def _value_cell(hyperparameters: dict, name: str) -> str:
-    """A trial's value of ``name`` as the config writes it (``null`` for None); empty if it had none."""
-    return json.dumps(hyperparameters[name]) if name in hyperparameters else ""
+    """A trial's value of ``name`` (``null`` for None); empty if it had none."""
+    if name not in hyperparameters:
+        return ""
+    value = hyperparameters[name]
+    return "null" if value is None else _cell(value)
 
 
 def _cell(value) -> str:

@@ -12,9 +12,11 @@ For a distributed search set keras-tuner's ``KERASTUNER_TUNER_ID`` (``chief``, `
 per process (see the README).
 """
 
+import logging
 import os
 import pathlib
 import sys
+import time
 
 from calciumgan.core.cli import CommandParser, run_command
 from calciumgan.core.errors import ConfigError
@@ -71,7 +73,14 @@ def main(argv=None) -> int:
         default = pathlib.Path("runs") / "tuning" / pathlib.Path(args.config).stem
         folder = check_output_folder(args.dir or default, "--dir")
         _check_same_search(search, folder)
-        CalciumTuner(search, folder).search(verbose=0)
+        start = time.perf_counter()
+        tuner = CalciumTuner(search, folder)
+        tuner.search(verbose=0)
+        seconds = time.perf_counter() - start
+        logging.getLogger(__name__).info(
+            "searched for %.0f s, %.0f s of it inside trials; the tuner outside them (oracle, records) %.1f s",
+            seconds, tuner.trial_seconds, seconds - tuner.trial_seconds,
+        )  # fmt: skip
         if os.environ.get("KERASTUNER_TUNER_ID", "chief") == "chief" or "KERASTUNER_ORACLE_IP" not in os.environ:
             _report(folder)
 

@@ -73,6 +73,7 @@ class CalciumTuner(base_tuner.BaseTuner):
         self.search_config = search
         self.folder = pathlib.Path(folder)
         self._outcome = {}
+        self.trial_seconds = 0.0  # spent inside the trials this process ran
         super().__init__(make_oracle(search), hypermodel=_SearchSpace(search.space), directory=str(self.folder),
                          project_name="keras_tuner")  # fmt: skip
 
@@ -87,6 +88,7 @@ class CalciumTuner(base_tuner.BaseTuner):
         super().on_trial_begin(trial)
         keras.backend.clear_session()
         self._outcome = {}
+        self._trial_start = time.perf_counter()
         logger.info("trial %s: %s", trial.trial_id, self._values(trial))
 
     def run_trial(self, trial, *args, **kwargs):
@@ -119,7 +121,9 @@ class CalciumTuner(base_tuner.BaseTuner):
 
     def on_trial_end(self, trial):
         status = trial.status if isinstance(trial.status, str) else str(trial.status)
-        record = {"trial": trial.trial_id, "status": status, "hyperparameters": self._values(trial), **self._outcome}
+        record = {"trial": trial.trial_id, "status": status, "hyperparameters": self._values(trial), **self._outcome,
+                  "trial_seconds": time.perf_counter() - self._trial_start}  # fmt: skip
+        self.trial_seconds += record["trial_seconds"]
         if status == "COMPLETED":
             logger.info("trial %s completed: %s %.4g", trial.trial_id, self.search_config.objective,
                         record["objective"])  # fmt: skip

@@ -13,10 +13,17 @@ penalty's input gradient is a ``jax.grad`` inside the critic update's ``jax.valu
 
 The Keras variables are written only by ``sync`` (before a checkpoint or a save) and read
 by ``reload`` (after a restore).
+
+With ``data_parallel``, the state and the data arrays are replicated on every local device
+(a one-axis mesh, "batch") and each batch of real samples and noise is constrained to be split
+along its batch axis, so XLA runs each device on its share. JAX computes on global arrays, so
+every loss is still the mean over the global batch and the gradients are those of one device.
 """
 
 import jax
 import keras
+import numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from keras import ops
 
 from calciumgan.training.gan import mean_logs
@@ -58,12 +65,13 @@ class JaxSteps:
 
     ``jit_compile`` is ignored: on JAX the steps are always compiled. ``deterministic``
     needs nothing on CPUs; on GPUs set ``XLA_FLAGS=--xla_gpu_deterministic_ops=true``
-    before starting Python.
+    before starting Python. ``data_parallel``: split every batch over all local devices.
     """
 
-    def __init__(self, gan, assemble=None, jit_compile=True, deterministic=False):
+    def __init__(self, gan, assemble=None, jit_compile=True, deterministic=False, data_parallel=False):
         self.gan = gan
         self.assemble = assemble or (lambda batch: batch)
+        self._mesh = Mesh(np.array(jax.devices()), ("batch",)) if data_parallel else None
         self._variables = {
             "generator": gan.generator.trainable_variables,
             "generator_state": gan.generator.non_trainable_variables,
@@ -79,6 +87,22 @@ class JaxSteps:
         self._state = None
         self._train = jax.jit(self._train_step)
         self._test = jax.jit(self._test_step)
+
+    @property
+    def device_count(self) -> int:
+        """Devices each batch is split over."""
+        return 1 if self._mesh is None else self._mesh.size
+
+    def place(self, arrays):
+        """``arrays`` (a pytree) where the steps read them: replicated on every device when data-parallel."""
+        return arrays if self._mesh is None else jax.device_put(arrays, NamedSharding(self._mesh, PartitionSpec()))
+
+    def _split(self, values, batch_axis: int):
+        """``values`` constrained to be split over the devices along ``batch_axis`` (identity on one device)."""
+        if self._mesh is None:
+            return values
+        spec = PartitionSpec(*([None] * batch_axis), "batch")
+        return jax.lax.with_sharding_constraint(values, NamedSharding(self._mesh, spec))
 
     def train_step(self, batch) -> dict:
         """One iteration on ``batch`` (its assembled real samples: (n_critic * batch, ...)); returns logs."""
@@ -102,22 +126,24 @@ class JaxSteps:
 
     def reload(self) -> None:
         """Read the state from the Keras variables (after a checkpoint was restored into them)."""
-        self._state = {name: [variable.value for variable in variables] for name, variables in self._variables.items()}
+        state = {name: [variable.value for variable in variables] for name, variables in self._variables.items()}
+        self._state = self.place(state)
 
     def _train_step(self, state, batch):
         gan = self.gan
         assembled = self.assemble(batch)
-        real = gan.split_for_critic_updates(assembled)
+        real = self._split(gan.split_for_critic_updates(assembled), batch_axis=1)
         with keras.StatelessScope(state_mapping=[(gan.seed_generator.state, state["seed"][0])]) as scope:
             generator = _Stateless(gan.generator, state["generator"], state["generator_state"], training=True)
             fake = ops.reshape(generator(gan.sample_noise(ops.shape(assembled)[0])), ops.shape(real))
+            fake = self._split(fake, batch_axis=1)
             state = {**state, "generator_state": generator.non_trainable}
             critic_logs = []
             for index in range(gan.n_critic):
                 points = gan.penalty.points(real[index], fake[index], gan.seed_generator)
                 logs, state = self._critic_update(state, real[index], fake[index], points)
                 critic_logs.append(logs)
-            generator_logs, state = self._generator_update(state, gan.sample_noise(ops.shape(real)[1]))
+            generator_logs, state = self._generator_update(state, self._split(gan.sample_noise(ops.shape(real)[1]), 0))
             state["seed"] = [scope.get_current_value(gan.seed_generator.state)]
         return {**mean_logs(critic_logs), **generator_logs}, state
 
@@ -158,7 +184,7 @@ class JaxSteps:
 
     def _test_step(self, state, batch, seed):
         gan = self.gan
-        real = self.assemble(batch)
+        real = self._split(self.assemble(batch), batch_axis=0)
         count = ops.shape(real)[0]
         with keras.StatelessScope(state_mapping=[(gan.seed_generator.state, seed)]):
             generator = _Stateless(gan.generator, state["generator"], state["generator_state"], training=False)

@@ -65,8 +65,8 @@ def train_gan(gan, data, schedule: Schedule, run, steps=None, progress: bool = T
         steps.reload()
     else:
         run.save_model(gan.generator, run.untrained_generator_path)
-    train_arrays = tuple(ops.convert_to_tensor(array) for array in data.train_arrays)
-    validation_arrays = tuple(ops.convert_to_tensor(array) for array in data.validation_arrays)
+    train_arrays = steps.place(tuple(ops.convert_to_tensor(array) for array in data.train_arrays))
+    validation_arrays = steps.place(tuple(ops.convert_to_tensor(array) for array in data.validation_arrays))
     stream = data.train_batches(completed * schedule.steps_per_epoch)
     logs = {}
     with ScalarWriter(run.logs / "train") as train_writer, ScalarWriter(run.logs / "validation") as validation_writer:

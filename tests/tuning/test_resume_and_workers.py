@@ -1,6 +1,7 @@
 """A search survives SIGKILL and spreads over keras-tuner's chief and workers, each trial run once."""
 
 import os
+import pathlib
 import signal
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from tuning.config import load_search_config
 from tuning.results import read_records
 from tuning.tuner import CalciumTuner
 
+JOBS = pathlib.Path(__file__).resolve().parents[2] / "tuning" / "jobs"
 SPACE = {"model.filters": {"choice": [2, 4]}, "train.n_critic": {"choice": [1, 2]},
          "train.generator_ema": {"choice": [None, 0.9]}}  # fmt: skip
 
@@ -65,17 +67,19 @@ def _free_port() -> int:
 
 
 def test_chief_and_two_workers_run_every_trial_exactly_once(tmp_path, write_search):
+    """Through the shipped launcher, tuning/jobs/search_local.sh: a chief and two workers on localhost."""
     config = write_search(tmp_path, SPACE, trials=5)
     folder = tmp_path / "out"
-    address = {"KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": str(_free_port())}
-    chief = _search(config, folder, KERASTUNER_TUNER_ID="chief", **address)
-    workers = [_search(config, folder, KERASTUNER_TUNER_ID=f"tuner{index}", **address) for index in range(2)]
-    assert [worker.wait(timeout=300) for worker in workers] == [0, 0]
-    assert chief.wait(timeout=60) == 0
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": keras.backend.backend(),
+                   "PYTHON": sys.executable, "WORKERS": "2", "PORT": str(_free_port()), "PATH": os.defpath}  # fmt: skip
+    launcher = subprocess.run(["bash", str(JOBS / "search_local.sh"), str(config), str(folder)], env=environment,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert launcher.returncode == 0, launcher.stderr[-3000:]
     records = read_records(folder)
     assert sorted(record["trial"] for record in records) == ["0", "1", "2", "3", "4"]
     assert all(record["status"] == "COMPLETED" for record in records)
     assert len({tuple(sorted(record["hyperparameters"].items(), key=str)) for record in records}) == 5
+    assert {path.name for path in (folder / "keras_tuner").glob("tuner*.json")} == {"tuner0.json", "tuner1.json"}
     assert (folder / "best.yaml").is_file()
 
 
