@@ -6,7 +6,8 @@ Besides the files of ``calciumgan.training.run_folder`` it holds
 ``recording.h5``      the recording trained on (a copy: the run stays self-contained)
 ``recording.json``    source, sampling rate (Hz), neuron ids, training and validation frames
 ``scaler.json``       min-max scaler fitted on the training block
-``ground_truth.h5``   surrogates only: true firing rates (Hz) and spike covariance per frame
+``ground_truth.h5``   surrogates only: true firing rates (Hz) and spike covariance per frame,
+                      of spikes and of frames holding a spike (``surrogate_ground_truth``)
 ===================== =================================================================
 
 Later stages (generate, evaluate, the Python API) read these instead of redoing the data

@@ -55,8 +55,10 @@ def _time_line(records: list) -> str:
     totals = {key: sum(record.get(key) or 0.0 for record in records)
               for key in ("trial_seconds", "train_seconds", "evaluate_seconds")}  # fmt: skip
     other = totals["trial_seconds"] - totals["train_seconds"] - totals["evaluate_seconds"]
-    return (f"{len(records)} trials, {totals['trial_seconds']:.0f} s: training {totals['train_seconds']:.0f} s "
-            f"(with data preparation), evaluation {totals['evaluate_seconds']:.0f} s, other {other:.1f} s")
+    return (
+        f"{len(records)} trials, {totals['trial_seconds']:.0f} s: training {totals['train_seconds']:.0f} s "
+        f"(with data preparation), evaluation {totals['evaluate_seconds']:.0f} s, other {other:.1f} s"
+    )
 
 
 def _value_cell(hyperparameters: dict, name: str) -> str:

@@ -155,15 +155,19 @@ def dff_ground_truth(name: str, num_neurons: int) -> dict:
 
     Returns:
         ``firing_rate_hz`` (N,) in Hz and ``spike_covariance`` (N, N), the covariance of spike
-        counts per frame, estimated; ``spike_amplitude`` (N,) mean single-spike peak ΔF/F before
-        saturation, ``decay_time_s`` (N,) and ``noise_std`` (N,) baseline noise std per frame in
-        ΔF/F, exact.
+        counts per frame, estimated; ``active_rate_hz`` (N,) and ``active_covariance`` (N, N),
+        the same of frames holding at least one spike (0/1 per frame: all that binary spike
+        inference can recover), estimated; ``spike_amplitude`` (N,) mean single-spike peak ΔF/F
+        before saturation, ``decay_time_s`` (N,) and ``noise_std`` (N,) baseline noise std per
+        frame in ΔF/F, exact.
     """
     indicator = dff_model(name).indicator.first(num_neurons)
-    rates, covariance = _estimated_spike_statistics(name, _checked_size(name, None, num_neurons)[1])
+    counts, active = _estimated_spike_statistics(name, _checked_size(name, None, num_neurons)[1])
     return {
-        "firing_rate_hz": rates.copy(),
-        "spike_covariance": covariance.copy(),
+        "firing_rate_hz": counts[0].copy(),
+        "spike_covariance": counts[1].copy(),
+        "active_rate_hz": active[0].copy(),
+        "active_covariance": active[1].copy(),
         "spike_amplitude": indicator.amplitude,
         "decay_time_s": indicator.decay_time_s,
         "noise_std": indicator.noise_std,
@@ -171,9 +175,14 @@ def dff_ground_truth(name: str, num_neurons: int) -> dict:
 
 
 @functools.lru_cache(maxsize=4)
-def _estimated_spike_statistics(name: str, num_neurons: int) -> tuple[np.ndarray, np.ndarray]:
-    """(N,) rates in Hz and (N, N) count covariance per frame from the preset's long truth simulation."""
+def _estimated_spike_statistics(name: str, num_neurons: int) -> tuple[tuple, tuple]:
+    """From the preset's long truth simulation: ((N,) rates in Hz, (N, N) covariance per frame) of
+    the spike counts per frame, and the same of the 0/1 indicators of frames with a spike."""
     preset = DFF_PRESETS[name]
     times = dff_spike_times(name, preset.truth_frames, num_neurons, preset.truth_seed, purpose=TRUTH)
     counts = frame_counts(times, preset.truth_frames, FRAME_S)
-    return counts.mean(axis=0) * SAMPLING_RATE_HZ, np.cov(counts, rowvar=False).reshape(num_neurons, num_neurons)
+
+    def statistics(values):
+        return values.mean(axis=0) * SAMPLING_RATE_HZ, np.cov(values, rowvar=False).reshape(num_neurons, num_neurons)
+
+    return statistics(counts), statistics((counts > 0).astype(np.float64))

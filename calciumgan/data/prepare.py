@@ -35,16 +35,19 @@ def load_data(config: DataConfig) -> Recording:
 def surrogate_ground_truth(preset: str, num_neurons: int) -> dict:
     """The true firing rates (N,) in Hz and spike covariance (N, N) per frame of a surrogate's first neurons.
 
-    Dichotomized-Gaussian presets: exact, of binary spikes. ΔF/F presets: of spike counts, estimated
+    ``firing_rate_hz`` and ``spike_covariance`` describe the spikes the model makes;
+    ``active_rate_hz`` and ``active_covariance`` the 0/1 indicators of frames with a spike, what
+    binary spike inference is compared with. Dichotomized-Gaussian presets: exact, and the spikes
+    are binary, so the two pairs agree. ΔF/F presets: estimated from spike counts
     (``calciumgan.data.dff_surrogate``), with the indicator's per-neuron parameters.
     """
     if preset in DFF_PRESETS:
         return dff_ground_truth(preset, num_neurons)
     model = preset_model(preset)
-    return {
-        "firing_rate_hz": model.spike_probabilities()[:num_neurons] * SAMPLING_RATE_HZ,
-        "spike_covariance": model.covariance()[:num_neurons, :num_neurons],
-    }
+    rates = model.spike_probabilities()[:num_neurons] * SAMPLING_RATE_HZ
+    covariance = model.covariance()[:num_neurons, :num_neurons]
+    return {"firing_rate_hz": rates, "spike_covariance": covariance, "active_rate_hz": rates.copy(),
+            "active_covariance": covariance.copy()}  # fmt: skip
 
 
 def prepare_data(config: DataConfig) -> PreparedData:

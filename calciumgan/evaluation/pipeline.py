@@ -156,7 +156,7 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
         true_spikes = windows_at(data.validation.spikes, starts, window)
         extras["spike_recovery"] = dataclasses.asdict(spike_recovery(true_spikes, spikes["real"]))
     if data.ground_truth is not None:
-        rates, covariance = data.ground_truth["firing_rate_hz"], data.ground_truth["spike_covariance"]
+        rates, covariance = data.ground_truth["active_rate_hz"], data.ground_truth["active_covariance"]
         extras["ground_truth"] = {name: ground_truth_errors(spikes[name], rate, rates, covariance)
                                   for name in GROUND_TRUTH_SETS}  # fmt: skip
     with timer.stage("memorisation"):

@@ -107,7 +107,8 @@ def _markdown(report: dict) -> str:
                   "| spikes of | firing-rate RMSE (Hz) | covariance RMSE (per frame) |", "| --- | ---: | ---: |"]  # fmt: skip
         lines += [f"| {name} | {errors['firing_rate_rmse_hz']:.4f} | {errors['covariance_rmse']:.2e} |"
                   for name, errors in report["ground_truth"].items()]  # fmt: skip
-        lines += ["", "Real spikes here are inferred from the held-out traces, so their row shows the "
+        lines += ["", "Rates and covariances are those of frames holding a spike, since inferred spikes are "
+                      "binary. Real spikes here are inferred from the held-out traces, so their row shows the "
                       "inference's own error."]  # fmt: skip
     if "spike_recovery" in report:
         recovery = report["spike_recovery"]

@@ -121,9 +121,10 @@ def bootstrap_intervals(real: SpikeStatistics, other: SpikeStatistics, divergenc
 def ground_truth_errors(spikes: np.ndarray, sampling_rate: float, true_rates, true_covariance) -> dict:
     """RMSE of per-neuron firing rate (Hz) and pairwise covariance per frame against a known model.
 
-    ``spikes`` (K, T, N); rates are averaged over all samples, the covariance of binary
-    spike indicators per frame is taken over all K T frames; ``true_rates`` (N,) Hz and
-    ``true_covariance`` (N, N) as the dichotomized-Gaussian model defines them.
+    ``spikes`` (K, T, N) are read as binary indicators of frames with a spike; rates are
+    averaged over all samples, the covariance is taken over all K T frames; ``true_rates`` (N,)
+    Hz and ``true_covariance`` (N, N) must describe the same indicators (a surrogate's
+    ``active_rate_hz`` and ``active_covariance``).
     """
     frames = (np.asarray(spikes).reshape(-1, spikes.shape[-1]) > 0).astype(np.float64)
     rates = frames.mean(axis=0) * sampling_rate

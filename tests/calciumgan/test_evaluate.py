@@ -103,8 +103,8 @@ def test_sets_are_the_run_artefacts_and_the_data_stage_agrees(tiny_run, evaluati
     assert recovery.true_count > 0 and evaluation.extras["spike_recovery"] == dataclasses.asdict(recovery)
     truth = data.ground_truth
     for name, errors in evaluation.extras["ground_truth"].items():
-        assert errors == ground_truth_errors(evaluation.spikes[name], 24.0, truth["firing_rate_hz"],
-                                             truth["spike_covariance"])  # fmt: skip
+        assert errors == ground_truth_errors(evaluation.spikes[name], 24.0, truth["active_rate_hz"],
+                                             truth["active_covariance"])  # fmt: skip
     edges = evaluation.extras["edges"]
     assert edges["model"]["frame_difference"] == frame_difference_ratios(evaluation.traces["model"])
     assert set(edges) == set(evaluation.spikes)

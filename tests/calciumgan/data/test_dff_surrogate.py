@@ -168,6 +168,13 @@ def test_ground_truth_rates_match_a_recordings_spike_counts():
     assert np.all(np.abs(blocks.mean(axis=0) - truth["firing_rate_hz"]) < 4 * standard_error)
     # Bursts make counts per frame over-dispersed (variance above the mean); binary spikes never are.
     assert np.all(np.diag(truth["spike_covariance"]) > truth["firing_rate_hz"] / 24)
+    # Frames holding a spike: fewer than spikes, as the recording's own indicators say, and Bernoulli.
+    active = (recording.spikes[: 29 * 720] > 0).reshape(29, 720, 8).sum(axis=1) / 30.0
+    active_error = active.std(axis=0, ddof=1) / math.sqrt(29) * math.sqrt(1 + 1 / 8)
+    assert np.all(np.abs(active.mean(axis=0) - truth["active_rate_hz"]) < 4 * active_error)
+    assert np.all(truth["active_rate_hz"] < truth["firing_rate_hz"])
+    probability = truth["active_rate_hz"] / 24
+    np.testing.assert_allclose(np.diag(truth["active_covariance"]), probability * (1 - probability), rtol=1e-3)
     np.testing.assert_array_equal(truth["decay_time_s"], dff_model("dff_day4").indicator.decay_time_s[:8])
 
 

@@ -69,6 +69,9 @@ def test_surrogate_carries_its_ground_truth_and_a_file_none(tmp_path):
     model = preset_model("day1")
     np.testing.assert_allclose(data.ground_truth["firing_rate_hz"], model.spike_probabilities()[:5] * 24.0)
     np.testing.assert_allclose(data.ground_truth["spike_covariance"], model.covariance()[:5, :5])
+    # The dichotomized Gaussian's spikes are binary: frames holding a spike are its spikes.
+    np.testing.assert_array_equal(data.ground_truth["active_rate_hz"], data.ground_truth["firing_rate_hz"])
+    np.testing.assert_array_equal(data.ground_truth["active_covariance"], data.ground_truth["spike_covariance"])
     path = save_recording(data.recording, tmp_path / "rec.h5")
     assert prepare_data(DataConfig(source="file", path=str(path), window=64)).ground_truth is None
 
