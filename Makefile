@@ -21,7 +21,7 @@ $(INSTALLED): setup.cfg pyproject.toml
 $(JAX_INSTALLED): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(JAX_VENV)
 	$(JAX_BIN)/pip install --quiet --upgrade pip
-	$(JAX_BIN)/pip install --quiet -e '.[jax,test]'
+	$(JAX_BIN)/pip install --quiet -e '.[jax,test,tuning]'
 	touch $@
 
 install: $(INSTALLED)

@@ -10,15 +10,12 @@ import json
 import pathlib
 import shutil
 
-from tensorboard.plugins.hparams import api_pb2
-from tensorboard.plugins.hparams import summary as hparams_summary
-
 from calciumgan.core.files import atomic_path
 from calciumgan.training.summaries import ScalarWriter
+from tuning.hparams import experiment_summary, session_end_summary, session_start_summary
 
 RECORD = "tuning.json"
 METRICS = ("objective", "wasserstein")
-STATUS = {"COMPLETED": api_pb2.STATUS_SUCCESS, "FAILED": api_pb2.STATUS_FAILURE}
 
 
 def write_record(run_folder: pathlib.Path, record: dict) -> None:
@@ -96,18 +93,18 @@ def write_hparams_experiment(folder: pathlib.Path, space_names: list, objective:
     logs = folder / "tensorboard"
     if logs.is_dir():
         return
-    infos = [api_pb2.HParamInfo(name=name) for name in space_names]
-    metrics = [api_pb2.MetricInfo(name=api_pb2.MetricName(tag=tag), display_name=name)
-               for tag, name in (("objective", objective), ("wasserstein", "validation Wasserstein"))]  # fmt: skip
     with ScalarWriter(logs) as writer:
-        writer.write_summary(0, hparams_summary.experiment_pb(infos, metrics))
+        writer.write_summary(
+            0, experiment_summary(space_names, {"objective": objective, "wasserstein": "validation Wasserstein"})
+        )
 
 
 def write_hparams_session(folder: pathlib.Path, record: dict) -> None:
     """One HParams session: the trial's hyper-parameters, its metrics and its status."""
     with ScalarWriter(folder / "tensorboard" / record["trial"]) as writer:
-        hyperparameters = {name: value if isinstance(value, (bool, int, float, str)) else json.dumps(value)
-                           for name, value in record["hyperparameters"].items()}  # fmt: skip
-        writer.write_summary(0, hparams_summary.session_start_pb(hyperparameters))
+        hyperparameters = {
+            name: "null" if value is None else value for name, value in record["hyperparameters"].items()
+        }
+        writer.write_summary(0, session_start_summary(hyperparameters))
         writer.write(0, {name: record[name] for name in METRICS if record.get(name) is not None})
-        writer.write_summary(0, hparams_summary.session_end_pb(STATUS.get(record["status"], api_pb2.STATUS_UNKNOWN)))
+        writer.write_summary(0, session_end_summary(record["status"] == "COMPLETED"))

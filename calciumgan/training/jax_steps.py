@@ -15,8 +15,9 @@ The Keras variables are written only by ``sync`` (before a checkpoint or a save)
 by ``reload`` (after a restore).
 
 With ``data_parallel``, the state and the data arrays are replicated on every local device
-(a one-axis mesh, "batch") and each batch of real samples and noise is constrained to be split
-along its batch axis, so XLA runs each device on its share. JAX computes on global arrays, so
+(a one-axis mesh, "batch") and the real samples, the generated ones and the generator
+update's noise are constrained to be split along their batch axis, so XLA runs each device on
+its share. JAX computes on global arrays, so
 every loss is still the mean over the global batch and the gradients are those of one device.
 """
 

@@ -23,13 +23,8 @@ class ScalarWriter:
         values = [summary_pb2.Summary.Value(tag=name, simple_value=float(value)) for name, value in scalars.items()]
         self.write_summary(step, summary_pb2.Summary(value=values))
 
-    def write_summary(self, step: int, summary) -> None:
-        """One event holding a ready-made ``Summary`` proto (e.g. a TensorBoard HParams record).
-
-        TensorBoard's helpers return TensorFlow's ``Summary`` class when TensorFlow is installed
-        and their own otherwise; the proto is the same, so it is re-read as TensorBoard's.
-        """
-        summary = summary_pb2.Summary.FromString(summary.SerializeToString())
+    def write_summary(self, step: int, summary: summary_pb2.Summary) -> None:
+        """One event holding a ready-made summary (e.g. a TensorBoard HParams record)."""
         self._writer.add_event(event_pb2.Event(wall_time=time.time(), step=int(step), summary=summary))
 
     def __enter__(self):

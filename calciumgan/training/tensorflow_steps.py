@@ -66,8 +66,11 @@ class TensorFlowSteps:
         """The data arrays where the steps read them: a copy on every replica when data-parallel."""
         if self._strategy is None:
             return arrays
-        return self._strategy.experimental_distribute_values_from_function(lambda _: tf.nest.map_structure(tf.identity,
-                                                                                                         arrays))
+
+        def copy(_):
+            return tf.nest.map_structure(tf.identity, arrays)
+
+        return self._strategy.experimental_distribute_values_from_function(copy)
 
     def train_step(self, batch) -> dict:
         """One iteration on ``batch`` (its assembled real samples: (n_critic * batch, ...)); returns logs."""
@@ -107,6 +110,7 @@ class TensorFlowSteps:
         replica = tf.distribute.get_replica_context().replica_id_in_sync_group
         noise = ops.reshape(self.gan.sample_noise(groups * count * replicas), (groups, replicas * count, -1))
         return ops.reshape(noise[:, replica * count : (replica + 1) * count], (groups * count, -1))
+
     def sync(self) -> None:
         """Write the steps' state into the Keras variables (they already hold it on TensorFlow)."""
 

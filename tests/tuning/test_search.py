@@ -12,6 +12,8 @@ from calciumgan.train import main as train_main
 from tuning.results import read_records
 from tuning.search import main
 
+pytestmark = pytest.mark.backend  # a search on JAX needs no TensorFlow, HParams included
+
 # Kernel 3 is invalid for fast convolutions (not a multiple of the stride, 2); a learning rate
 # of 1e30 throws the weights to infinity at the first Adam step, so those trials diverge.
 SPACE = {"model.kernel_size": {"choice": [3, 4]}, "train.learning_rate": {"choice": [0.001, 1.0e30]},
