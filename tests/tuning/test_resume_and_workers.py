@@ -102,3 +102,24 @@ def test_a_fixed_seed_proposes_the_same_trials(tmp_path, write_search, oracle):
     first = proposals(tmp_path / "first")
     assert proposals(tmp_path / "second") == first
     assert len({tuple(sorted(values.items(), key=str)) for values in first}) == 6  # no trial proposed twice
+
+
+def test_hyperband_continues_the_training_of_the_trials_it_promotes(tmp_path, write_search):
+    from tuning.search import main
+
+    config = write_search(tmp_path, {"model.filters": {"choice": [2, 4]}, "train.n_critic": {"choice": [1, 2]}},
+                          oracle="hyperband", budget={"epochs": 3})  # fmt: skip
+    assert main(["--config", str(config), "--dir", str(tmp_path / "out")]) == 0
+    oracle_trials = CalciumTuner(load_search_config(config), tmp_path / "out").oracle.trials
+    promoted = {trial_id: trial.hyperparameters.values["tuner/trial_id"] for trial_id, trial in oracle_trials.items()
+                if trial.hyperparameters.values.get("tuner/trial_id")}  # fmt: skip
+    assert promoted, "hyperband promoted no trial"
+    trials = tmp_path / "out" / "trials"
+    for trial_id, parent in promoted.items():
+        parent_epochs = oracle_trials[parent].hyperparameters.values["tuner/epochs"]
+        inherited = f"checkpoints/epoch-{parent_epochs:05d}.h5"
+        # The promoted trial started from its parent's last checkpoint and trained on from there.
+        assert (trials / trial_id / inherited).read_bytes() == (trials / parent / inherited).read_bytes()
+        epochs = oracle_trials[trial_id].hyperparameters.values["tuner/epochs"]
+        newest = sorted(path.name for path in (trials / trial_id / "checkpoints").glob("*.h5"))[-1]
+        assert newest == f"epoch-{epochs:05d}.h5"
