@@ -39,6 +39,7 @@ from calciumgan.training.checkpoints import list_checkpoints  # noqa: E402
 DATASETS = {"dg": {"data.preset": "day4"}, "dff": {"data.preset": "dff_day4"}}
 VARIANTS = {
     "table3.1": {},
+    "table3.1-margin": {"model.edge_margin": 1},
     "no-phase-shuffle": {"model.phase_shuffle": 0},
     "nearest": {"model.upsampling": "nearest"},
     "calcium": {"model.output": "calcium"},

@@ -69,10 +69,12 @@ def make_oracle(search) -> keras_tuner.Oracle:
 
 
 class CalciumTuner(base_tuner.BaseTuner):
+    """The search of ``search`` (a ``tuning.config.SearchConfig``) in ``folder``; trials are run folders."""
+
     def __init__(self, search, folder):
         self.search_config = search
         self.folder = pathlib.Path(folder)
-        self._outcome = {}
+        self._outcome, self._trial_start = {}, 0.0  # of the trial under way
         self.trial_seconds = 0.0  # spent inside the trials this process ran
         super().__init__(make_oracle(search), hypermodel=_SearchSpace(search.space), directory=str(self.folder),
                          project_name="keras_tuner")  # fmt: skip
@@ -120,7 +122,7 @@ class CalciumTuner(base_tuner.BaseTuner):
         return metrics
 
     def on_trial_end(self, trial):
-        status = trial.status if isinstance(trial.status, str) else str(trial.status)
+        status = trial.status  # keras-tuner's TrialStatus: "COMPLETED", "FAILED" or "INVALID" (an unexpected error)
         record = {"trial": trial.trial_id, "status": status, "hyperparameters": self._values(trial), **self._outcome,
                   "trial_seconds": time.perf_counter() - self._trial_start}  # fmt: skip
         self.trial_seconds += record["trial_seconds"]
