@@ -2,8 +2,8 @@
 
 Each trial's run folder (``DIR/trials/<id>``) gets ``tuning.json`` when the trial ends:
 its hyper-parameters, status, objective and parts, validation Wasserstein estimate, reason
-of failure and seconds spent (training, evaluation, the whole trial). ``DIR/tensorboard`` holds a TensorBoard
-HParams experiment with one session per trial.
+of failure and seconds spent (training, evaluation, the whole trial). ``DIR/tensorboard``
+holds a TensorBoard HParams experiment with one session per trial.
 """
 
 import json
@@ -62,8 +62,12 @@ def _value_cell(hyperparameters: dict, name: str) -> str:
     """A trial's value of ``name`` (``null`` for None); empty if it had none."""
     if name not in hyperparameters:
         return ""
-    value = hyperparameters[name]
-    return "null" if value is None else _cell(value)
+    return _cell(_shown(hyperparameters[name]))
+
+
+def _shown(value):
+    """A hyper-parameter value as the config writes it: ``null`` for None."""
+    return "null" if value is None else value
 
 
 def _cell(value) -> str:
@@ -102,9 +106,7 @@ def write_hparams_experiment(folder: pathlib.Path, space_names: list, objective:
 def write_hparams_session(folder: pathlib.Path, record: dict) -> None:
     """One HParams session: the trial's hyper-parameters, its metrics and its status."""
     with ScalarWriter(folder / "tensorboard" / record["trial"]) as writer:
-        hyperparameters = {
-            name: "null" if value is None else value for name, value in record["hyperparameters"].items()
-        }
+        hyperparameters = {name: _shown(value) for name, value in record["hyperparameters"].items()}
         writer.write_summary(0, session_start_summary(hyperparameters))
         writer.write(0, {name: record[name] for name in METRICS if record.get(name) is not None})
         writer.write_summary(0, session_end_summary(record["status"] == "COMPLETED"))
