@@ -8,7 +8,7 @@ JAX_BIN := $(JAX_VENV)/bin
 INSTALLED := $(VENV)/.installed
 JAX_INSTALLED := $(JAX_VENV)/.installed
 
-.PHONY: install demo test test-tensorflow test-jax benchmark docker clean
+.PHONY: install demo lfp-demo test test-tensorflow test-jax benchmark docker clean
 
 # TensorFlow (the default backend), with JAX beside it for the cross-backend tests.
 $(INSTALLED): setup.cfg pyproject.toml
@@ -30,6 +30,13 @@ demo: $(INSTALLED)
 	$(BIN)/python -m calciumgan.train --config demo --out runs/demo
 	$(BIN)/python -m calciumgan.generate --run runs/demo --num-samples 256 --out runs/demo/samples.h5 --overwrite
 	$(BIN)/python -m calciumgan.evaluate --run runs/demo
+
+# The LFP GAN on built-in data: pre-train the autoencoders, train the GAN with and without them, Table 5.1.
+lfp-demo: $(INSTALLED)
+	$(BIN)/python -m lfp.pretrain --config demo --out runs/lfp-demo
+	$(BIN)/python -m lfp.train --config demo --out runs/lfp-demo --init pretrained
+	$(BIN)/python -m lfp.train --config demo --out runs/lfp-demo --init scratch
+	$(BIN)/python -m lfp.evaluate --run runs/lfp-demo
 
 test: test-tensorflow test-jax
 

@@ -26,8 +26,12 @@ import sys
 __version__ = "0.1.0"
 __all__ = ["evaluate_arrays", "load_run", "__version__"]
 
-_LAYER_MODULES = ("calciumgan.models.layers", "calciumgan.models.convolution", "calciumgan.models.heads",
-                  "calciumgan.models.spectral")
+_LAYER_MODULES = [
+    "calciumgan.models.layers",
+    "calciumgan.models.convolution",
+    "calciumgan.models.heads",
+    "calciumgan.models.spectral",
+]
 
 
 def __getattr__(name):
@@ -60,7 +64,14 @@ def _register_layers():
         importlib.import_module(name)
 
 
-if "keras" in sys.modules:
-    _register_layers()
-elif not any(isinstance(finder, _RegisterLayersWithKeras) for finder in sys.meta_path):
-    sys.meta_path.insert(0, _RegisterLayersWithKeras())
+def register_layer_modules(*names: str) -> None:
+    """Have the modules ``names`` (which define serializable Keras layers) imported with Keras: now, if
+    Keras is loaded already, else right after it is (another package's layers, e.g. ``lfp``'s)."""
+    _LAYER_MODULES.extend(name for name in names if name not in _LAYER_MODULES)
+    if "keras" in sys.modules:
+        _register_layers()
+    elif not any(isinstance(finder, _RegisterLayersWithKeras) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _RegisterLayersWithKeras())
+
+
+register_layer_modules()

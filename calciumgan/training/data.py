@@ -78,6 +78,8 @@ def window_data(train, validation, window: int, train_starts, validation_starts,
         train_arrays=(np.asarray(train, dtype=np.float32),),
         train_batches=lambda skip: shuffled_batches(starts, batch_size, seed, skip),
         validation_arrays=(np.asarray(validation, dtype=np.float32),),
-        validation_batches=[held_out[i : i + validation_batch_size] for i in range(0, len(held_out), validation_batch_size)],
+        validation_batches=[
+            held_out[i : i + validation_batch_size] for i in range(0, len(held_out), validation_batch_size)
+        ],
         assemble=lambda batch: gather_windows(batch[0][0], batch[1], window),
     )

@@ -7,6 +7,11 @@ from one batched generator call. The loss (``calciumgan.training.losses``) and t
 (``calciumgan.training.penalties``) are arguments: WGAN-GP is ``WassersteinLoss`` with
 ``GradientPenalty``.
 
+A GAN may be conditional: when the generator has two inputs, ``[condition, noise]``, the
+critic takes ``[samples, condition]`` and each assembled batch is a pair ``(samples,
+conditions)``. Generated samples get the conditions of the real ones they are compared with,
+and the penalty differentiates with respect to the samples only (the conditions are given).
+
 Two generator tricks are options. ``ema_decay`` keeps an exponential moving average of the
 generator's weights (ProGAN, Karras et al. 2018: decay 0.999) in ``generator_ema``, a copy of
 the generator updated after every generator update; sample from it, train the generator. As
@@ -42,8 +47,9 @@ class GAN(keras.Model):
     """Generator and critic with their adversarial loss and critic penalty.
 
     Args:
-        generator: maps noise (batch, noise_dim) to samples (batch, ...).
-        critic: maps samples to scores (batch, 1).
+        generator: maps noise (batch, *noise_shape) to samples (batch, ...); a conditional one
+            maps ``[conditions (batch, ...), noise]``.
+        critic: maps samples to scores (batch, 1); a conditional one maps ``[samples, conditions]``.
         loss: an object with ``critic(real_scores, fake_scores)`` and ``generator(fake_scores)``;
             default ``WassersteinLoss()``.
         penalty: an object with ``points(real, fake, seed_generator)`` and
@@ -68,7 +74,8 @@ class GAN(keras.Model):
         self.n_critic = int(n_critic)
         if self.n_critic < 1:
             raise ValueError(f"n_critic must be at least 1, got {n_critic}")
-        self.noise_dim = generator.input_shape[-1]
+        self.conditional = len(generator.inputs) == 2
+        self.noise_shape = tuple(generator.inputs[-1].shape[1:])
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         if ema_decay is not None and not 0 < ema_decay < 1:
@@ -100,35 +107,54 @@ class GAN(keras.Model):
         return self.generator(noise, training=training)
 
     def sample_noise(self, count, seed=None):
-        """Standard normal noise (count, noise_dim), from the model's seed stream unless ``seed`` is given."""
-        return keras.random.normal((count, self.noise_dim), seed=self.seed_generator if seed is None else seed)
+        """Standard normal noise (count, *noise_shape), from the model's seed stream unless ``seed`` is given."""
+        return keras.random.normal((count, *self.noise_shape), seed=self.seed_generator if seed is None else seed)
+
+    def generator_inputs(self, noise, conditions=None):
+        """What the generator is called with: ``noise``, or ``[conditions, noise]`` when conditional."""
+        return [conditions, noise] if self.conditional else noise
+
+    def critic_inputs(self, samples, conditions=None):
+        """What the critic is called with: ``samples``, or ``[samples, conditions]`` when conditional."""
+        return [samples, conditions] if self.conditional else samples
+
+    def real_and_conditions(self, assembled):
+        """An assembled batch as ``(samples, conditions)``; conditions are ``None`` for an unconditional GAN."""
+        if not self.conditional:
+            return assembled, None
+        samples, conditions = assembled
+        return samples, conditions
 
     def seed_state(self, seed: int):
         """A seed-generator state for ``seed``: draws made from it do not touch the model's own stream."""
         return ops.convert_to_tensor([seed, 0], dtype=self.seed_generator.state.dtype)
 
-    def critic_objective(self, score, input_gradient, real, fake, points):
+    def critic_objective(self, score, input_gradient, real, fake, points, conditions=None):
         """The critic's loss on real and generated samples (batch, ...), and its logs.
 
-        ``score(x)`` evaluates the critic; ``input_gradient(x)`` is the gradient of its summed
-        scores with respect to ``x``; ``points`` are where the penalty needs it.
+        ``score(inputs)`` evaluates the critic; ``input_gradient(inputs_of, x)`` is the gradient
+        of its summed scores on ``inputs_of(x)`` with respect to ``x``; ``points`` are where the
+        penalty needs it. ``conditions`` (batch, ...) belong to both real and generated samples.
         """
         batch = ops.shape(real)[0]
-        scores = ops.cast(score(ops.concatenate([real, fake], axis=0)), "float32")
+        both = None if conditions is None else ops.concatenate([conditions, conditions], axis=0)
+        scores = ops.cast(score(self.critic_inputs(ops.concatenate([real, fake], axis=0), both)), "float32")
         real_scores, fake_scores = scores[:batch], scores[batch:]
         wasserstein = ops.mean(real_scores) - ops.mean(fake_scores)
-        penalty, gradient_norm = self.penalty([input_gradient(point) for point in points], wasserstein)
+        gradients = [input_gradient(lambda x: self.critic_inputs(x, conditions), point) for point in points]
+        penalty, gradient_norm = self.penalty(gradients, wasserstein)
         loss = self.loss_function.critic(real_scores, fake_scores) + penalty
         return loss, {"critic_loss": loss, "wasserstein": wasserstein, "penalty": penalty,
                       "gradient_norm": gradient_norm}  # fmt: skip
 
-    def generator_objective(self, generate, score, noise, weights):
-        """The generator's loss for ``noise`` (batch, noise_dim), and its logs.
+    def generator_objective(self, generate, score, noise, weights, conditions=None):
+        """The generator's loss for ``noise`` (batch, *noise_shape) and ``conditions``, and its logs.
 
         ``weights`` are the values of ``generator.trainable_variables`` that ``generate`` uses;
         with ``orthogonal_regularization`` the loss includes beta times their orthogonal penalty.
         """
-        loss = self.loss_function.generator(ops.cast(score(generate(noise)), "float32"))
+        fake = generate(self.generator_inputs(noise, conditions))
+        loss = self.loss_function.generator(ops.cast(score(self.critic_inputs(fake, conditions)), "float32"))
         if self.orthogonal_regularization:
             loss = loss + self.orthogonal_regularization * orthogonal_penalty(weights)
         return loss, {"generator_loss": loss}
@@ -138,12 +164,15 @@ class GAN(keras.Model):
         decay = self.ema_decay
         return [decay * average + (1.0 - decay) * weight for average, weight in zip(averages, weights)]
 
-    def split_for_critic_updates(self, real):
-        """Real samples (n_critic * batch, ...) as (n_critic, batch, ...): one slice per critic update."""
-        if real.shape[0] is not None and real.shape[0] % self.n_critic:
-            raise ValueError(f"a training batch of {real.shape[0]} samples does not split into n_critic = "
+    def split_for_critic_updates(self, values):
+        """Samples or conditions (n_critic * batch, ...) as (n_critic, batch, ...): one slice per critic
+        update (``None`` stays ``None``)."""
+        if values is None:
+            return None
+        if values.shape[0] is not None and values.shape[0] % self.n_critic:
+            raise ValueError(f"a training batch of {values.shape[0]} samples does not split into n_critic = "
                              f"{self.n_critic} equal critic batches")  # fmt: skip
-        return ops.reshape(real, (self.n_critic, -1, *real.shape[1:]))
+        return ops.reshape(values, (self.n_critic, -1, *values.shape[1:]))
 
     def get_config(self):
         return {

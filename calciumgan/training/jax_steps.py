@@ -42,12 +42,12 @@ class _Stateless:
         )
         return outputs
 
-    def input_gradient(self, points):
-        """Gradient of the summed outputs with respect to ``points``, in float32."""
+    def input_gradient(self, inputs_of, points):
+        """Gradient of the summed outputs on ``inputs_of(points)`` with respect to ``points``, in float32."""
 
         def total(points, non_trainable):
             scores, non_trainable = self.model.stateless_call(
-                self.trainable, non_trainable, points, training=self.training
+                self.trainable, non_trainable, inputs_of(points), training=self.training
             )
             return ops.sum(ops.cast(scores, "float32")), non_trainable
 
@@ -100,7 +100,7 @@ class JaxSteps:
 
     def _split(self, values, batch_axis: int):
         """``values`` constrained to be split over the devices along ``batch_axis`` (identity on one device)."""
-        if self._mesh is None:
+        if self._mesh is None or values is None:
             return values
         spec = PartitionSpec(*([None] * batch_axis), "batch")
         return jax.lax.with_sharding_constraint(values, NamedSharding(self._mesh, spec))
@@ -132,28 +132,33 @@ class JaxSteps:
 
     def _train_step(self, state, batch):
         gan = self.gan
-        assembled = self.assemble(batch)
-        real = self._split(gan.split_for_critic_updates(assembled), batch_axis=1)
+        samples, conditions = gan.real_and_conditions(self.assemble(batch))
+        real = self._split(gan.split_for_critic_updates(samples), batch_axis=1)
+        real_conditions = self._split(gan.split_for_critic_updates(conditions), batch_axis=1)
         with keras.StatelessScope(state_mapping=[(gan.seed_generator.state, state["seed"][0])]) as scope:
             generator = _Stateless(gan.generator, state["generator"], state["generator_state"], training=True)
-            fake = ops.reshape(generator(gan.sample_noise(ops.shape(assembled)[0])), ops.shape(real))
-            fake = self._split(fake, batch_axis=1)
+            fake = generator(gan.generator_inputs(gan.sample_noise(ops.shape(samples)[0]), conditions))
+            fake = self._split(ops.reshape(fake, ops.shape(real)), batch_axis=1)
             state = {**state, "generator_state": generator.non_trainable}
             critic_logs = []
             for index in range(gan.n_critic):
+                slice_conditions = None if conditions is None else real_conditions[index]
                 points = gan.penalty.points(real[index], fake[index], gan.seed_generator)
-                logs, state = self._critic_update(state, real[index], fake[index], points)
+                logs, state = self._critic_update(state, real[index], fake[index], points, slice_conditions)
                 critic_logs.append(logs)
-            generator_logs, state = self._generator_update(state, self._split(gan.sample_noise(ops.shape(real)[1]), 0))
+            noise = self._split(gan.sample_noise(ops.shape(real)[1]), 0)
+            generator_logs, state = self._generator_update(
+                state, noise, None if conditions is None else real_conditions[0]
+            )
             state["seed"] = [scope.get_current_value(gan.seed_generator.state)]
         return {**mean_logs(critic_logs), **generator_logs}, state
 
-    def _critic_update(self, state, real, fake, points):
+    def _critic_update(self, state, real, fake, points, conditions):
         gan, optimizer = self.gan, self.gan.d_optimizer
 
         def objective(trainable, non_trainable):
             critic = _Stateless(gan.critic, trainable, non_trainable, training=True)
-            loss, logs = gan.critic_objective(critic, critic.input_gradient, real, fake, points)
+            loss, logs = gan.critic_objective(critic, critic.input_gradient, real, fake, points, conditions)
             return _scaled_loss(optimizer, state["d_optimizer"], loss), (logs, critic.non_trainable)
 
         (_, (logs, critic_state)), gradients = jax.value_and_grad(objective, has_aux=True)(
@@ -162,13 +167,13 @@ class JaxSteps:
         critic, optimizer_state = optimizer.stateless_apply(state["d_optimizer"], gradients, state["critic"])
         return logs, {**state, "critic": critic, "critic_state": critic_state, "d_optimizer": optimizer_state}
 
-    def _generator_update(self, state, noise):
+    def _generator_update(self, state, noise, conditions):
         gan, optimizer = self.gan, self.gan.g_optimizer
 
         def objective(trainable, generator_state, critic_state):
             generator = _Stateless(gan.generator, trainable, generator_state, training=True)
             critic = _Stateless(gan.critic, state["critic"], critic_state, training=True)
-            loss, logs = gan.generator_objective(generator, critic, noise, trainable)
+            loss, logs = gan.generator_objective(generator, critic, noise, trainable, conditions)
             scaled = _scaled_loss(optimizer, state["g_optimizer"], loss)
             return scaled, (logs, generator.non_trainable, critic.non_trainable)
 
@@ -185,13 +190,15 @@ class JaxSteps:
 
     def _test_step(self, state, batch, seed):
         gan = self.gan
-        real = self._split(self.assemble(batch), batch_axis=0)
+        real, conditions = gan.real_and_conditions(self.assemble(batch))
+        real, conditions = self._split(real, batch_axis=0), self._split(conditions, batch_axis=0)
         count = ops.shape(real)[0]
         with keras.StatelessScope(state_mapping=[(gan.seed_generator.state, seed)]):
             generator = _Stateless(gan.generator, state["generator"], state["generator_state"], training=False)
             critic = _Stateless(gan.critic, state["critic"], state["critic_state"], training=False)
-            fake = generator(gan.sample_noise(count))
+            fake = generator(gan.generator_inputs(gan.sample_noise(count), conditions))
             points = gan.penalty.points(real, fake, gan.seed_generator)
-            _, critic_logs = gan.critic_objective(critic, critic.input_gradient, real, fake, points)
-            _, generator_logs = gan.generator_objective(generator, critic, gan.sample_noise(count), state["generator"])
+            _, critic_logs = gan.critic_objective(critic, critic.input_gradient, real, fake, points, conditions)
+            _, generator_logs = gan.generator_objective(generator, critic, gan.sample_noise(count), state["generator"],
+                                                        conditions)  # fmt: skip
         return {**critic_logs, **generator_logs}

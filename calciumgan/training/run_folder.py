@@ -111,18 +111,23 @@ class RunFolder:
 
     def load_model(self, path: pathlib.Path):
         """Load a ``.keras`` model written by ``save_model`` (safe mode on), under any backend."""
-        import keras  # here, so that processes that only read JSON artefacts never load a backend (importing
-        # Keras also registers this package's layers, see calciumgan/__init__.py)
-
         self.require(path)
-        if not zipfile.is_zipfile(path):  # a file cut short loses the zip's closing record
-            raise RunError(f"{path}: damaged, not a complete .keras archive (truncated or overwritten?)")
-        try:
-            return keras.saving.load_model(path, safe_mode=True)
-        except Exception as error:  # Keras raises many types for damaged or unsafe files
-            raise RunError(f"{path}: cannot be loaded ({type(error).__name__}: {error})".replace("\n", " ")) from None
+        return load_saved_model(path)
 
     def require(self, path: pathlib.Path) -> pathlib.Path:
         if not path.is_file():
             raise RunError(f"{path}: missing; is {self.root} a finished training run?")
         return path
+
+
+def load_saved_model(path: pathlib.Path):
+    """A ``.keras`` file as a model (safe mode on), with one-line ``RunError`` for a damaged or unsafe file."""
+    import keras  # here, so that processes that only read JSON artefacts never load a backend (importing
+    # Keras also registers this package's layers, see calciumgan/__init__.py)
+
+    if not zipfile.is_zipfile(path):  # a file cut short loses the zip's closing record
+        raise RunError(f"{path}: damaged, not a complete .keras archive (truncated or overwritten?)")
+    try:
+        return keras.saving.load_model(path, safe_mode=True)
+    except Exception as error:  # Keras raises many types for damaged or unsafe files
+        raise RunError(f"{path}: cannot be loaded ({type(error).__name__}: {error})".replace("\n", " ")) from None

@@ -11,8 +11,12 @@ import numpy as np
 BATCH_SIZE = 64  # samples per generator call
 
 
-def sample_batches(generator, count: int, seed: int, batch_size: int = BATCH_SIZE, truncation: float | None = None):
+def sample_batches(generator, count: int, seed: int, batch_size: int = BATCH_SIZE, truncation: float | None = None,
+                   conditions=None):  # fmt: skip
     """An iterator of float32 batches (<= batch_size, ...) of generator outputs, ``count`` samples in all.
+
+    A conditional generator (inputs ``[conditions, noise]``) takes ``conditions`` (count, ...),
+    one per sample.
 
     The noise is :func:`seeded_noise`, so the samples depend on ``seed`` and ``truncation``, not
     on ``batch_size``. A generator that draws noise of its own (the calcium output head) has
@@ -22,9 +26,17 @@ def sample_batches(generator, count: int, seed: int, batch_size: int = BATCH_SIZ
     if count < 1 or batch_size < 1 or seed < 0:
         raise ValueError(f"count and batch_size must be positive and seed non-negative, got {count}, "
                          f"{batch_size} and {seed}")  # fmt: skip
-    noise = seeded_noise(count, generator.input_shape[-1], seed, truncation)
+    if (conditions is None) != (len(generator.inputs) == 1) or (conditions is not None and len(conditions) != count):
+        raise ValueError(f"a generator with {len(generator.inputs)} inputs needs "
+                         f"{'no conditions' if len(generator.inputs) == 1 else f'{count} conditions'}")  # fmt: skip
+    noise = seeded_noise(count, tuple(generator.inputs[-1].shape[1:]), seed, truncation)
     reset_random_streams(generator, seed)
-    return (np.asarray(generator.predict_on_batch(noise[start : start + batch_size]), dtype=np.float32)
+
+    def inputs(start):
+        batch = noise[start : start + batch_size]
+        return batch if conditions is None else [np.asarray(conditions[start : start + batch_size]), batch]
+
+    return (np.asarray(generator.predict_on_batch(inputs(start)), dtype=np.float32)
             for start in range(0, count, batch_size))  # fmt: skip
 
 
@@ -35,8 +47,8 @@ def reset_random_streams(model, seed: int) -> None:
         state.assign(np.array([seed, index], dtype=state.dtype))
 
 
-def seeded_noise(count: int, noise_dim: int, seed: int, truncation: float | None = None) -> np.ndarray:
-    """Noise (count, noise_dim) float32: standard normal from ``numpy.random.default_rng(seed)``.
+def seeded_noise(count: int, noise_shape: int | tuple, seed: int, truncation: float | None = None) -> np.ndarray:
+    """Noise (count, *noise_shape) float32: standard normal from ``numpy.random.default_rng(seed)``.
 
     With ``truncation`` T > 0, components with ``|z| > T`` are redrawn from the same stream (in
     row-major order, all at once, until none is left), giving a normal truncated to [-T, T].
@@ -44,7 +56,7 @@ def seeded_noise(count: int, noise_dim: int, seed: int, truncation: float | None
     if truncation is not None and not truncation > 0:
         raise ValueError(f"truncation must be positive, got {truncation}")
     rng = np.random.default_rng(seed)
-    noise = rng.standard_normal((count, noise_dim))
+    noise = rng.standard_normal((count, *np.atleast_1d(noise_shape)))
     if truncation is not None:
         flat = noise.reshape(-1)
         outside = np.flatnonzero(np.abs(flat) > truncation)

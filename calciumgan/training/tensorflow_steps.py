@@ -102,14 +102,15 @@ class TensorFlowSteps:
         return distributed
 
     def _noise(self, groups: int, count: int):
-        """Noise (groups * count, noise_dim) for ``count`` samples per group; when data-parallel, this
+        """Noise (groups * count, *noise_shape) for ``count`` samples per group; when data-parallel, this
         replica's share of the global batch's noise, so that the samples do not depend on the replicas."""
         if self._strategy is None:
             return self.gan.sample_noise(groups * count)
         replicas = self.device_count
         replica = tf.distribute.get_replica_context().replica_id_in_sync_group
-        noise = ops.reshape(self.gan.sample_noise(groups * count * replicas), (groups, replicas * count, -1))
-        return ops.reshape(noise[:, replica * count : (replica + 1) * count], (groups * count, -1))
+        shape = self.gan.noise_shape
+        noise = ops.reshape(self.gan.sample_noise(groups * count * replicas), (groups, replicas * count, *shape))
+        return ops.reshape(noise[:, replica * count : (replica + 1) * count], (groups * count, *shape))
 
     def sync(self) -> None:
         """Write the steps' state into the Keras variables (they already hold it on TensorFlow)."""
@@ -119,31 +120,34 @@ class TensorFlowSteps:
 
     def _train_step(self, batch):
         gan = self.gan
-        assembled = self.assemble(batch)
-        real = gan.split_for_critic_updates(assembled)
-        fake = gan.generator(self._noise(gan.n_critic, ops.shape(real)[1]), training=True)
-        fake = ops.reshape(fake, ops.shape(real))
-        critic_logs = [self._critic_update(real[index], fake[index]) for index in range(gan.n_critic)]
-        generator_logs = self._generator_update(ops.shape(real)[1])
+        samples, conditions = gan.real_and_conditions(self.assemble(batch))
+        real, real_conditions = gan.split_for_critic_updates(samples), gan.split_for_critic_updates(conditions)
+        noise = self._noise(gan.n_critic, ops.shape(real)[1])
+        fake = ops.reshape(gan.generator(gan.generator_inputs(noise, conditions), training=True), ops.shape(real))
+        critic_logs = [
+            self._critic_update(real[index], fake[index], None if conditions is None else real_conditions[index])
+            for index in range(gan.n_critic)
+        ]
+        generator_logs = self._generator_update(ops.shape(real)[1], None if conditions is None else real_conditions[0])
         return {**mean_logs(critic_logs), **generator_logs}
 
-    def _critic_update(self, real, fake):
+    def _critic_update(self, real, fake, conditions):
         gan = self.gan
         points = gan.penalty.points(real, fake, gan.seed_generator)
         variables = gan.critic.trainable_variables
         with tf.GradientTape() as tape:
-            loss, logs = gan.critic_objective(self._score, self._input_gradient, real, fake, points)
+            loss, logs = gan.critic_objective(self._score, self._input_gradient, real, fake, points, conditions)
             scaled = gan.d_optimizer.scale_loss(loss) / self.device_count
         gan.d_optimizer.apply(tape.gradient(scaled, variables), variables)
         return logs
 
-    def _generator_update(self, batch_size):
+    def _generator_update(self, batch_size, conditions):
         gan = self.gan
         noise = self._noise(1, batch_size)
         variables = gan.generator.trainable_variables
         with tf.GradientTape() as tape:
-            loss, logs = gan.generator_objective(lambda z: gan.generator(z, training=True), self._score, noise,
-                                                 variables)  # fmt: skip
+            loss, logs = gan.generator_objective(lambda inputs: gan.generator(inputs, training=True), self._score,
+                                                 noise, variables, conditions)  # fmt: skip
             scaled = gan.g_optimizer.scale_loss(loss) / self.device_count
         gan.g_optimizer.apply(tape.gradient(scaled, variables), variables)
         if gan.generator_ema is not None:
@@ -154,26 +158,27 @@ class TensorFlowSteps:
                 copy.assign(value)
         return logs
 
-    def _score(self, samples, training=True):
-        return self.gan.critic(samples, training=training)
+    def _score(self, inputs, training=True):
+        return self.gan.critic(inputs, training=training)
 
-    def _input_gradient(self, points, training=True):
+    def _input_gradient(self, inputs_of, points, training=True):
         with tf.GradientTape() as tape:
             tape.watch(points)
-            total = ops.sum(ops.cast(self._score(points, training), "float32"))
+            total = ops.sum(ops.cast(self._score(inputs_of(points), training), "float32"))
         return tape.gradient(total, points)
 
     def _test_step(self, batch, seed):
         gan = self.gan
-        real = self.assemble(batch)
+        real, conditions = gan.real_and_conditions(self.assemble(batch))
         count = ops.shape(real)[0]
         # The draws read and advance a copy of the seed state: validation never moves training's stream.
         with keras.StatelessScope(state_mapping=[(gan.seed_generator.state, seed)]):
-            fake = gan.generator(self._noise(1, count), training=False)
+            fake = gan.generator(gan.generator_inputs(self._noise(1, count), conditions), training=False)
             points = gan.penalty.points(real, fake, gan.seed_generator)
             _, critic_logs = gan.critic_objective(lambda x: self._score(x, False),
-                                                  lambda x: self._input_gradient(x, False), real, fake, points)  # fmt: skip
-            _, generator_logs = gan.generator_objective(lambda z: gan.generator(z, training=False),
+                                                  lambda inputs_of, x: self._input_gradient(inputs_of, x, False),
+                                                  real, fake, points, conditions)  # fmt: skip
+            _, generator_logs = gan.generator_objective(lambda inputs: gan.generator(inputs, training=False),
                                                         lambda x: self._score(x, False), self._noise(1, count),
-                                                        gan.generator.trainable_variables)  # fmt: skip
+                                                        gan.generator.trainable_variables, conditions)  # fmt: skip
         return {**critic_logs, **generator_logs}

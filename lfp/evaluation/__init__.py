@@ -1,0 +1,1 @@
+"""Evaluation of LFP windows: figures comparing real and synthetic sets (``plots``)."""

@@ -1,0 +1,118 @@
+"""The LFP GAN's report: Table 5.1 in Markdown and JSON, and the figures of Ch. 5 and App. A-B."""
+
+import dataclasses
+import json
+import logging
+
+import numpy as np
+
+from calciumgan.core.errors import RunError
+from calciumgan.core.files import atomic_path
+from lfp.evaluation.plots import plot_channel_correlations, plot_channel_means, plot_image_examples, plot_spectra
+from lfp.evaluation.table import ROW_TITLES, evaluate_splits
+from lfp.experiment import GAN_RUNS, Experiment
+from lfp.pretraining import Pretraining
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = {
+    "fd": "FD (raw)",
+    "domain_fd": "FD (signal encoder)",
+    "spectral": "log-spectrum RMS (decades)",
+    "correlation": "channel-correlation diff.",
+    "classifier_is": "classifier IS",
+    "accuracy": "stimulus accuracy",
+    "inception_fid": "FID (Inception-v3)",
+    "inception_is": "IS (Inception-v3)",
+}
+THESIS_TABLE = (
+    "The thesis's Table 5.1 (real Allen LFP, 200-epoch GANs; IS / FID with Inception-v3, FD on raw windows): "
+    "train set: no pre-training 1.98 / 315.54 / 5789.57, pre-trained 1.17 / 42.94 / 2548.33, "
+    "noise 1.12 / 349.34 / 9343.42; test set: no pre-training 1.93 / 320.69 / 6250.28, "
+    "pre-trained 1.19 / 37.59 / 2126.82, noise 1.12 / 351.49 / 10295.38."
+)
+
+
+def evaluate_experiment(experiment_dir, inception_weights=None) -> dict:
+    """Score every finished GAN run of an experiment folder; write ``report/``; return the report's JSON.
+
+    ``inception_weights`` overrides ``evaluate.inception_weights`` of the experiment's config.
+    """
+    experiment = Experiment(experiment_dir)
+    config = experiment.config()
+    if inception_weights:
+        config = dataclasses.replace(
+            config, evaluate=dataclasses.replace(config.evaluate, inception_weights=inception_weights)
+        )
+    recording, train_ids, test_ids = experiment.load_data()
+    pretraining = Pretraining(experiment.pretrain)
+    encoder = pretraining.load("signal_autoencoder").get_layer("signal_encoder")
+    generators = {}
+    for init in GAN_RUNS:
+        run = experiment.gan_run(init)
+        if run.generator_path.is_file():
+            generators[init] = run.load_model(run.generator_path)
+    if not generators:
+        raise RunError(f"{experiment.root}: no finished GAN run (gan-pretrained/ or gan-scratch/); train one with "
+                       f"python -m lfp.train --config CONFIG --out {experiment.root}")  # fmt: skip
+    results = evaluate_splits(recording, {"train": train_ids, "test": test_ids}, generators, encoder, config)
+    folder = experiment.report
+    figures = _figures(recording, results, config, folder)
+    report = {"table": results["table"], "inception": results["inception"], "figures": figures,
+              "runs": sorted(generators), "source": recording.source}  # fmt: skip
+    with atomic_path(folder / "report.json") as temporary:
+        temporary.write_text(json.dumps(report, indent=1))
+    with atomic_path(folder / "report.md") as temporary:
+        temporary.write_text(markdown(report))
+    logger.info("wrote %s and %s", folder / "report.md", folder / "report.json")
+    return report
+
+
+def markdown(report: dict) -> str:
+    """Table 5.1 per split as Markdown, with how it was made."""
+    lines = [f"# LFP GAN: Table 5.1 on {report['source']}", ""]
+    for split, rows in report["table"].items():
+        metrics = [name for name in COLUMNS if any(name in values for values in rows.values())]
+        lines += [f"## {split.capitalize()} images", "",
+                  "| | " + " | ".join(COLUMNS[name] for name in metrics) + " |",
+                  "|---|" + "---|" * len(metrics)]  # fmt: skip
+        for row, values in rows.items():
+            cells = [_cell(values.get(name)) for name in metrics]
+            lines.append(f"| {ROW_TITLES[row]} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += [
+        "Lower is better for the distances. The classifier (trained on the first half of each image's showings) "
+        "scores the second half and the generated windows conditioned on the same images; the real rows are the "
+        "floor. Inception-v3: " + report["inception"] + ".",
+        "",
+        THESIS_TABLE,
+        "",
+        "Figures: " + ", ".join(report["figures"]),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    return "—" if value is None else f"{value:.4g}"
+
+
+def _figures(recording, results: dict, config, folder) -> list:
+    """The figures of the test split's sets, and per-image examples of both splits; their file names."""
+    rate = recording.sampling_rate
+    titled = {ROW_TITLES[name].split(":")[0] if name != "real" else "Real": windows
+              for name, windows in results["sets"]["test"].items()}  # fmt: skip
+    paths = [
+        plot_channel_means(titled, rate, folder / "channel_means.png"),
+        plot_spectra(titled, rate, folder / "spectra.png"),
+        plot_channel_correlations(titled, folder / "channel_correlations.png"),
+    ]
+    for split, sets in results["sets"].items():
+        images = results["scored_images"][split]
+        for image in list(dict.fromkeys(images))[: config.evaluate.example_images]:
+            shown = np.flatnonzero(images == image)
+            per_image = {ROW_TITLES.get(name, "Real").split(":")[0]: windows[shown]
+                         for name, windows in sets.items() if name != "noise"}  # fmt: skip
+            paths.append(plot_image_examples(recording.images[image], per_image, rate,
+                                             folder / f"image_{split}_{image}.png"))  # fmt: skip
+    return [path.name for path in paths]

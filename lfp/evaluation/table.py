@@ -1,0 +1,148 @@
+"""Table 5.1 of the thesis, made fair: every row scored by one pipeline on held-out showings.
+
+For each split (training images, test images) the showings of every image are halved by their
+order: the first half ("reference") trains the stimulus classifier and fits the Gaussian-noise
+baseline, the second half ("scored") is what every row is compared with. Rows:
+
+- each finished GAN run: one generated window per scored showing, conditioned on its image;
+- Gaussian noise with the reference half's mean and variance per sample and channel;
+- real, other showings: the reference half itself (the floor a perfect conditional generator
+  reaches: two sets of showings of the same images);
+- real, train vs test images: the scored halves of the two splits (the issue's floor; a
+  generator that ignores the image cannot do better).
+
+Metrics of a set against the scored half: the Fréchet distance of raw (z-scored) windows (FD,
+Eq. 2.11 without Inception), the Fréchet distance of the pre-trained signal encoder's codes
+(a domain metric), the RMS log-spectrum difference and the channel-correlation difference, and
+the stimulus classifier's Inception-score analogue and accuracy (the real row's classifier
+scores are of the scored half: the classifier never saw them). Inception-v3 FID / IS are added
+when its weights are available locally.
+"""
+
+import logging
+
+import numpy as np
+
+from lfp.data.recording import showings_of, standardize_windows
+from lfp.metrics.classifier import class_probabilities, conditional_accuracy, fit_stimulus_classifier, inception_score
+from lfp.metrics.frechet import frechet_distance
+from lfp.metrics.inception import inception_available, inception_metrics
+from lfp.metrics.signals import correlation_distance, spectral_distance
+from lfp.sampling import generate_windows
+
+logger = logging.getLogger(__name__)
+
+ROW_TITLES = {
+    "scratch": "GAN (no pre-training)",
+    "pretrained": "Pre-trained GAN",
+    "noise": "Gaussian noise",
+    "real": "Real: other showings of the same images",
+    "other_split": "Real: train vs test images",
+}
+METRICS = ("fd", "domain_fd", "spectral", "correlation", "classifier_is", "accuracy")
+
+
+def showing_windows(recording, showings, window: int) -> np.ndarray:
+    """Standardised windows (n, window, channels) float32 of the given showings."""
+    starts = np.asarray(recording.onsets)[showings]
+    windows = np.asarray(recording.lfp, np.float32)[starts[:, None] + np.arange(window)]
+    return np.asarray(standardize_windows(windows), np.float32)
+
+
+def halves(recording, image_ids) -> tuple:
+    """(reference, scored) showing indices: each image's showings in recording order, first half / second half."""
+    reference, scored = [], []
+    for image in image_ids:
+        own = showings_of(recording, [image])
+        cut = len(own) // 2
+        reference.extend(own[:cut])
+        scored.extend(own[cut:])
+    return np.asarray(reference, np.int64), np.asarray(scored, np.int64)
+
+
+def gaussian_like(windows: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """``count`` windows of independent Gaussian noise with ``windows``' mean and variance per (time, channel)."""
+    windows = np.asarray(windows, np.float64)
+    noise = np.random.default_rng(seed).standard_normal((count, *windows.shape[1:]))
+    return (windows.mean(axis=0) + windows.std(axis=0) * noise).astype(np.float32)
+
+
+class Scorer:
+    """The metrics of candidate sets against one split's scored showings."""
+
+    def __init__(self, scored: np.ndarray, encoder, classifier, sampling_rate: float, max_frequency: float,
+                 inception_weights=None):  # fmt: skip
+        self.scored, self.encoder, self.classifier = scored, encoder, classifier
+        self.sampling_rate, self.max_frequency, self.inception_weights = sampling_rate, max_frequency, inception_weights
+        self.scored_codes = self.codes(scored)
+
+    def codes(self, windows: np.ndarray) -> np.ndarray:
+        return np.asarray(self.encoder.predict(windows, batch_size=256, verbose=0), np.float64).reshape(
+            len(windows), -1
+        )
+
+    def distances(self, candidate: np.ndarray) -> dict:
+        scores = {
+            "fd": frechet_distance(candidate, self.scored),
+            "domain_fd": frechet_distance(self.codes(candidate), self.scored_codes),
+            "spectral": spectral_distance(self.scored, candidate, self.sampling_rate, self.max_frequency),
+            "correlation": correlation_distance(self.scored, candidate),
+        }
+        if self.inception_weights is not None:
+            inception = inception_metrics(self.scored, candidate, self.inception_weights)
+            scores.update(inception_fid=inception["fid"], inception_is=inception["inception_score"])
+        return scores
+
+    def recognition(self, windows: np.ndarray, labels: np.ndarray) -> dict:
+        if self.classifier is None:
+            return {}
+        probabilities = class_probabilities(self.classifier, windows)
+        return {"classifier_is": inception_score(probabilities)[0],
+                "accuracy": conditional_accuracy(probabilities, labels)}  # fmt: skip
+
+
+def evaluate_splits(recording, splits: dict, generators: dict, encoder, config) -> dict:
+    """``{split: {row: {metric: value}}}`` for ``splits`` ``{name: image ids}`` and ``generators`` ``{init: model}``.
+
+    Returned as ``{"table": ..., "sets": {split: {row: windows}}, "scored_images": {split: (n,) image ids
+    of the scored showings, the order of every set's windows}, "inception": why Inception-v3 ran or not}``.
+    """
+    settings, window = config.evaluate, config.data.window
+    inception_weights = settings.inception_weights
+    available, reason = inception_available(inception_weights)
+    if not available:
+        logger.info("Inception-v3 FID / IS skipped: %s", reason)
+    table, sets, scored_sets, scored_images = {}, {}, {}, {}
+    for split, image_ids in splits.items():
+        reference, scored = halves(recording, image_ids)
+        real_reference = showing_windows(recording, reference, window)
+        real_scored = showing_windows(recording, scored, window)
+        label_of = {image: index for index, image in enumerate(image_ids)}
+        reference_labels = np.array([label_of[i] for i in recording.image_ids[reference]])
+        scored_labels = np.array([label_of[i] for i in recording.image_ids[scored]])
+        classifier = fit_stimulus_classifier(
+            real_reference, reference_labels, len(image_ids), epochs=settings.classifier_epochs,
+            batch_size=settings.classifier_batch_size, seed=settings.sample_seed,
+        )  # fmt: skip
+        scorer = Scorer(real_scored, encoder, classifier, recording.sampling_rate, settings.max_frequency,
+                        inception_weights if available else None)  # fmt: skip
+        shown = recording.image_ids[scored]
+        candidates = {init: generate_windows(generator, recording.images, shown, settings.sample_seed)
+                      for init, generator in generators.items()}  # fmt: skip
+        candidates["noise"] = gaussian_like(real_reference, len(scored), settings.sample_seed)
+        rows = {}
+        for name, windows in candidates.items():
+            rows[name] = {**scorer.distances(windows), **scorer.recognition(windows, scored_labels)}
+        rows["real"] = {**scorer.distances(real_reference), **scorer.recognition(real_scored, scored_labels)}
+        logger.info("%s images: %d reference and %d scored showings", split, len(reference), len(scored))
+        table[split] = rows
+        scored_sets[split] = real_scored
+        scored_images[split] = recording.image_ids[scored]
+        sets[split] = {"real": real_scored, **candidates}
+    if len(scored_sets) == 2:
+        first, second = scored_sets.values()
+        other = Scorer(first, encoder, None, recording.sampling_rate, settings.max_frequency,
+                       inception_weights if available else None).distances(second)  # fmt: skip
+        for rows in table.values():
+            rows["other_split"] = other
+    return {"table": table, "sets": sets, "scored_images": scored_images, "inception": reason}

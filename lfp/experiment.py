@@ -1,0 +1,156 @@
+"""An LFP experiment folder: the data stage, the autoencoders and the GAN runs, each written once.
+
+=========================== ==============================================================
+``config.yaml``             the resolved experiment config (the stages' shared part)
+``data.h5``                 the recording: LFP, showings, images (``lfp.data.recording``)
+``split.json``              training and test images (ids), and the data's source
+``pretrain/``               ``signal_autoencoder.keras``, ``image_autoencoder.keras`` (each with its
+                            optimizer state) and ``progress.json`` (epochs done, losses)
+``gan-pretrained/``         a GAN run initialised from the autoencoders (a ``RunFolder``)
+``gan-scratch/``            a GAN run from random weights
+``report/``                 Table 5.1 (``report.md``, ``report.json``) and the figures
+=========================== ==============================================================
+
+Every stage checks its inputs before it writes anything, and refuses a config whose data or
+pre-training part differs from the folder's.
+"""
+
+import json
+import logging
+import pathlib
+
+from calciumgan.core import config as config_loader
+from calciumgan.core.errors import RunError
+from calciumgan.core.files import atomic_path, check_output_folder
+from calciumgan.training.run_folder import RunFolder
+from lfp.config import LFPConfig
+from lfp.data.recording import load_stimulus_lfp, save_stimulus_lfp, split_images
+
+logger = logging.getLogger(__name__)
+
+GAN_RUNS = ("scratch", "pretrained")  # the rows of Table 5.1, in its order
+
+
+class GANRun(RunFolder):
+    """One GAN's run folder inside an experiment; it may resume with more epochs."""
+
+    def __init__(self, root):
+        super().__init__(root, LFPConfig)
+
+    same_training = staticmethod(LFPConfig.training_part)
+
+    def check_finished(self) -> None:
+        if not self.generator_path.is_file():
+            raise RunError(f"{self.root}: not a finished GAN run (missing {self.generator_path.name}); finish it "
+                           f"with python -m lfp.train --out {self.root.parent}")  # fmt: skip
+
+
+class Experiment:
+    """The experiment folder at ``root``."""
+
+    def __init__(self, root):
+        self.root = pathlib.Path(root)
+
+    @property
+    def config_path(self) -> pathlib.Path:
+        return self.root / "config.yaml"
+
+    @property
+    def data_path(self) -> pathlib.Path:
+        return self.root / "data.h5"
+
+    @property
+    def split_path(self) -> pathlib.Path:
+        return self.root / "split.json"
+
+    @property
+    def pretrain(self) -> pathlib.Path:
+        return self.root / "pretrain"
+
+    @property
+    def report(self) -> pathlib.Path:
+        return self.root / "report"
+
+    def gan_run(self, init: str) -> GANRun:
+        return GANRun(self.root / f"gan-{init}")
+
+    def has_data(self) -> bool:
+        return self.data_path.is_file() and self.split_path.is_file()
+
+    def config(self) -> LFPConfig:
+        if not self.config_path.is_file():
+            raise RunError(f"{self.root}: not an LFP experiment folder (no config.yaml); start one with "
+                           "python -m lfp.pretrain --config demo --out FOLDER")  # fmt: skip
+        return config_loader.load_config(self.config_path, LFPConfig)
+
+    def check_same_data(self, config: LFPConfig) -> None:
+        """A one-line ``RunError`` if the folder's data or pre-training were made with another config."""
+        if self.config_path.is_file() and self.config().data_part() != config.data_part():
+            raise RunError(f"{self.config_path}: this experiment folder was made with different data or pre-training "
+                           "settings; choose a new --out folder")  # fmt: skip
+
+    def start(self, config: LFPConfig) -> None:
+        """Create the folder and keep ``config`` (after ``check_same_data``)."""
+        self.check_same_data(config)
+        self.root.mkdir(parents=True, exist_ok=True)
+        config_loader.save_config(config, self.config_path)
+
+    def save_data(self, recording, train_ids, test_ids) -> None:
+        save_stimulus_lfp(recording, self.data_path)
+        split = {"source": recording.source, "train_images": [int(i) for i in train_ids],
+                 "test_images": [int(i) for i in test_ids]}  # fmt: skip
+        with atomic_path(self.split_path) as temporary:
+            temporary.write_text(json.dumps(split, indent=1))
+
+    def load_data(self):
+        """(recording, train image ids, test image ids) as the data stage wrote them."""
+        if not self.has_data():
+            raise RunError(f"{self.root}: the data stage has not run here (no data.h5 / split.json); run "
+                           f"python -m lfp.pretrain --config CONFIG --out {self.root}")  # fmt: skip
+        try:
+            split = json.loads(self.split_path.read_text())
+            train_ids, test_ids = split["train_images"], split["test_images"]
+        except (ValueError, KeyError) as error:
+            raise RunError(f"{self.split_path}: damaged ({type(error).__name__}: {error})") from None
+        return load_stimulus_lfp(self.data_path), train_ids, test_ids
+
+
+def prepare_data(config: LFPConfig):
+    """The data stage: (recording, train image ids, test image ids) for ``config.data``."""
+    data = config.data
+    if data.source == "synthetic":
+        from lfp.data.synthetic import synthesize_lfp
+
+        recording = synthesize_lfp(num_channels=data.num_channels, sampling_rate=data.sampling_rate,
+                                   window=data.window, num_images=data.num_images, showings=data.showings,
+                                   image_size=(data.image_height, data.image_width),
+                                   spontaneous_seconds=data.spontaneous_seconds, seed=data.seed)  # fmt: skip
+    else:
+        from lfp.data.allen import read_allen_lfp
+
+        recording = read_allen_lfp(data.lfp_path, data.session_path, probe_id=data.probe_id,
+                                   channel_ids=data.channel_ids, images=data.images_path)  # fmt: skip
+    recording.check(data.window)
+    num_images = len(recording.images) if recording.images is not None else int(recording.image_ids.max()) + 1
+    train_ids, test_ids = split_images(num_images, data.test_images, data.seed)
+    return recording, train_ids, test_ids
+
+
+def experiment_data(config: LFPConfig, experiment: Experiment):
+    """The experiment's data: read from the folder when the data stage ran, else made and saved.
+
+    The folder and the data are checked before anything is written.
+    """
+    experiment.check_same_data(config)
+    check_output_folder(experiment.root)
+    if experiment.has_data():
+        data = experiment.load_data()
+        experiment.start(config)
+        return data
+    recording, train_ids, test_ids = prepare_data(config)
+    experiment.start(config)
+    experiment.save_data(recording, train_ids, test_ids)
+    logger.info("%s: %d samples x %d channels at %g Hz, %d showings of %d images (%d train, %d test)",
+                recording.source, *recording.lfp.shape, recording.sampling_rate, len(recording.onsets),
+                len(train_ids) + len(test_ids), len(train_ids), len(test_ids))  # fmt: skip
+    return recording, train_ids, test_ids

@@ -1,0 +1,36 @@
+"""Train the LFP GAN, from the pre-trained autoencoders or from scratch.
+
+    python -m lfp.train --config demo --out runs/lfp-demo                  # train.init of the config
+    python -m lfp.train --config demo --out runs/lfp-demo --init scratch   # Table 5.1's other row
+
+The GAN's run folder is ``gan-<init>`` inside the experiment folder ``--out``; re-running the
+same command resumes from its newest readable checkpoint. A pre-trained run needs
+``python -m lfp.pretrain`` to have finished in the same folder.
+"""
+
+import pathlib
+import sys
+
+from calciumgan.core.cli import CommandParser, run_command
+
+
+def main(argv=None) -> int:
+    parser = CommandParser(prog="python -m lfp.train", description=__doc__.split("\n")[0])
+    parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, thesis")
+    parser.add_argument("--out", help="experiment folder (default: runs/lfp-<config name>)")
+    parser.add_argument("--init", choices=("pretrained", "scratch"), help="override the config's train.init")
+    args = parser.parse_args(argv)
+
+    def action():
+        from lfp.adversarial import train_lfp_gan
+        from lfp.config import load_config
+
+        config = load_config(args.config)
+        out = args.out or pathlib.Path("runs") / f"lfp-{pathlib.Path(args.config).stem}"
+        train_lfp_gan(config, out, init=args.init)
+
+    return run_command(action)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
