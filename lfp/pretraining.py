@@ -15,6 +15,7 @@ and every ``IMAGE_EPOCHS_PER_SAVE`` image epochs the model (with its optimizer s
 import json
 import logging
 import math
+import sys
 
 import keras
 import numpy as np
@@ -114,7 +115,7 @@ def pretrain_autoencoders(config, recording, test_ids, folder, progress_bar: boo
     pretraining = Pretraining(folder)
     state = pretraining.progress()
     pretrain, window = config.pretrain, config.data.window
-    verbose = "auto" if progress_bar else 0
+    verbose = 1 if progress_bar and sys.stdout.isatty() else 2  # one line per epoch in logs
 
     done = state["signal_autoencoder"]["epochs"]
     if done < pretrain.signal_epochs:

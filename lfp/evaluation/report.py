@@ -20,6 +20,7 @@ COLUMNS = {
     "domain_fd": "FD (signal encoder)",
     "spectral": "log-spectrum RMS (decades)",
     "correlation": "channel-correlation diff.",
+    "evoked": "evoked-response RMS",
     "classifier_is": "classifier IS",
     "accuracy": "stimulus accuracy",
     "inception_fid": "FID (Inception-v3)",

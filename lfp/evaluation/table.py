@@ -14,8 +14,10 @@ baseline, the second half ("scored") is what every row is compared with. Rows:
 Metrics of a set against the scored half: the Fréchet distance of raw (z-scored) windows (FD,
 Eq. 2.11 without Inception), the Fréchet distance of the pre-trained signal encoder's codes
 (a domain metric), the RMS log-spectrum difference and the channel-correlation difference, and
-the stimulus classifier's Inception-score analogue and accuracy (the real row's classifier
-scores are of the scored half: the classifier never saw them). Inception-v3 FID / IS are added
+the error of the evoked responses (the RMS difference, over images, time and channels, between
+each image's mean window in the set and in the scored half: does the generator respond to the
+image as the brain does?) and the stimulus classifier's Inception-score analogue and accuracy
+(the real row's classifier scores are of the scored half: the classifier never saw them). Inception-v3 FID / IS are added
 when its weights are available locally.
 """
 
@@ -39,7 +41,7 @@ ROW_TITLES = {
     "real": "Real: other showings of the same images",
     "other_split": "Real: train vs test images",
 }
-METRICS = ("fd", "domain_fd", "spectral", "correlation", "classifier_is", "accuracy")
+METRICS = ("fd", "domain_fd", "spectral", "correlation", "evoked", "classifier_is", "accuracy")
 
 
 def showing_windows(recording, showings, window: int) -> np.ndarray:
@@ -67,12 +69,19 @@ def gaussian_like(windows: np.ndarray, count: int, seed: int) -> np.ndarray:
     return (windows.mean(axis=0) + windows.std(axis=0) * noise).astype(np.float32)
 
 
-class Scorer:
-    """The metrics of candidate sets against one split's scored showings."""
+def image_means(windows: np.ndarray, labels: np.ndarray, num_labels: int) -> np.ndarray:
+    """(num_labels, window, channels) float64: the mean window of each label (the evoked response)."""
+    sums = np.zeros((num_labels, *windows.shape[1:]))
+    np.add.at(sums, labels, np.asarray(windows, np.float64))
+    return sums / np.bincount(labels, minlength=num_labels)[:, None, None]
 
-    def __init__(self, scored: np.ndarray, encoder, classifier, sampling_rate: float, max_frequency: float,
+
+class Scorer:
+    """The metrics of candidate sets against one split's scored showings (with their image ``labels``)."""
+
+    def __init__(self, scored: np.ndarray, labels, encoder, classifier, sampling_rate: float, max_frequency: float,
                  inception_weights=None):  # fmt: skip
-        self.scored, self.encoder, self.classifier = scored, encoder, classifier
+        self.scored, self.labels, self.encoder, self.classifier = scored, labels, encoder, classifier
         self.sampling_rate, self.max_frequency, self.inception_weights = sampling_rate, max_frequency, inception_weights
         self.scored_codes = self.codes(scored)
 
@@ -93,9 +102,13 @@ class Scorer:
             scores.update(inception_fid=inception["fid"], inception_is=inception["inception_score"])
         return scores
 
+    def evoked(self, windows: np.ndarray, labels: np.ndarray) -> dict:
+        """RMS difference of the per-image mean windows of ``windows`` (image ``labels``) and the scored ones."""
+        count = int(max(labels.max(), self.labels.max())) + 1
+        difference = image_means(windows, labels, count) - image_means(self.scored, self.labels, count)
+        return {"evoked": float(np.sqrt(np.mean(difference[np.unique(self.labels)] ** 2)))}
+
     def recognition(self, windows: np.ndarray, labels: np.ndarray) -> dict:
-        if self.classifier is None:
-            return {}
         probabilities = class_probabilities(self.classifier, windows)
         return {"classifier_is": inception_score(probabilities)[0],
                 "accuracy": conditional_accuracy(probabilities, labels)}  # fmt: skip
@@ -124,7 +137,7 @@ def evaluate_splits(recording, splits: dict, generators: dict, encoder, config) 
             real_reference, reference_labels, len(image_ids), epochs=settings.classifier_epochs,
             batch_size=settings.classifier_batch_size, seed=settings.sample_seed,
         )  # fmt: skip
-        scorer = Scorer(real_scored, encoder, classifier, recording.sampling_rate, settings.max_frequency,
+        scorer = Scorer(real_scored, scored_labels, encoder, classifier, recording.sampling_rate, settings.max_frequency,
                         inception_weights if available else None)  # fmt: skip
         shown = recording.image_ids[scored]
         candidates = {init: generate_windows(generator, recording.images, shown, settings.sample_seed)
@@ -132,8 +145,10 @@ def evaluate_splits(recording, splits: dict, generators: dict, encoder, config) 
         candidates["noise"] = gaussian_like(real_reference, len(scored), settings.sample_seed)
         rows = {}
         for name, windows in candidates.items():
-            rows[name] = {**scorer.distances(windows), **scorer.recognition(windows, scored_labels)}
-        rows["real"] = {**scorer.distances(real_reference), **scorer.recognition(real_scored, scored_labels)}
+            rows[name] = {**scorer.distances(windows), **scorer.evoked(windows, scored_labels),
+                          **scorer.recognition(windows, scored_labels)}  # fmt: skip
+        rows["real"] = {**scorer.distances(real_reference), **scorer.evoked(real_reference, reference_labels),
+                        **scorer.recognition(real_scored, scored_labels)}  # fmt: skip
         logger.info("%s images: %d reference and %d scored showings", split, len(reference), len(scored))
         table[split] = rows
         scored_sets[split] = real_scored
@@ -141,7 +156,7 @@ def evaluate_splits(recording, splits: dict, generators: dict, encoder, config) 
         sets[split] = {"real": real_scored, **candidates}
     if len(scored_sets) == 2:
         first, second = scored_sets.values()
-        other = Scorer(first, encoder, None, recording.sampling_rate, settings.max_frequency,
+        other = Scorer(first, None, encoder, None, recording.sampling_rate, settings.max_frequency,
                        inception_weights if available else None).distances(second)  # fmt: skip
         for rows in table.values():
             rows["other_split"] = other

@@ -64,7 +64,8 @@ def test_report_has_table_5_1_rows_for_both_splits(experiment):
         rows = report["table"][split]
         assert set(rows) == {"scratch", "pretrained", "noise", "real", "other_split"}
         for name in ("scratch", "pretrained", "noise", "real"):
-            assert set(rows[name]) == {"fd", "domain_fd", "spectral", "correlation", "classifier_is", "accuracy"}
+            assert set(rows[name]) == {"fd", "domain_fd", "spectral", "correlation", "evoked", "classifier_is",
+                                       "accuracy"}  # fmt: skip
             assert all(np.isfinite(value) and value >= 0 for value in rows[name].values())
             assert 1.0 <= rows[name]["classifier_is"] <= {"train": 4, "test": 2}[split] + 1e-9
         # the two real-versus-real floors compare real showings: same set size, no generator involved
