@@ -17,8 +17,8 @@ Eq. 2.11 without Inception), the Fréchet distance of the pre-trained signal enc
 the error of the evoked responses (the RMS difference, over images, time and channels, between
 each image's mean window in the set and in the scored half: does the generator respond to the
 image as the brain does?) and the stimulus classifier's Inception-score analogue and accuracy
-(the real row's classifier scores are of the scored half: the classifier never saw them). Inception-v3 FID / IS are added
-when its weights are available locally.
+(the real row's classifier scores are of the scored half: the classifier never saw them).
+Inception-v3 FID / IS are added when its weights are available locally.
 """
 
 import logging
@@ -137,8 +137,8 @@ def evaluate_splits(recording, splits: dict, generators: dict, encoder, config) 
             real_reference, reference_labels, len(image_ids), epochs=settings.classifier_epochs,
             batch_size=settings.classifier_batch_size, seed=settings.sample_seed,
         )  # fmt: skip
-        scorer = Scorer(real_scored, scored_labels, encoder, classifier, recording.sampling_rate, settings.max_frequency,
-                        inception_weights if available else None)  # fmt: skip
+        scorer = Scorer(real_scored, scored_labels, encoder, classifier, recording.sampling_rate,
+                        settings.max_frequency, inception_weights if available else None)  # fmt: skip
         shown = recording.image_ids[scored]
         candidates = {init: generate_windows(generator, recording.images, shown, settings.sample_seed)
                       for init, generator in generators.items()}  # fmt: skip

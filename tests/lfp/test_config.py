@@ -32,8 +32,10 @@ def test_thesis_config_is_the_thesis_schedule():
         ({"train.init": "warm"}, "'train.init' must be one of pretrained, scratch"),
         ({"data.test_images": 6}, "'data.test_images' 6 must be below data.num_images 6"),
         ({"data.source": "allen"}, "'data.lfp_path' and 'data.session_path' are required"),
-        ({"data.image_height": 40}, "image_encoder: .* ends at 4 x 23 = 92 positions from input 40 x 64, but the code "
-                                    "needs 115"),
+        (
+            {"data.image_height": 40},
+            "image_encoder: .* ends at 4 x 23 = 92 positions from input 40 x 64, but the code needs 115",
+        ),
         ({"data.window": 300}, "the code needs 102"),
         ({"pretrain.signal_epochs": 0}, "'pretrain.signal_epochs' must be at least 1"),
     ],

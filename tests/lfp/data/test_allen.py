@@ -168,3 +168,23 @@ def test_irregular_timestamps_late_presentations_and_too_few_images_are_refused(
     np.save(tmp_path / "three.npy", np.zeros((3, 4, 4), np.uint8))
     with pytest.raises(RecordingError, match="three.npy: 3 images, but the session shows frame 3"):
         read_allen_lfp(*files, images=tmp_path / "three.npy")
+
+
+def test_an_experiment_config_on_allen_files_makes_the_data_stage(files, tmp_path):
+    from lfp.config import config_from_dict
+    from lfp.experiment import Experiment, experiment_data
+
+    np.save(tmp_path / "scenes.npy", np.random.default_rng(1).integers(0, 256, (4, 48, 64)).astype(np.uint8))
+    config = config_from_dict({
+        "data": {"source": "allen", "lfp_path": str(files[0]), "session_path": str(files[1]), "test_images": 1,
+                 "images_path": str(tmp_path / "scenes.npy"), "image_height": 48, "image_width": 64},
+        "model": {"image_encoder": "demo"},
+    })  # fmt: skip
+    experiment = Experiment(tmp_path / "experiment")
+    recording, train_ids, test_ids = experiment_data(config, experiment)
+    assert recording.lfp.shape == (SAMPLES, 3) and len(recording.onsets) == 4
+    assert len(test_ids) == 1 and sorted([*train_ids, *test_ids]) == [0, 1, 2, 3]
+    again, _, again_test = experiment.load_data()  # written once, read back unchanged
+    np.testing.assert_array_equal(again.lfp, recording.lfp)
+    np.testing.assert_array_equal(again.onsets, recording.onsets)
+    assert list(again_test) == list(test_ids)
