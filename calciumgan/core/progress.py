@@ -1,33 +1,51 @@
-"""A one-line progress bar on stderr, for long loops in the command-line tools."""
+"""Progress of long loops in the command-line tools, on stderr, readable in a terminal and in a log.
+
+In a terminal: one line redrawn in place at most ten times a second. Anywhere else (CI, ``nohup``,
+a cluster job's log file): one plain line each time another ``every_percent`` of the work is
+done, with the rate and the estimated time left, so a log never fills with carriage returns.
+"""
 
 import sys
 import time
 
 
 class ProgressBar:
-    """``label done/total [=====.....] seconds  note``, redrawn at most ten times a second.
+    """``label done/total [=====.....] seconds  note`` in a terminal; otherwise
+    ``label done/total (p%) rate/s, ETA seconds  note`` lines every ``every_percent`` per cent."""
 
-    It draws only when ``enabled`` and stderr is a terminal, so logs written to a file stay
-    free of carriage-return redraws (the loops log a summary line of their own).
-    """
-
-    def __init__(self, total: int, label: str, enabled: bool = True, width: int = 30):
+    def __init__(self, total: int, label: str, enabled: bool = True, width: int = 30, every_percent: float = 10.0):
         self.total, self.label, self.width = max(int(total), 1), label, width
-        self.enabled = enabled and sys.stderr.isatty()
-        self.done, self.started, self.drawn = 0, time.monotonic(), 0.0
+        self.enabled, self.terminal = enabled, sys.stderr.isatty()
+        self.step = max(1, round(self.total * every_percent / 100))  # items between two log lines
+        self.done, self.started, self.drawn, self.logged = 0, time.monotonic(), 0.0, 0
 
     def update(self, count: int = 1, note: str = "") -> None:
         self.done += count
+        if not self.enabled:
+            return
         now = time.monotonic()
-        if self.enabled and (now - self.drawn >= 0.1 or self.done >= self.total):
+        if self.terminal and (now - self.drawn >= 0.1 or self.done >= self.total):
             self.drawn = now
             filled = self.width * min(self.done, self.total) // self.total
             bar = "=" * filled + "." * (self.width - filled)
             line = f"\r{self.label} {self.done}/{self.total} [{bar}] {now - self.started:.1f} s"
-            sys.stderr.write(f"{line}  {note}" if note else line)
-            sys.stderr.flush()
+            self._write(f"{line}  {note}" if note else line)
+        elif not self.terminal and (self.done // self.step > self.logged // self.step or self.done >= self.total):
+            if self.logged >= self.total:
+                return
+            self.logged = self.done
+            elapsed = max(now - self.started, 1e-9)
+            rate = self.done / elapsed
+            left = (self.total - min(self.done, self.total)) / rate if rate > 0 else float("inf")
+            line = (f"{self.label} {self.done}/{self.total} ({100 * min(self.done, self.total) // self.total}%) "
+                    f"{rate:.3g}/s, ETA {left:.0f} s")  # fmt: skip
+            self._write(f"{line}  {note}\n" if note else f"{line}\n")
 
     def close(self) -> None:
-        if self.enabled and self.drawn:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+        if self.enabled and self.terminal and self.drawn:
+            self._write("\n")
+
+    @staticmethod
+    def _write(text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()

@@ -120,10 +120,7 @@ class GAN(keras.Model):
 
     def real_and_conditions(self, assembled):
         """An assembled batch as ``(samples, conditions)``; conditions are ``None`` for an unconditional GAN."""
-        if not self.conditional:
-            return assembled, None
-        samples, conditions = assembled
-        return samples, conditions
+        return tuple(assembled) if self.conditional else (assembled, None)
 
     def seed_state(self, seed: int):
         """A seed-generator state for ``seed``: draws made from it do not touch the model's own stream."""
