@@ -66,7 +66,10 @@ def train_gan(gan, data, schedule: Schedule, run, steps=None, progress: bool = T
     else:
         run.save_model(gan.generator, run.untrained_generator_path)
     train_arrays = steps.place(tuple(ops.convert_to_tensor(array) for array in data.train_arrays))
-    validation_arrays = steps.place(tuple(ops.convert_to_tensor(array) for array in data.validation_arrays))
+    if data.validation_arrays is data.train_arrays:  # one set of arrays serves both (placed once)
+        validation_arrays = train_arrays
+    else:
+        validation_arrays = steps.place(tuple(ops.convert_to_tensor(array) for array in data.validation_arrays))
     stream = data.train_batches(completed * schedule.steps_per_epoch)
     logs = {}
     with ScalarWriter(run.logs / "train") as train_writer, ScalarWriter(run.logs / "validation") as validation_writer:

@@ -101,8 +101,7 @@ def _cell(value) -> str:
 def _figures(recording, results: dict, config, folder) -> list:
     """The figures of the test split's sets, and per-image examples of both splits; their file names."""
     rate = recording.sampling_rate
-    titled = {ROW_TITLES[name].split(":")[0] if name != "real" else "Real": windows
-              for name, windows in results["sets"]["test"].items()}  # fmt: skip
+    titled = {_figure_title(name): windows for name, windows in results["sets"]["test"].items()}
     paths = [
         plot_channel_means(titled, rate, folder / "channel_means.png"),
         plot_spectra(titled, rate, folder / "spectra.png"),
@@ -112,8 +111,12 @@ def _figures(recording, results: dict, config, folder) -> list:
         images = results["scored_images"][split]
         for image in list(dict.fromkeys(images))[: config.evaluate.example_images]:
             shown = np.flatnonzero(images == image)
-            per_image = {ROW_TITLES.get(name, "Real").split(":")[0]: windows[shown]
-                         for name, windows in sets.items() if name != "noise"}  # fmt: skip
+            per_image = {_figure_title(name): windows[shown] for name, windows in sets.items() if name != "noise"}
             paths.append(plot_image_examples(recording.images[image], per_image, rate,
                                              folder / f"image_{split}_{image}.png"))  # fmt: skip
     return [path.name for path in paths]
+
+
+def _figure_title(row: str) -> str:
+    """A row's title without its explanation ("Real: other showings ..." -> "Real")."""
+    return ROW_TITLES[row].split(":")[0]

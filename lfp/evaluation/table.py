@@ -84,6 +84,7 @@ class Scorer:
         self.scored, self.labels, self.encoder, self.classifier = scored, labels, encoder, classifier
         self.sampling_rate, self.max_frequency, self.inception_weights = sampling_rate, max_frequency, inception_weights
         self.scored_codes = self.codes(scored)
+        self.scored_means = None if labels is None else image_means(scored, labels, int(labels.max()) + 1)
 
     def codes(self, windows: np.ndarray) -> np.ndarray:
         return np.asarray(self.encoder.predict(windows, batch_size=256, verbose=0), np.float64).reshape(
@@ -104,8 +105,7 @@ class Scorer:
 
     def evoked(self, windows: np.ndarray, labels: np.ndarray) -> dict:
         """RMS difference of the per-image mean windows of ``windows`` (image ``labels``) and the scored ones."""
-        count = int(max(labels.max(), self.labels.max())) + 1
-        difference = image_means(windows, labels, count) - image_means(self.scored, self.labels, count)
+        difference = image_means(windows, labels, len(self.scored_means)) - self.scored_means
         return {"evoked": float(np.sqrt(np.mean(difference[np.unique(self.labels)] ** 2)))}
 
     def recognition(self, windows: np.ndarray, labels: np.ndarray) -> dict:

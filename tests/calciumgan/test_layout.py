@@ -1,24 +1,15 @@
 """Stage boundaries, checked on the import statements of the source files."""
 
-import ast
 import pathlib
+
+from source_imports import module_imports
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "calciumgan"
 
 
-def _imports(path: pathlib.Path) -> set:
-    """Every module a file imports, at any depth of its code."""
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
-
-
 def _modules(folder: str = "") -> dict:
-    return {path.relative_to(PACKAGE.parent).as_posix(): _imports(path) for path in (PACKAGE / folder).rglob("*.py")}
+    paths = (PACKAGE / folder).rglob("*.py")
+    return {path.relative_to(PACKAGE.parent).as_posix(): module_imports(path) for path in paths}
 
 
 def test_the_generic_core_imports_nothing_calcium_specific():

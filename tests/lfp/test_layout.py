@@ -1,23 +1,14 @@
 """``lfp/`` builds on the generic core only, and keeps backend code out of its own modules."""
 
-import ast
 import pathlib
+
+from source_imports import module_imports
 
 LFP = pathlib.Path(__file__).resolve().parents[2] / "lfp"
 
 
-def _imports(path: pathlib.Path) -> set:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
-
-
 def test_lfp_imports_only_the_generic_core_of_calciumgan():
-    modules = {path.relative_to(LFP).as_posix(): _imports(path) for path in LFP.rglob("*.py")}
+    modules = {path.relative_to(LFP).as_posix(): module_imports(path) for path in LFP.rglob("*.py")}
     assert len(modules) > 20
     for path, names in modules.items():
         calcium = {name for name in names if name.split(".")[0] == "calciumgan"}
