@@ -27,9 +27,7 @@ $(JAX_INSTALLED): setup.cfg pyproject.toml
 install: $(INSTALLED)
 
 demo: $(INSTALLED)
-	$(BIN)/python -m calciumgan.train --config demo --out runs/demo
-	$(BIN)/python -m calciumgan.generate --run runs/demo --num-samples 256 --out runs/demo/samples.h5 --overwrite
-	$(BIN)/python -m calciumgan.evaluate --run runs/demo
+	PYTHON=$(BIN)/python OUT=runs/demo sh scripts/demo.sh
 
 # The LFP GAN on built-in data: pre-train the autoencoders, train the GAN with and without them, Table 5.1.
 lfp-demo: $(INSTALLED)
@@ -51,7 +49,7 @@ benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/evaluate.py
 
 docker:
-	docker build -t calciumgan .
+	docker build --target cpu -t calciumgan:cpu .
 
 clean:
 	rm -rf $(VENV) $(JAX_VENV) runs

@@ -18,10 +18,11 @@ soon as Keras is imported, before or after this package, so ``keras.saving.load_
 them in a ``.keras`` file of this package without any further import.
 """
 
+import contextlib
 import importlib
-import importlib.abc
-import importlib.util
 import sys
+
+from calciumgan.core.imports import around_first_import
 
 __version__ = "0.1.0"
 __all__ = ["evaluate_arrays", "load_run", "__version__"]
@@ -40,28 +41,15 @@ def __getattr__(name):
     raise AttributeError(f"module 'calciumgan' has no attribute '{name}'")
 
 
-class _RegisterLayersWithKeras(importlib.abc.MetaPathFinder):
-    """Imports the custom layers right after Keras itself is first imported."""
-
-    def find_spec(self, name, path, target=None):
-        if name != "keras":
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec("keras")
-        if spec is not None and spec.loader is not None:
-            execute = spec.loader.exec_module
-
-            def exec_module(module):
-                execute(module)
-                _register_layers()
-
-            spec.loader.exec_module = exec_module
-        return spec
-
-
 def _register_layers():
     for name in _LAYER_MODULES:
         importlib.import_module(name)
+
+
+@contextlib.contextmanager
+def _then_register_layers():
+    yield
+    _register_layers()
 
 
 def register_layer_modules(*names: str) -> None:
@@ -70,8 +58,8 @@ def register_layer_modules(*names: str) -> None:
     _LAYER_MODULES.extend(name for name in names if name not in _LAYER_MODULES)
     if "keras" in sys.modules:
         _register_layers()
-    elif not any(isinstance(finder, _RegisterLayersWithKeras) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _RegisterLayersWithKeras())
+    else:
+        around_first_import("keras", _then_register_layers)
 
 
 register_layer_modules()

@@ -1,11 +1,13 @@
 """What every command-line tool shares: an argument parser whose errors are one line, typed
-arguments, logging set-up and the conversion of user-facing errors into exit code 2."""
+arguments, logging set-up (without TensorFlow's start-up noise) and the conversion of
+user-facing errors into exit code 2."""
 
 import argparse
 import logging
 import math
 import sys
 
+from calciumgan.core.backend_logs import quiet_backend_start
 from calciumgan.core.errors import CalciumGANError
 
 USAGE_ERROR = 2  # the exit code of every refused input, as argparse uses
@@ -44,7 +46,11 @@ def _bounded(text: str, kind: type, description: str, allowed) -> int | float:
 
 
 def run_command(action) -> int:
-    """Run ``action()`` with logging on; print a user-facing error as one line and return 2."""
+    """Run ``action()`` with logging on; print a user-facing error as one line and return 2.
+
+    TensorFlow's C++ start-up lines are filtered when it is first imported (``core.backend_logs``).
+    """
+    quiet_backend_start()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     try:
         action()
