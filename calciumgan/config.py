@@ -12,6 +12,8 @@ from calciumgan.core import config as schema_loader
 from calciumgan.core.config import setting
 from calciumgan.data.presets import DFF_PRESETS, PRESETS
 from calciumgan.data.presets import NUM_NEURONS as SURROGATE_NEURONS
+from calciumgan.data.readers import ReaderSettings
+from calciumgan.data.suite2p import TRACES
 from calciumgan.evaluation.divergence import DEFAULT_BINS, DEFAULT_PSEUDO_COUNT
 from calciumgan.evaluation.inference import MODES, SpikeInferenceSettings
 from calciumgan.evaluation.statistics import DEFAULT_CORRELATION_BIN_WIDTH, DEFAULT_VAN_ROSSUM_TIME_CONSTANT
@@ -19,6 +21,7 @@ from calciumgan.models.shapes import VARIANT_NAMES, model_problem
 
 SHIPPED_CONFIGS = pathlib.Path(__file__).parent / "configs"
 _SPIKES = SpikeInferenceSettings()
+_READER = ReaderSettings()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,7 +30,9 @@ class DataConfig:
 
     source: str = setting("surrogate", choices=("surrogate", "file"))  # built-in ground truth or a file
     preset: str = setting("day4", choices=(*PRESETS, *DFF_PRESETS))  # surrogate: dichotomized Gaussian or ΔF/F
-    path: str | None = None  # recording (.npz / .h5) when source is "file"
+    # when source is "file": a recording (.npz / .h5), a Suite2p plane folder (or a suite2p folder with one
+    # plane) or an NWB file (its ophys RoiResponseSeries)
+    path: str | None = None
     num_frames: int | None = setting(None, minimum=1)  # surrogate length; None keeps the preset's
     num_neurons: int | None = setting(None, minimum=1, maximum=SURROGATE_NEURONS)  # surrogate: the first n neurons
     surrogate_seed: int = setting(0, minimum=0)
@@ -35,6 +40,22 @@ class DataConfig:
     stride: int = setting(2, minimum=1)  # frames between consecutive window starts
     validation_fraction: float = setting(0.2, above=0, below=1)  # last contiguous block of time held out
     scaling: str = setting("global", choices=("global", "per_neuron"))  # min-max over all neurons or each
+    # Suite2p folders (calciumgan.data.suite2p): traces from F - c * Fneu with a running-percentile baseline F0
+    neuropil_coefficient: float = setting(_READER.neuropil_coefficient, minimum=0)  # c
+    cells_only: bool = _READER.cells_only  # only the ROIs iscell.npy labels cells; False: every ROI
+    suite2p_spikes: bool = _READER.include_spikes  # spks.npy as ground-truth spikes (deconvolved, not counts)
+    trace: str = setting(_READER.trace, choices=TRACES)  # (F - F0) / F0, F - F0, or F - c * Fneu
+    baseline_percentile: float = setting(_READER.baseline_percentile, minimum=0, maximum=100)  # F0's percentile
+    baseline_window_s: float = setting(_READER.baseline_window_s, above=0)  # F0's running window, seconds
+    # NWB files: the RoiResponseSeries, "<container>/<series>" or "<series>"; None: the first by name
+    nwb_series: str | None = None
+
+    def reader_settings(self) -> ReaderSettings:
+        """How ``path`` is read when it is a Suite2p folder or an NWB file."""
+        return ReaderSettings(neuropil_coefficient=self.neuropil_coefficient, cells_only=self.cells_only,
+                              include_spikes=self.suite2p_spikes, trace=self.trace,
+                              baseline_percentile=self.baseline_percentile, baseline_window_s=self.baseline_window_s,
+                              nwb_series=self.nwb_series)  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)

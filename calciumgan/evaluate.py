@@ -10,9 +10,10 @@ model and independent Poisson neurons fitted to the training block's inferred sp
 Spikes of every set of traces come from the same OASIS call. ``report.json``,
 ``report.md`` and the figures are written to ``--out`` (default ``<run>/evaluation``).
 
-With ``--real`` and ``--synthetic``, any two files are compared: each holds ``signals``
-either as samples (K, T, N) (the output of ``calciumgan.generate``) or as one recording
-(T, N), which is cut into evenly spaced windows of the other file's length. ``--train``
+With ``--real`` and ``--synthetic``, any two inputs are compared: each holds either samples
+(K, T, N) (the output of ``calciumgan.generate``, HDF5 or NWB) or one recording (T, N) (a
+recording file, a Suite2p folder or an NWB file, read with the default reader settings),
+which is cut into evenly spaced windows of the other input's length. ``--train``
 names the data the spike-inference calibration, the real-versus-real floor and the baselines
 are fitted on (the recording the generator was trained on); without it they are fitted on the
 real file itself, and the report says so.
@@ -35,8 +36,8 @@ from calciumgan.evaluation.inference import MODES
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m calciumgan.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("--run", help="run folder written by calciumgan.train")
-    parser.add_argument("--real", help="file of real traces (samples or a recording)")
-    parser.add_argument("--synthetic", help="file of synthetic traces (samples or a recording)")
+    parser.add_argument("--real", help="real traces: samples, a recording, a Suite2p folder or an NWB file")
+    parser.add_argument("--synthetic", help="synthetic traces: samples (.h5 or .nwb) or a recording")
     parser.add_argument("--out", help="report folder (default: <run>/evaluation)")
     parser.add_argument("--train", help="training data for calibration, floor and baselines (with --real)")
     parser.add_argument("--spike-inference", choices=("auto", *MODES), help="inference mode (default: auto)")

@@ -2,15 +2,24 @@
 
     python -m calciumgan.generate --run runs/demo --num-samples 256 --out runs/demo/samples.h5
 
-The HDF5 file holds dataset ``signals`` (K, window, N) float32 in the recording's original
-units, and root attributes ``sampling_rate`` (Hz), ``neuron_ids`` (N,), ``seed``, ``run``,
-``generator`` (the model file sampled: ``generator_ema.keras``, the moving average of the
-weights, where training kept one, unless ``--no-average``) and, with ``--truncation T``,
-``truncation`` (noise components beyond +-T are redrawn: BigGAN's truncation trick).
+The HDF5 file (``.h5`` or ``.hdf5``) holds dataset ``signals`` (K, window, N) float32 in the
+recording's original units, and root attributes ``sampling_rate`` (Hz), ``neuron_ids`` (N,),
+``seed``, ``run``, ``generator`` (the model file sampled: ``generator_ema.keras``, the moving
+average of the weights, where training kept one, unless ``--no-average``) and, with
+``--truncation T``, ``truncation`` (noise components beyond +-T are redrawn: BigGAN's truncation trick).
+
+An NWB file (``--out samples.nwb``, opened with pynwb) holds the same traces as one
+``RoiResponseSeries`` ``processing/ophys/Fluorescence/synthetic_traces`` (K * window, N): the
+samples end to end in time at the recording's rate, its ROIs' ids the neuron ids, sample k
+frames [k * window, (k + 1) * window) as listed in the table ``intervals/samples``; the
+provenance (run, generator, seed, truncation, the run's config, calciumgan's version) is JSON in
+``general/data_collection``. ``calciumgan.data.nwb_samples`` describes the layout and reads it back.
+
 The run is checked and the generator loaded before anything is written; the file is written
 under a temporary name and renamed when complete. An existing file is kept unless ``--overwrite``.
 """
 
+import dataclasses
 import logging
 import pathlib
 import sys
@@ -23,42 +32,59 @@ from calciumgan.core.files import atomic_path, check_output_file
 from calciumgan.data.recording import HDF5_SUFFIXES
 from calciumgan.training.sampling import BATCH_SIZE
 
+NWB_SUFFIX = ".nwb"
+OUTPUT_SUFFIXES = (*HDF5_SUFFIXES, NWB_SUFFIX)
+
 logger = logging.getLogger("calciumgan.generate")
 
 
 def generate(run_dir, num_samples: int, out, seed: int = 0, batch_size: int = BATCH_SIZE, overwrite: bool = False,
              average: bool = True, truncation: float | None = None) -> pathlib.Path:  # fmt: skip
-    """Write ``num_samples`` synthetic windows of the run in ``run_dir`` to HDF5 ``out``.
+    """Write ``num_samples`` synthetic windows of the run in ``run_dir`` to ``out``, HDF5 or NWB by its suffix.
 
     ``average`` and ``truncation`` are those of ``CalciumRun.sample_batches``.
     """
     from calciumgan.run import CalciumRun
 
-    out = check_output_file(out, HDF5_SUFFIXES, overwrite)
+    out = check_output_file(out, OUTPUT_SUFFIXES, overwrite)
     run = CalciumRun(run_dir)
     run.check_finished()
-    info = run.recording_info()
+    info, config = run.recording_info(), run.config()
     batches = run.sample_batches(num_samples, seed, batch_size, average=average, truncation=truncation)
-    shape = (num_samples, run.config().data.window, len(info["neuron_ids"]))
-    with atomic_path(out) as temporary, h5py.File(temporary, "w") as file:
+    shape = (num_samples, config.data.window, len(info["neuron_ids"]))
+    provenance = {"run": str(run.root), "generator": run.generator_file(average=average).name, "seed": seed}
+    if truncation is not None:
+        provenance["truncation"] = truncation
+    if out.suffix == NWB_SUFFIX:
+        from calciumgan.data.nwb_samples import write_samples_nwb  # pynwb loads only for NWB output
+
+        provenance["config"] = dataclasses.asdict(config)
+        write_samples_nwb(out, batches, shape, info["sampling_rate"], info["neuron_ids"], provenance)
+    else:
+        write_samples_hdf5(out, batches, shape, info["sampling_rate"], info["neuron_ids"], provenance)
+    logger.info("wrote %d samples of %d frames x %d neurons to %s", *shape, out)
+    return out
+
+
+def write_samples_hdf5(path, batches, shape: tuple, sampling_rate: float, neuron_ids, attributes: dict) -> None:
+    """Write ``batches`` (<= batch, window, N) to dataset ``signals`` ``shape`` = (K, window, N) of HDF5 ``path``.
+
+    Root attributes: ``sampling_rate`` (Hz), ``neuron_ids`` (N,) and ``attributes``.
+    """
+    with atomic_path(path) as temporary, h5py.File(temporary, "w") as file:
         signals = file.create_dataset("signals", shape, dtype="float32")
-        file.attrs.update(sampling_rate=info["sampling_rate"], neuron_ids=np.asarray(info["neuron_ids"]), seed=seed,
-                          run=str(run.root), generator=run.generator_file(average=average).name)  # fmt: skip
-        if truncation is not None:
-            file.attrs["truncation"] = truncation
+        file.attrs.update(sampling_rate=sampling_rate, neuron_ids=np.asarray(neuron_ids), **attributes)
         written = 0
         for batch in batches:
             signals[written : written + len(batch)] = batch
             written += len(batch)
-    logger.info("wrote %d samples of %d frames x %d neurons to %s", *shape, out)
-    return out
 
 
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m calciumgan.generate", description=__doc__.split("\n")[0])
     parser.add_argument("--run", required=True, help="run folder written by calciumgan.train")
     parser.add_argument("--num-samples", type=positive_int, required=True, help="number of windows to generate")
-    parser.add_argument("--out", required=True, help="output HDF5 file (.h5 or .hdf5)")
+    parser.add_argument("--out", required=True, help="output file: HDF5 (.h5 or .hdf5) or NWB (.nwb)")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the generator's input noise")
     parser.add_argument("--batch-size", type=positive_int, default=BATCH_SIZE, help="samples per generator call")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing --out file")

@@ -1,34 +1,99 @@
-"""Turn a saved array of traces into a recording file that the training tools read.
+"""Turn saved traces, a Suite2p folder or an NWB file into a recording file that the training tools read.
 
     python -m calciumgan.prepare --signals F.npy --sampling-rate 24 --neurons-first --out data/day4.h5
+    python -m calciumgan.prepare --signals suite2p/plane0 --out data/day4.h5
+    python -m calciumgan.prepare --signals session.nwb --series DfOverF/RoiResponseSeries --out data/day4.h5
 
-``--signals`` is a .npy array of shape (T, N), or (N, T) with ``--neurons-first``
-(Suite2p's ``F.npy`` is neurons-first); an array with fewer frames than neurons is refused
-as probably transposed. ``--spikes`` optionally adds spike counts of the same shape.
-Recordings are stored as float32: raw fluorescence on a large offset must lose its baseline
-first (``--subtract-baseline`` subtracts each neuron's median in float64). The output layout
-is documented in ``calciumgan.data.recording``; an existing output is kept unless
-``--overwrite``.
+``--signals`` is one of
+
+- a .npy array of shape (T, N), or (N, T) with ``--neurons-first``; an array with fewer frames
+  than neurons is refused as probably transposed. ``--sampling-rate`` is required; ``--spikes``
+  optionally adds spike counts of the same shape. Recordings are stored as float32: raw
+  fluorescence on a large offset must lose its baseline first (``--subtract-baseline`` subtracts
+  each neuron's median in float64);
+- a Suite2p plane folder (``suite2p/plane0``, or a ``suite2p`` folder holding one plane): the
+  cells' ΔF/F by default, F - c * Fneu over a running-percentile baseline F0 (``--trace``,
+  ``--neuropil-coefficient``, ``--baseline-percentile``, ``--baseline-window``, ``--all-rois``,
+  ``--suite2p-spikes``; see ``calciumgan.data.suite2p``), at the rate ``fs`` of Suite2p's
+  ``ops.npy`` (or ``settings.npy``);
+- an NWB file: a RoiResponseSeries of its ``ophys`` module (``--series``; default the first by
+  name; see ``calciumgan.data.nwb``), at the series' own rate.
+
+For Suite2p folders and NWB files ``--sampling-rate`` is optional and must agree with the
+source's rate, and the .npy options do not apply. The output layout is documented in
+``calciumgan.data.recording``; an existing output is kept unless ``--overwrite``.
 """
 
+import argparse
 import sys
 
-from calciumgan.core.cli import CommandParser, positive_float, run_command
-from calciumgan.data.arrays import convert_arrays
+from calciumgan.core.cli import CommandParser, number_in, positive_float, run_command
+from calciumgan.data.arrays import convert_arrays, convert_recording
+from calciumgan.data.readers import ReaderSettings, source_kind
+from calciumgan.data.suite2p import TRACES
+
+DEFAULTS = ReaderSettings()
+SOURCES = {"recording": ".npy signals", "suite2p": "a Suite2p folder", "nwb": "an NWB file"}  # by source_kind
+FLAG_SOURCES = {"spikes": "recording", "neurons_first": "recording", "subtract_baseline": "recording",
+                "neuropil_coefficient": "suite2p", "all_rois": "suite2p", "suite2p_spikes": "suite2p",
+                "trace": "suite2p", "baseline_percentile": "suite2p", "baseline_window": "suite2p",
+                "series": "nwb"}  # fmt: skip
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = CommandParser(prog="python -m calciumgan.prepare", description=__doc__.split("\n")[0])
+    parser.add_argument("--signals", required=True, help=".npy traces (T, N), or (N, T) with --neurons-first; "
+                        "a Suite2p plane folder; an .nwb file")  # fmt: skip
+    parser.add_argument("--sampling-rate", type=positive_float, help="frames per second (Hz); required for .npy, "
+                        "checked against a Suite2p or NWB file's rate")  # fmt: skip
+    parser.add_argument("--out", required=True, help="output .h5, .hdf5 or .npz")
+    parser.add_argument("--spikes", help=".npy: optional spike counts, same layout as --signals")
+    parser.add_argument("--neurons-first", action="store_true", help=".npy: arrays are (N, T), as Suite2p's F.npy")
+    parser.add_argument("--subtract-baseline", action="store_true", help=".npy: subtract each neuron's median first")
+    parser.add_argument("--neuropil-coefficient", type=number_in(0), metavar="C",
+                        help=f"Suite2p: c of F - c * Fneu (default {DEFAULTS.neuropil_coefficient})")  # fmt: skip
+    parser.add_argument("--all-rois", action="store_true", help="Suite2p: every ROI, not only iscell.npy's cells")
+    parser.add_argument("--suite2p-spikes", action="store_true",
+                        help="Suite2p: keep spks.npy as spikes (deconvolved activity, not spike counts)")  # fmt: skip
+    parser.add_argument("--trace", choices=TRACES,
+                        help=f"Suite2p: (F-F0)/F0, F-F0 or F - c * Fneu (default {DEFAULTS.trace})")  # fmt: skip
+    parser.add_argument("--baseline-percentile", type=number_in(0, 100), metavar="P",
+                        help=f"Suite2p: percentile of the running baseline F0 (default "
+                        f"{DEFAULTS.baseline_percentile:g})")  # fmt: skip
+    parser.add_argument("--baseline-window", type=positive_float, metavar="SECONDS", help="Suite2p: window of the "
+                        f"running baseline F0 (default {DEFAULTS.baseline_window_s:g} s)")  # fmt: skip
+    parser.add_argument("--series", help="NWB: RoiResponseSeries, '<container>/<series>' or '<series>' "
+                                         "(default the first by name)")  # fmt: skip
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+    args = parser.parse_args(argv)
+    kind = source_kind(args.signals)
+    for flag, owner in FLAG_SOURCES.items():
+        if getattr(args, flag) not in (None, False) and owner != kind:
+            parser.error(f"--{flag.replace('_', '-')} applies to {SOURCES[owner]} only, not to {args.signals}")
+    if kind == "recording" and args.sampling_rate is None:
+        parser.error(f"--sampling-rate is required for .npy signals ({args.signals})")
+    return args
+
+
+def reader_settings(args: argparse.Namespace) -> ReaderSettings:
+    """The reader settings the flags give, the defaults elsewhere."""
+    given = {"neuropil_coefficient": args.neuropil_coefficient, "trace": args.trace, "nwb_series": args.series,
+             "baseline_percentile": args.baseline_percentile, "baseline_window_s": args.baseline_window}  # fmt: skip
+    return ReaderSettings(cells_only=not args.all_rois, include_spikes=args.suite2p_spikes,
+                          **{name: value for name, value in given.items() if value is not None})  # fmt: skip
+
+
+def convert(args: argparse.Namespace):
+    """Write the recording file the arguments describe."""
+    if source_kind(args.signals) == "recording":
+        return convert_arrays(args.signals, args.sampling_rate, args.out, args.spikes, args.neurons_first,
+                              args.subtract_baseline, args.overwrite)  # fmt: skip
+    return convert_recording(args.signals, args.out, reader_settings(args), args.sampling_rate, args.overwrite)
 
 
 def main(argv=None) -> int:
-    parser = CommandParser(prog="python -m calciumgan.prepare", description=__doc__.split("\n")[0])
-    parser.add_argument("--signals", required=True, help=".npy traces, (T, N) or (N, T) with --neurons-first")
-    parser.add_argument("--sampling-rate", type=positive_float, required=True, help="frames per second (Hz)")
-    parser.add_argument("--out", required=True, help="output .h5, .hdf5 or .npz")
-    parser.add_argument("--spikes", help="optional .npy spike counts, same layout as --signals")
-    parser.add_argument("--neurons-first", action="store_true", help="arrays are (N, T), as Suite2p's F.npy")
-    parser.add_argument("--subtract-baseline", action="store_true", help="subtract each neuron's median first")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
-    args = parser.parse_args(argv)
-    return run_command(lambda: convert_arrays(args.signals, args.sampling_rate, args.out, args.spikes,
-                                              args.neurons_first, args.subtract_baseline, args.overwrite))  # fmt: skip
+    args = parse_args(argv)
+    return run_command(lambda: convert(args))
 
 
 if __name__ == "__main__":

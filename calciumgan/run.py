@@ -25,6 +25,7 @@ import numpy as np
 from calciumgan.config import DataConfig, ExperimentConfig
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path
+from calciumgan.data.readers import read_recording
 from calciumgan.data.recording import load_recording, save_recording
 from calciumgan.data.split import MinMaxScaler, PreparedData
 from calciumgan.training.run_folder import RunFolder
@@ -92,13 +93,14 @@ class CalciumRun(RunFolder):
         return info
 
     def check_same_recording(self, data: DataConfig, stored: PreparedData) -> None:
-        """A ``RunError`` if the recording file a resumed run names no longer holds what the run trained on."""
+        """A ``RunError`` if the recording a resumed run names (a file or Suite2p folder, read with the run's
+        ``data`` settings) no longer holds what the run trained on."""
         if data.source != "file":
             return
-        if not pathlib.Path(data.path).is_file():
+        if not pathlib.Path(data.path).exists():
             logger.warning("%s is gone; the run resumes on its own copy %s", data.path, self.recording_path)
             return
-        current = load_recording(data.path)
+        current = read_recording(data.path, data.reader_settings())
         if not np.array_equal(current.signals, stored.recording.signals):
             raise RunError(f"{data.path}: differs from the recording this run trained on ({self.recording_path}: "
                            f"{stored.recording.num_frames} frames x {stored.recording.num_neurons} neurons, the file: "

@@ -17,7 +17,8 @@ from calciumgan.core.cli import CommandParser, run_command
 def parse_args(argv=None):
     parser = CommandParser(prog="python -m calciumgan.train", description=__doc__.split("\n")[0])
     parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, dg, day1, day4")
-    parser.add_argument("--data", help="recording (.npz or .h5) to train on instead of the config's data")
+    parser.add_argument("--data", help="recording to train on instead of the config's data: .npz, .h5, "
+                        "a Suite2p plane folder (ΔF/F of its cells) or an .nwb file (data.* keys set how)")  # fmt: skip
     parser.add_argument("--out", help="run folder (default: runs/<config name>)")
     return parser.parse_args(argv)
 

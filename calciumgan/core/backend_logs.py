@@ -3,11 +3,12 @@
 Importing TensorFlow writes a dozen lines straight to file descriptor 2 through absl's C++
 logger (oneDNN, CUDA drivers, CPU instructions), and recent versions ignore
 ``TF_CPP_MIN_LOG_LEVEL`` for them because they are written before absl is initialised. The
-command-line tools therefore import TensorFlow with descriptor 2 redirected to a temporary file,
-then replay what was written, minus the lines below ``TF_CPP_MIN_LOG_LEVEL`` (2, errors only,
-unless the user set it: ``TF_CPP_MIN_LOG_LEVEL=0`` shows everything) and a short list of
-known-harmless errors (no CUDA driver on a CPU machine, CUDA factories registered twice).
-Python-level output of the import (warnings) is replayed unchanged.
+command-line tools therefore import TensorFlow, and query its devices once, with descriptor 2
+redirected to a temporary file, then replay what was written, minus the lines below
+``TF_CPP_MIN_LOG_LEVEL`` (2, errors only, unless the user set it: ``TF_CPP_MIN_LOG_LEVEL=0``
+shows everything) and a short list of known-harmless errors (no CUDA driver on a CPU machine,
+CUDA factories registered twice). Python-level output of the import (warnings) is replayed
+unchanged. Lines TensorFlow logs later, while it works, are not touched.
 """
 
 import contextlib
@@ -69,11 +70,19 @@ def filtered_descriptor_2(level: int):
                 print("\n".join(lines), file=sys.stderr, flush=True)
 
 
-def quiet_backend_start(module: str = "tensorflow") -> None:
-    """Filter the start-up lines of ``module`` when it is first imported (a no-op if it already is)."""
+@contextlib.contextmanager
+def _filtered_tensorflow_start(level: int):
+    """Filter the import of TensorFlow and its first device query (which logs a failed ``cuInit`` without a GPU)."""
+    with filtered_descriptor_2(level):
+        yield
+        sys.modules["tensorflow"].config.list_physical_devices()
+
+
+def quiet_tensorflow_start() -> None:
+    """Filter TensorFlow's start-up lines when it is first imported (a no-op if it already is)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", DEFAULT_LEVEL)
     try:
         level = int(os.environ["TF_CPP_MIN_LOG_LEVEL"])
     except ValueError:
         level = int(DEFAULT_LEVEL)
-    around_first_import(module, functools.partial(filtered_descriptor_2, level))
+    around_first_import("tensorflow", functools.partial(_filtered_tensorflow_start, level))

@@ -7,7 +7,7 @@ import logging
 import math
 import sys
 
-from calciumgan.core.backend_logs import quiet_backend_start
+from calciumgan.core.backend_logs import quiet_tensorflow_start
 from calciumgan.core.errors import CalciumGANError
 
 USAGE_ERROR = 2  # the exit code of every refused input, as argparse uses
@@ -35,6 +35,13 @@ def positive_float(text: str) -> float:
     return _bounded(text, float, "a positive finite number", lambda value: math.isfinite(value) and value > 0)
 
 
+def number_in(low: float, high: float = math.inf):
+    """An argparse type: a finite number from ``low`` to ``high`` (inclusive)."""
+    bounds = f"from {low:g} to {high:g}" if math.isfinite(high) else f"of at least {low:g}"
+    return lambda text: _bounded(text, float, f"a finite number {bounds}",
+                              lambda value: math.isfinite(value) and low <= value <= high)  # fmt: skip
+
+
 def _bounded(text: str, kind: type, description: str, allowed) -> int | float:
     try:
         value = kind(text)
@@ -50,7 +57,7 @@ def run_command(action) -> int:
 
     TensorFlow's C++ start-up lines are filtered when it is first imported (``core.backend_logs``).
     """
-    quiet_backend_start()
+    quiet_tensorflow_start()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     try:
         action()

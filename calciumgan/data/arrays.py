@@ -1,4 +1,5 @@
-"""Turn saved NumPy arrays of traces into a recording file that the training tools read."""
+"""Turn saved NumPy arrays of traces, a Suite2p folder or an NWB file into a recording file that the training
+tools read."""
 
 import logging
 import pathlib
@@ -7,7 +8,8 @@ import numpy as np
 
 from calciumgan.core.errors import RecordingError
 from calciumgan.core.files import check_output_file
-from calciumgan.data.recording import HDF5_SUFFIXES, Recording, save_recording
+from calciumgan.data.readers import RECORDING_SUFFIXES, ReaderSettings, read_recording
+from calciumgan.data.recording import Recording, save_recording
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ def convert_arrays(signals, sampling_rate: float, out, spikes=None, neurons_firs
     ``baseline`` subtracts each neuron's median first (for raw fluorescence on a large offset,
     which float32 would otherwise quantise). ``out`` must not exist unless ``overwrite``.
     """
-    out = check_output_file(out, (".npz", *HDF5_SUFFIXES), overwrite)
+    out = check_output_file(out, RECORDING_SUFFIXES, overwrite)
     traces = load_array(signals, neurons_first)
     check_orientation(traces, signals, neurons_first)
     if baseline and traces.ndim == 2 and np.issubdtype(traces.dtype, np.number):
@@ -62,5 +64,24 @@ def convert_arrays(signals, sampling_rate: float, out, spikes=None, neurons_firs
         spikes=None if spikes is None else load_array(spikes, neurons_first),
         source=str(signals),
     )
+    recording.report_silent_neurons()
+    return save_recording(recording, out)
+
+
+RATE_TOLERANCE = 1e-3  # largest relative difference between a given sampling rate and a file's own
+
+
+def convert_recording(source, out, settings: ReaderSettings, sampling_rate: float | None = None,
+                      overwrite: bool = False) -> pathlib.Path:  # fmt: skip
+    """Write the Suite2p folder or NWB file ``source``, read with ``settings``, as a recording file ``out``.
+
+    ``sampling_rate`` (Hz), when given, must agree with the source's own rate. ``out`` must not
+    exist unless ``overwrite``.
+    """
+    out = check_output_file(out, RECORDING_SUFFIXES, overwrite)
+    recording = read_recording(source, settings)
+    if sampling_rate is not None and abs(sampling_rate - recording.sampling_rate) > RATE_TOLERANCE * sampling_rate:
+        raise RecordingError(f"{recording.source}: its frame rate is {recording.sampling_rate:g} Hz, --sampling-rate "
+                             f"says {sampling_rate:g} Hz; drop --sampling-rate to use the file's rate")  # fmt: skip
     recording.report_silent_neurons()
     return save_recording(recording, out)

@@ -6,18 +6,20 @@ from calciumgan.config import DataConfig
 from calciumgan.core.errors import ConfigError, RecordingError
 from calciumgan.data.dff_surrogate import dff_ground_truth, dff_recording
 from calciumgan.data.presets import DFF_PRESETS
-from calciumgan.data.recording import Recording, load_recording
+from calciumgan.data.readers import read_recording
+from calciumgan.data.recording import Recording
 from calciumgan.data.split import MinMaxScaler, PreparedData, split_train_validation
 from calciumgan.data.surrogate import SAMPLING_RATE_HZ, preset_model, surrogate_recording
 
 PREPARE_HINT = (
     "convert your traces with `python -m calciumgan.prepare --signals TRACES.npy --sampling-rate HZ --out {path}` "
-    "or pass --data PATH (README: 'Your own recording')"
+    "or pass --data PATH: a .npz/.h5 recording, a Suite2p plane folder or an NWB file (README: 'Your own recording')"
 )
 
 
 def load_data(config: DataConfig) -> Recording:
-    """The recording a config names: a built-in surrogate (dichotomized Gaussian or ΔF/F) or a file."""
+    """The recording a config names: a built-in surrogate (dichotomized Gaussian or ΔF/F), a file or a Suite2p
+    folder (``calciumgan.data.readers``)."""
     if config.source == "surrogate":
         sample = dff_recording if config.preset in DFF_PRESETS else surrogate_recording
         try:
@@ -27,9 +29,9 @@ def load_data(config: DataConfig) -> Recording:
         except ValueError as error:
             raise ConfigError(f"data: {error}") from None
     path = pathlib.Path(config.path)
-    if not path.is_file():
+    if not path.exists():
         raise RecordingError(f"{path}: no such file; " + PREPARE_HINT.format(path=path))
-    return load_recording(path)
+    return read_recording(path, config.reader_settings())
 
 
 def surrogate_ground_truth(preset: str, num_neurons: int) -> dict:

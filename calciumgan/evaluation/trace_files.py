@@ -14,6 +14,7 @@ import numpy as np
 
 from calciumgan.config import EvaluateConfig
 from calciumgan.core.errors import RecordingError
+from calciumgan.data.readers import read_recording
 from calciumgan.data.recording import (
     HDF5_SUFFIXES,
     Recording,
@@ -21,7 +22,6 @@ from calciumgan.data.recording import (
     checked_sampling_rate,
     first_non_finite,
     hdf5_dataset,
-    load_recording,
 )
 from calciumgan.data.split import evenly_spaced_starts
 from calciumgan.evaluation.inference import SpikeInferenceSettings
@@ -50,7 +50,8 @@ class TraceFile:
 
     ``samples_shape`` is (K, T, N) for samples and ``None`` for a recording, whose (T, N)
     traces are in ``recording``. Samples of an HDF5 file (``path`` set) are read in chunks,
-    never whole; samples given as an array are in ``samples``. ``name`` (a path, or a
+    never whole; samples given as an array, or as an NWB file of ``calciumgan.generate``, are
+    in ``samples``. ``name`` (a path, or a
     description of an array) names the input in messages.
     """
 
@@ -64,14 +65,30 @@ class TraceFile:
 
     @classmethod
     def open(cls, path) -> "TraceFile":
-        """A samples file (HDF5 ``signals`` (K, T, N), root attribute ``sampling_rate``) or a recording file."""
+        """A samples file (HDF5 ``signals`` (K, T, N), root attribute ``sampling_rate``) or a recording: a file,
+        a Suite2p folder or an NWB file, read with the default ``ReaderSettings`` (ΔF/F of the cells)."""
         path = pathlib.Path(path)
         if path.suffix in HDF5_SUFFIXES and path.is_file():
             samples = cls._open_samples(path)
             if samples is not None:
                 return samples
-        recording = load_recording(path)
+        if path.suffix == ".nwb" and path.is_file():
+            samples = cls._open_nwb_samples(path)
+            if samples is not None:
+                return samples
+        recording = read_recording(path)
         return cls(str(path), recording.sampling_rate, recording.neuron_ids, recording=recording.signals)
+
+    @classmethod
+    def _open_nwb_samples(cls, path: pathlib.Path) -> "TraceFile | None":
+        """The samples of an NWB file written by ``calciumgan.generate``, read whole; ``None`` for other NWB files."""
+        from calciumgan.data.nwb_samples import holds_samples_nwb, read_samples_nwb  # pynwb loads only for NWB
+
+        if not holds_samples_nwb(path):
+            return None
+        samples, rate, neuron_ids, _ = read_samples_nwb(path)
+        first_non_finite(samples, "signals", str(path), SAMPLE_LOCATION)
+        return cls(str(path), rate, neuron_ids, samples_shape=samples.shape, samples=samples)
 
     @classmethod
     def _open_samples(cls, path: pathlib.Path) -> "TraceFile | None":
