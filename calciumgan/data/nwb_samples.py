@@ -19,7 +19,7 @@ Layout (NWB core types only):
   their wavelengths are NaN (none).
 - ``general/data_collection``: the provenance as JSON, ``package``, ``version`` and the caller's
   ``metadata`` (for ``calciumgan.generate``: ``run``, ``generator``, ``seed``, ``truncation`` if
-  any, ``config``). (NWB 2.8's ``was_generated_by`` would suit the version, but pynwb 2.8 predates it.)
+  any, ``config``).
 
 Memory: the traces stream to a dataset created at its full size, one batch at a time (an hdmf
 ``AbstractDataChunkIterator``); only the samples table (24 bytes per sample) is built whole,
