@@ -59,6 +59,7 @@ from calciumgan.run import CalciumRun
 logger = logging.getLogger("calciumgan.evaluate")
 
 GROUND_TRUTH_SETS = ("real", "model", "dichotomized_gaussian", "poisson")
+SYNTHETIC_TITLE = "synthetic (compared traces)"  # the report's title of the model row outside a run
 CALIBRATION_FRAMES = 65536  # 45 min at 24 Hz: more than a thesis recording's training block, and a bounded cost
 
 
@@ -174,37 +175,40 @@ def resolve_mode(mode: str, source: str) -> str:
     return "fixed" if source in {f"surrogate:{preset}" for preset in DG_PRESETS} else "calibrated"
 
 
-def evaluate_files(real_path, synthetic_path, config: EvaluateConfig, out, train_path=None) -> Evaluation:
+def evaluate_files(real_path, synthetic_path, config: EvaluateConfig, out, train_path=None,
+                   model_title: str = SYNTHETIC_TITLE) -> Evaluation:  # fmt: skip
     """Compare the traces of two files (samples or recordings, see ``trace_files``).
 
     ``train_path`` (a recording or samples) is the data the calibration, the floor row and the
     baselines are fitted on; without it they are fitted on the real file itself, and the report
     says so. Inferred spikes of a samples file are written to ``out/<name>_spikes.h5``.
+    ``model_title`` names the synthetic row in the report.
     """
     real, synthetic = TraceFile.open(real_path), TraceFile.open(synthetic_path)
     train = None if train_path is None else TraceFile.open(train_path)
     _common_shape(real, synthetic, train, config)  # refuse before creating the output folder
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    return _compare(real, synthetic, train, config, out)
+    return _compare(real, synthetic, train, config, out, model_title)
 
 
 def evaluate_arrays(real, synthetic, sampling_rate: float, config: EvaluateConfig | None = None,
-                    train=None) -> Evaluation:  # fmt: skip
+                    train=None, model_title: str = SYNTHETIC_TITLE) -> Evaluation:  # fmt: skip
     """Compare real and synthetic traces held in memory, scored exactly as :func:`evaluate_files` scores files.
 
     Each of ``real``, ``synthetic`` and the optional ``train`` (the data the calibration, floor and
     baselines are fitted on) is samples (K, T, N) or one recording (T, N), cut into evenly spaced
     windows of the samples' length T; ``sampling_rate`` in Hz; ``config`` defaults to
-    ``EvaluateConfig()``. Nothing is written.
+    ``EvaluateConfig()``; ``model_title`` names the synthetic row in the report. Nothing is written.
     """
     config = config or EvaluateConfig()
     inputs = {name: None if traces is None else TraceFile.of_array(traces, sampling_rate, name)
               for traces, name in ((real, "real"), (synthetic, "synthetic"), (train, "train"))}  # fmt: skip
-    return _compare(inputs["real"], inputs["synthetic"], inputs["train"], config, None)
+    return _compare(inputs["real"], inputs["synthetic"], inputs["train"], config, None, model_title)
 
 
-def _compare(real: TraceFile, synthetic: TraceFile, train: TraceFile | None, config: EvaluateConfig, out) -> Evaluation:
+def _compare(real: TraceFile, synthetic: TraceFile, train: TraceFile | None, config: EvaluateConfig, out,
+             model_title: str) -> Evaluation:  # fmt: skip
     """Score ``synthetic``, the floor (with ``train``) and the baselines against ``real``."""
     timer = Timer()
     count, window, _ = _common_shape(real, synthetic, train, config)
@@ -231,7 +235,7 @@ def _compare(real: TraceFile, synthetic: TraceFile, train: TraceFile | None, con
               "calibration": _calibration_summary(calibration, fitted.name), "baselines_fitted_to": fitted_to,
               "dichotomized_gaussian_fit": adjustments, "edges": edge_summary({}, spikes),
               "intervals": intervals, "independent_windows": len(np.unique(blocks)),
-              "timings": timer.seconds}  # fmt: skip
+              "model_title": model_title, "timings": timer.seconds}  # fmt: skip
     return Evaluation(real.sampling_rate, real.neuron_ids, config, traces, spikes, statistics, divergences, heatmaps,
                       extras)  # fmt: skip
 

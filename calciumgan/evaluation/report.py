@@ -23,6 +23,12 @@ ROW_TITLES = {
     "poisson": "independent Poisson",
 }
 
+
+def row_titles(evaluation) -> dict:
+    """Row name -> title; the model row's title is the evaluation's own where it names one (not a run)."""
+    return {**ROW_TITLES, "model": evaluation.extras.get("model_title", ROW_TITLES["model"])}
+
+
 FIGURES = {
     "traces.png": "traces and inferred spikes of a real and a synthetic sample (Fig. 4.4)",
     "raster.png": "raster of a real and a synthetic sample with marginal spike counts (Fig. 4.5)",
@@ -48,12 +54,12 @@ def draw_figures(evaluation, out: pathlib.Path) -> None:
                                     list(range(min(CORRELATION_EXAMPLES, len(real)))), divergences["model"].correlation,
                                     out / "correlations.png")  # fmt: skip
     plots.van_rossum_heatmaps(evaluation.van_rossum_heatmaps, neurons, out / "van_rossum.png")
-    plots.kl_histograms(divergences, evaluation.table(), ROW_TITLES, out / "kl.png")
+    plots.kl_histograms(divergences, evaluation.table(), row_titles(evaluation), out / "kl.png")
 
 
 def report_dict(evaluation) -> dict:
     """Everything the report shows, as JSON values."""
-    real = evaluation.spikes["real"]
+    real, titles = evaluation.spikes["real"], row_titles(evaluation)
     return {
         "source": evaluation.extras["source"],
         "settings": {**dataclasses.asdict(evaluation.config), "sampling_rate": evaluation.sampling_rate},
@@ -64,9 +70,9 @@ def report_dict(evaluation) -> dict:
             "neuron_ids": np.asarray(evaluation.neuron_ids).tolist(),
             "mean_firing_rate_hz": evaluation.mean_firing_rates(),
         },
-        "table": [{"row": name, "title": ROW_TITLES[name], **means, "interval": evaluation.extras["intervals"][name]}
+        "table": [{"row": name, "title": titles[name], **means, "interval": evaluation.extras["intervals"][name]}
                   for name, means in evaluation.table().items()],  # fmt: skip
-        **{key: value for key, value in evaluation.extras.items() if key not in ("source", "intervals")},
+        **{key: value for key, value in evaluation.extras.items() if key not in ("source", "intervals", "model_title")},
         "figures": [name for name in FIGURES],
     }
 
@@ -116,7 +122,7 @@ def _markdown(report: dict) -> str:
                   f"Of {recovery['true_count']} true spikes OASIS recovered {recovery['recovered']} "
                   f"(recall {recovery['recall']:.3f}) and invented {recovery['invented']} "
                   f"(precision {recovery['precision']:.3f})."]  # fmt: skip
-    lines += _edge_lines(report["edges"])
+    lines += _edge_lines(report["edges"], {row["row"]: row["title"] for row in report["table"]})
     if "memorisation" in report:
         check = report["memorisation"]
         verdict = "copies" if check["copies_training_data"] else "does not copy"
@@ -143,7 +149,7 @@ def _fit_adjustments(adjustments: dict) -> str:
             f"up to {adjustments['largest_projection_change']:.3g} to the nearest valid matrix")  # fmt: skip
 
 
-def _edge_lines(edges: dict) -> list:
+def _edge_lines(edges: dict, titles: dict) -> list:
     """The window-edge table: each set's first and last frames relative to its middle half."""
     with_traces = all("frame_difference" in ratios for ratios in edges.values())
 
@@ -154,7 +160,7 @@ def _edge_lines(edges: dict) -> list:
     heading = "| set | " + ("|Δ| first | |Δ| last | " if with_traces else "") + "spikes first | spikes last |"
     lines = ["", "## Window edges (first and last frame over the middle half)", "", heading,
              "| --- |" + " ---: |" * (4 if with_traces else 2)]  # fmt: skip
-    lines += [f"| {ROW_TITLES.get(name, name)} | {cells(ratios)} |" for name, ratios in edges.items()]
+    lines += [f"| {titles.get(name, name)} | {cells(ratios)} |" for name, ratios in edges.items()]
     note = ("1.00 is an edge like the middle. |Δ|: mean frame-to-frame change of the traces; spikes: mean "
             "inferred spikes per frame. OASIS sees no frames beyond a window, which raises every set's "
             "last-frame spikes alike; a generator's own artefacts show as a difference from the real row.")

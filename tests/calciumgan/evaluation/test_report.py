@@ -8,10 +8,12 @@ from calciumgan.evaluation.report import FIGURES, ROW_TITLES, write_report
 
 def test_the_report_shows_what_the_evaluation_computed(tmp_path, surrogate_traces):
     traces = surrogate_traces(num_frames=6 * 480, num_neurons=5, rate_hz=1.0)[1].reshape(6, 480, 5)
-    evaluation = evaluate_arrays(traces, traces[::-1], 24.0, EvaluateConfig(heatmap_samples=3, workers=1))
+    evaluation = evaluate_arrays(traces, traces[::-1], 24.0, EvaluateConfig(heatmap_samples=3, workers=1),
+                                 model_title="my VAE")  # fmt: skip
     write_report(evaluation, tmp_path)
     report = json.loads((tmp_path / "report.json").read_text())
-    assert [row["title"] for row in report["table"]] == [ROW_TITLES[name] for name in evaluation.table()]
+    titles = {**ROW_TITLES, "model": "my VAE"}  # the caller names the synthetic row
+    assert [row["title"] for row in report["table"]] == [titles[name] for name in evaluation.table()]
     assert {row["row"]: {key: row[key] for key in evaluation.table()["model"]} for row in report["table"]} == (
         evaluation.table()
     )
@@ -20,5 +22,6 @@ def test_the_report_shows_what_the_evaluation_computed(tmp_path, surrogate_trace
     assert report["edges"]["model"]["spike_rate"] == list(rate_ratios(evaluation.spikes["model"]))
     markdown = (tmp_path / "report.md").read_text()
     assert "| dichotomized Gaussian |" in markdown and "## Window edges" in markdown
+    assert markdown.count("| my VAE |") == 2 and "CalciumGAN (this run)" not in markdown  # KL and edge tables
     for figure in FIGURES:
         assert (tmp_path / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
