@@ -1,0 +1,27 @@
+"""Most exciting inputs (seed 003): a simulated visual population with known receptive fields, the
+oracle-correlation selection of neurons, and a CNN response model (Walker et al. 2019's core and
+pyramid readout) fitted to the neurons' repeated-trial responses.
+
+Subpackages and modules, in data-flow order:
+
+- ``simulation``  generated images; Gabor simple cells and energy-model complex cells with Poisson
+                  trials, their expected rates (``Population.true_response``) and optimal stimuli
+- ``dataset``     images, (trials, images, neurons) responses and the true neurons, in one HDF5 file;
+                  the split of the images into training, validation and test sets
+- ``oracle``      oracle correlation (leave-one-out over trials, 50 draws) and the seed's selection
+- ``models``      the three-block CNN core, its Laplace and group-sparsity penalties, the pyramid
+                  readout: a Keras functional model, images (batch, height, width, 1) -> rates
+- ``training``    Poisson loss, Adam, early stopping on validation correlation
+- ``evaluation``  test correlations (single trials, trial means, true rates); ``report``: JSON,
+                  markdown and the test-versus-oracle figure
+- ``experiment``  the experiment folder; ``fitting``: the fit stage; ``config``: the YAML schema
+
+Command-line tools: ``python -m mei.simulate`` (writes the dataset) and ``python -m mei.fit``
+(selection, response model, report), both ``--config demo|seed|FILE --out FOLDER``. Only the
+generic core of ``calciumgan`` is used, and ``lfp.data.images`` for the generated images. The
+package's Keras objects register themselves with Keras, so its ``.keras`` files load anywhere.
+"""
+
+from calciumgan import register_layer_modules
+
+register_layer_modules("mei.models.regularizers", "mei.models.readout", "mei.models.metrics")

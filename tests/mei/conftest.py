@@ -1,0 +1,26 @@
+"""A tiny MEI experiment config: 60 images of 16 x 24, 4 trials, 6 neurons, a 4-channel core, 2 epochs."""
+
+import pytest
+import yaml
+
+TINY_MEI = {
+    "simulation": {"seed": 2, "num_images": 60, "image_height": 16, "image_width": 24, "trials": 4, "num_neurons": 6},
+    "selection": {"draws": 5},
+    "model": {"hidden_channels": 4},
+    "fit": {"neurons": "all", "epochs": 2, "batch_size": 16},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def write_mei_config():
+    """Factory: TINY_MEI with ``{"section.key": value}`` overrides written as YAML to ``path``."""
+
+    def write(path, overrides={}):
+        raw = {section: dict(values) for section, values in TINY_MEI.items()}
+        for dotted, value in overrides.items():
+            section, key = dotted.split(".")
+            raw[section][key] = value
+        path.write_text(yaml.safe_dump(raw))
+        return path
+
+    return write
