@@ -12,6 +12,13 @@ critic takes ``[samples, condition]`` and each assembled batch is a pair ``(samp
 conditions)``. Generated samples get the conditions of the real ones they are compared with,
 and the penalty differentiates with respect to the samples only (the conditions are given).
 
+A critic may also return two outputs, ``[score, auxiliary]``: an auxiliary-classifier GAN (AC-GAN,
+Odena et al. 2017; ``calciumgan.training.auxiliary``) whose critic classifies samples beside scoring
+them. The adversarial loss, the Wasserstein estimate and the penalty's gradient use the score
+only; the ``auxiliary`` loss object turns the class logits and the conditions (the labels) into
+terms added to both objectives. Such a critic may take the samples alone (Odena's design) while
+the generator takes ``[labels, noise]``.
+
 Two generator tricks are options. ``ema_decay`` keeps an exponential moving average of the
 generator's weights (ProGAN, Karras et al. 2018: decay 0.999) in ``generator_ema``, a copy of
 the generator updated after every generator update; sample from it, train the generator. As
@@ -33,6 +40,7 @@ scaling. Scores, losses and the penalty are computed in float32.
 import keras
 from keras import ops
 
+from calciumgan.training.auxiliary import AUXILIARY_LOG_NAMES
 from calciumgan.training.losses import WassersteinLoss
 from calciumgan.training.penalties import GradientPenalty
 from calciumgan.training.regularizers import orthogonal_penalty
@@ -49,7 +57,8 @@ class GAN(keras.Model):
     Args:
         generator: maps noise (batch, *noise_shape) to samples (batch, ...); a conditional one
             maps ``[conditions (batch, ...), noise]``.
-        critic: maps samples to scores (batch, 1); a conditional one maps ``[samples, conditions]``.
+        critic: maps samples to scores (batch, 1); a conditional one maps ``[samples, conditions]``
+            (or the samples alone); with ``auxiliary`` it returns ``[scores, logits (batch, classes)]``.
         loss: an object with ``critic(real_scores, fake_scores)`` and ``generator(fake_scores)``;
             default ``WassersteinLoss()``.
         penalty: an object with ``points(real, fake, seed_generator)`` and
@@ -62,10 +71,14 @@ class GAN(keras.Model):
             ``None`` keeps no average (``generator_ema`` is ``None``).
         orthogonal_regularization: beta, the weight of ``orthogonal_penalty`` of the generator's
             kernels in its loss; 0 leaves the loss as it is.
+        auxiliary: for a two-output critic, an object with ``critic(real_logits, generated_logits,
+            labels)`` and ``generator(generated_logits, labels)``, each returning ``(term, logs)``,
+            such as ``AuxiliaryClassifierLoss``; the labels are the conditions. ``None`` for a
+            one-output critic.
     """
 
     def __init__(self, generator, critic, loss=None, penalty=None, n_critic=5, seed=None, ema_decay=None,
-                 orthogonal_regularization=0.0, **kwargs):  # fmt: skip
+                 orthogonal_regularization=0.0, auxiliary=None, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         self.generator = generator
         self.critic = critic
@@ -75,6 +88,13 @@ class GAN(keras.Model):
         if self.n_critic < 1:
             raise ValueError(f"n_critic must be at least 1, got {n_critic}")
         self.conditional = len(generator.inputs) == 2
+        self.critic_takes_conditions = self.conditional and len(critic.inputs) == 2
+        self.auxiliary = auxiliary
+        if (auxiliary is not None) != (len(critic.outputs) == 2):
+            raise ValueError(f"a critic with {len(critic.outputs)} output(s) needs "
+                             f"{'an' if len(critic.outputs) == 2 else 'no'} auxiliary loss")  # fmt: skip
+        if auxiliary is not None and not self.conditional:
+            raise ValueError("an auxiliary classifier needs a conditional generator: [labels, noise] -> samples")
         self.noise_shape = tuple(generator.inputs[-1].shape[1:])
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -114,9 +134,14 @@ class GAN(keras.Model):
         """What the generator is called with: ``noise``, or ``[conditions, noise]`` when conditional."""
         return [conditions, noise] if self.conditional else noise
 
+    @property
+    def log_names(self) -> tuple:
+        """Names of the scalars each step returns."""
+        return LOG_NAMES + (AUXILIARY_LOG_NAMES if self.auxiliary is not None else ())
+
     def critic_inputs(self, samples, conditions=None):
-        """What the critic is called with: ``samples``, or ``[samples, conditions]`` when conditional."""
-        return [samples, conditions] if self.conditional else samples
+        """What the critic is called with: ``samples``, or ``[samples, conditions]`` when it takes conditions."""
+        return [samples, conditions] if self.critic_takes_conditions else samples
 
     def real_and_conditions(self, assembled):
         """An assembled batch as ``(samples, conditions)``; conditions are ``None`` for an unconditional GAN."""
@@ -129,20 +154,27 @@ class GAN(keras.Model):
     def critic_objective(self, score, input_gradient, real, fake, points, conditions=None):
         """The critic's loss on real and generated samples (batch, ...), and its logs.
 
-        ``score(inputs)`` evaluates the critic; ``input_gradient(inputs_of, x)`` is the gradient
-        of its summed scores on ``inputs_of(x)`` with respect to ``x``; ``points`` are where the
-        penalty needs it. ``conditions`` (batch, ...) belong to both real and generated samples.
+        ``score(inputs)`` evaluates the critic (its outputs); ``input_gradient(inputs_of, x)`` is
+        the gradient of its summed scores (``critic_score`` of its outputs) on ``inputs_of(x)`` with
+        respect to ``x``; ``points`` are where the penalty needs it. ``conditions`` (batch, ...)
+        belong to both real and generated samples.
         """
         batch = ops.shape(real)[0]
         both = None if conditions is None else ops.concatenate([conditions, conditions], axis=0)
-        scores = ops.cast(score(self.critic_inputs(ops.concatenate([real, fake], axis=0), both)), "float32")
+        outputs = score(self.critic_inputs(ops.concatenate([real, fake], axis=0), both))
+        scores = ops.cast(critic_score(outputs), "float32")
         real_scores, fake_scores = scores[:batch], scores[batch:]
         wasserstein = ops.mean(real_scores) - ops.mean(fake_scores)
         gradients = [input_gradient(lambda x: self.critic_inputs(x, conditions), point) for point in points]
         penalty, gradient_norm = self.penalty(gradients, wasserstein)
         loss = self.loss_function.critic(real_scores, fake_scores) + penalty
+        auxiliary_logs = {}
+        if self.auxiliary is not None:
+            logits = ops.cast(outputs[1], "float32")
+            term, auxiliary_logs = self.auxiliary.critic(logits[:batch], logits[batch:], conditions)
+            loss = loss + term
         return loss, {"critic_loss": loss, "wasserstein": wasserstein, "penalty": penalty,
-                      "gradient_norm": gradient_norm}  # fmt: skip
+                      "gradient_norm": gradient_norm, **auxiliary_logs}  # fmt: skip
 
     def generator_objective(self, generate, score, noise, weights, conditions=None):
         """The generator's loss for ``noise`` (batch, *noise_shape) and ``conditions``, and its logs.
@@ -151,10 +183,15 @@ class GAN(keras.Model):
         with ``orthogonal_regularization`` the loss includes beta times their orthogonal penalty.
         """
         fake = generate(self.generator_inputs(noise, conditions))
-        loss = self.loss_function.generator(ops.cast(score(self.critic_inputs(fake, conditions)), "float32"))
+        outputs = score(self.critic_inputs(fake, conditions))
+        loss = self.loss_function.generator(ops.cast(critic_score(outputs), "float32"))
+        auxiliary_logs = {}
+        if self.auxiliary is not None:
+            term, auxiliary_logs = self.auxiliary.generator(ops.cast(outputs[1], "float32"), conditions)
+            loss = loss + term
         if self.orthogonal_regularization:
             loss = loss + self.orthogonal_regularization * orthogonal_penalty(weights)
-        return loss, {"generator_loss": loss}
+        return loss, {"generator_loss": loss, **auxiliary_logs}
 
     def moving_average(self, averages, weights) -> list:
         """One update of the generator's weight average: ``d a + (1 - d) w`` for each pair of values."""
@@ -182,14 +219,20 @@ class GAN(keras.Model):
             "seed": self.seed,
             "ema_decay": self.ema_decay,
             "orthogonal_regularization": self.orthogonal_regularization,
+            "auxiliary": keras.saving.serialize_keras_object(self.auxiliary),
         }
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for name in ("generator", "critic", "loss", "penalty"):
-            config[name] = keras.saving.deserialize_keras_object(config[name])
+        for name in ("generator", "critic", "loss", "penalty", "auxiliary"):
+            config[name] = keras.saving.deserialize_keras_object(config.get(name))
         return cls(**config)
+
+
+def critic_score(outputs):
+    """The scores (batch, 1) among a critic's outputs: the one output, or the first of ``[score, auxiliary]``."""
+    return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
 
 
 def mean_logs(logs: list) -> dict:

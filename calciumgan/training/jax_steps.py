@@ -27,7 +27,7 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from keras import ops
 
-from calciumgan.training.gan import mean_logs
+from calciumgan.training.gan import critic_score, mean_logs
 
 
 class _Stateless:
@@ -43,13 +43,14 @@ class _Stateless:
         return outputs
 
     def input_gradient(self, inputs_of, points):
-        """Gradient of the summed outputs on ``inputs_of(points)`` with respect to ``points``, in float32."""
+        """Gradient of the summed scores (``critic_score`` of the outputs) on ``inputs_of(points)`` with respect
+        to ``points``, in float32."""
 
         def total(points, non_trainable):
             scores, non_trainable = self.model.stateless_call(
                 self.trainable, non_trainable, inputs_of(points), training=self.training
             )
-            return ops.sum(ops.cast(scores, "float32")), non_trainable
+            return ops.sum(ops.cast(critic_score(scores), "float32")), non_trainable
 
         gradient, self.non_trainable = jax.grad(total, has_aux=True)(points, self.non_trainable)
         return gradient

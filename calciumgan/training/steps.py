@@ -3,7 +3,7 @@
 ``train_step(batch) -> logs``, ``test_step(batch, seed) -> logs``, ``sync()`` (write the
 state into the Keras variables), ``reload()`` (read it back), ``place(arrays)`` (put the data
 arrays where the steps read them) and ``device_count`` (devices a batch is split over). Logs
-are dicts of scalar tensors named as ``calciumgan.training.gan.LOG_NAMES``.
+are dicts of scalar tensors named as the GAN's ``log_names``.
 """
 
 import contextlib

@@ -24,7 +24,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from calciumgan.training.gan import mean_logs
+from calciumgan.training.gan import critic_score, mean_logs
 
 
 @functools.cache
@@ -164,7 +164,7 @@ class TensorFlowSteps:
     def _input_gradient(self, inputs_of, points, training=True):
         with tf.GradientTape() as tape:
             tape.watch(points)
-            total = ops.sum(ops.cast(self._score(inputs_of(points), training), "float32"))
+            total = ops.sum(ops.cast(critic_score(self._score(inputs_of(points), training)), "float32"))
         return tape.gradient(total, points)
 
     def _test_step(self, batch, seed):

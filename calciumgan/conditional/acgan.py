@@ -1,0 +1,99 @@
+"""Build, train and sample the AC-GAN of a ``ConditionalConfig``.
+
+The run folder (``calciumgan.training.run_folder``) holds the config, ``scaler.json``,
+checkpoints, TensorBoard logs and the ``.keras`` models; training resumes from the newest
+checkpoint when the same command runs again. At the end ``metrics.json`` holds the last
+epoch's logs (training and ``val_`` validation means: the critic's accuracy on real and on
+generated samples' labels among them) and ``samples.h5`` the generated windows per label.
+"""
+
+import dataclasses
+import json
+import logging
+
+import h5py
+import keras
+import numpy as np
+
+from calciumgan.conditional.config import ConditionalConfig
+from calciumgan.conditional.data import labelled_gan_data, labelled_windows
+from calciumgan.conditional.models import build_classifying_critic, build_conditional_generator
+from calciumgan.core.files import atomic_path
+from calciumgan.data.presets import SAMPLING_RATE_HZ
+from calciumgan.training.auxiliary import AuxiliaryClassifierLoss
+from calciumgan.training.gan import GAN
+from calciumgan.training.loop import Schedule, train_gan
+from calciumgan.training.penalties import GradientPenalty
+from calciumgan.training.run_folder import RunFolder
+from calciumgan.training.steps import make_steps
+
+logger = logging.getLogger(__name__)
+
+SAMPLES_FILE, METRICS_FILE, SCALER_FILE = "samples.h5", "metrics.json", "scaler.json"
+
+
+def build_acgan(config: ConditionalConfig) -> GAN:
+    """The compiled AC-GAN of ``config``, with random weights."""
+    data, model, train = config.data, config.model, config.train
+    shared = {"window": data.window, "num_neurons": data.num_neurons, "filters": model.filters,
+              "kernel_size": model.kernel_size, "strides": model.strides, "num_blocks": model.num_blocks,
+              "convolutions": model.convolutions, "num_classes": len(data.presets)}  # fmt: skip
+    generator = build_conditional_generator(embedding_dim=model.embedding_dim, noise_dim=model.noise_dim,
+                                            normalization=model.normalization, **shared)  # fmt: skip
+    critic = build_classifying_critic(phase_shuffle=model.phase_shuffle, **shared)
+    auxiliary = AuxiliaryClassifierLoss(train.auxiliary_weight, on_generated=train.auxiliary_on_generated)
+    gan = GAN(generator, critic, penalty=GradientPenalty(train.penalty_weight), n_critic=train.n_critic,
+              seed=train.seed, auxiliary=auxiliary)  # fmt: skip
+
+    def adam():
+        return keras.optimizers.Adam(train.learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)
+
+    gan.compile(g_optimizer=adam(), d_optimizer=adam())
+    return gan
+
+
+def train_acgan(config: ConditionalConfig, out, progress: bool = True) -> dict:
+    """Train (or resume) in run folder ``out``, then write ``metrics.json`` and ``samples.h5``; returns the
+    last epoch's logs."""
+    run = RunFolder(out, ConditionalConfig)
+    run.check_resumable(config)
+    train = config.train
+    keras.utils.set_random_seed(train.seed)
+    windows = labelled_windows(config.data, train.validation_batches * train.batch_size // len(config.data.presets))
+    gan = build_acgan(config)
+    data = labelled_gan_data(windows, config.data.window, train.batch_size, train.n_critic, train.seed)
+    run.start(config)
+    windows.scaler.save(run.path(SCALER_FILE))
+    logger.info("AC-GAN on %s: generator %d parameters, critic %d; %d training windows; backend %s",
+                ", ".join(windows.presets), gan.generator.count_params(), gan.critic.count_params(),
+                len(windows.train_starts), keras.backend.backend())  # fmt: skip
+    schedule = Schedule(epochs=train.epochs, steps_per_epoch=train.steps_per_epoch,
+                        checkpoint_every=train.checkpoint_every, keep_checkpoints=train.keep_checkpoints,
+                        validation_seed=train.seed + 1)  # fmt: skip
+    steps = make_steps(gan, data.assemble)
+    logs = train_gan(gan, data, schedule, run, steps=steps, progress=progress)
+    if logs:  # a finished run resumed trains no epoch and keeps its metrics
+        run.write_json(METRICS_FILE, logs)
+    signals, labels = labelled_samples(gan.generator, len(windows.presets), config.generate.samples_per_label,
+                                       config.generate.seed)  # fmt: skip
+    write_labelled_samples(run.path(SAMPLES_FILE), windows.scaler.inverse(signals), labels, windows.presets,
+                           {"config": json.dumps(dataclasses.asdict(config))})  # fmt: skip
+    logger.info("wrote %d samples per label to %s", config.generate.samples_per_label, run.path(SAMPLES_FILE))
+    return logs
+
+
+def labelled_samples(generator, num_classes: int, per_label: int, seed: int) -> tuple:
+    """``per_label`` scaled samples of every label: (num_classes * per_label, window, N) float32, labels (K,)."""
+    labels = np.repeat(np.arange(num_classes, dtype=np.int32), per_label)
+    noise = np.random.default_rng(seed).standard_normal((len(labels), *generator.inputs[1].shape[1:]))
+    signals = generator.predict([labels, noise.astype(np.float32)], batch_size=256, verbose=0)
+    return np.asarray(signals, np.float32), labels
+
+
+def write_labelled_samples(path, signals, labels, presets, attributes: dict) -> None:
+    """HDF5 with ``signals`` (K, window, N) float32 in recording units and ``labels`` (K,) int32; root
+    attributes ``presets`` (label k names ``presets[k]``), ``sampling_rate`` (Hz) and ``attributes``."""
+    with atomic_path(path) as temporary, h5py.File(temporary, "w") as file:
+        file.create_dataset("signals", data=np.asarray(signals, np.float32))
+        file.create_dataset("labels", data=np.asarray(labels, np.int32))
+        file.attrs.update(presets=list(presets), sampling_rate=SAMPLING_RATE_HZ, **attributes)
