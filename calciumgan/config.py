@@ -50,6 +50,11 @@ class DataConfig:
     # NWB files: the RoiResponseSeries, "<container>/<series>" or "<series>"; None: the first by name
     nwb_series: str | None = None
 
+    def check(self) -> None:
+        """Faults that involve several keys of the section; ``ValueError`` naming them."""
+        if self.source == "file" and not self.path:
+            raise ValueError("'data.path' is required when data.source is 'file'")
+
     def reader_settings(self) -> ReaderSettings:
         """How ``path`` is read when it is a Suite2p folder or an NWB file."""
         return ReaderSettings(neuropil_coefficient=self.neuropil_coefficient, cells_only=self.cells_only,
@@ -163,8 +168,7 @@ class ExperimentConfig:
 
     def check(self) -> None:
         """Faults that involve several keys; ``ValueError`` naming them."""
-        if self.data.source == "file" and not self.data.path:
-            raise ValueError("'data.path' is required when data.source is 'file'")
+        self.data.check()
         problem = model_problem(self.model, self.data.window)
         if problem:
             raise ValueError(problem)

@@ -97,8 +97,7 @@ class VAEConfig:
     evaluate: EvaluateConfig = dataclasses.field(default_factory=EvaluateConfig)
 
     def check(self) -> None:
-        if self.data.source == "file" and not self.data.path:
-            raise ValueError("'data.path' is required when data.source is 'file'")
+        self.data.check()
 
 
 def load_denoiser_config(name_or_path) -> DenoiserConfig:
