@@ -15,9 +15,14 @@ Subpackages and modules, in data-flow order:
 - ``evaluation``  test correlations (single trials, trial means, true rates); ``report``: JSON,
                   markdown and the test-versus-oracle figure
 - ``experiment``  the experiment folder; ``fitting``: the fit stage; ``config``: the YAML schema
+- ``optimisation`` most exciting inputs: the seed's smoothed gradient ascent with blur annealing and
+                  the contrast term, the Gabor comparison, the comparison with the true neurons
+- ``latent``      seed 002: a DCGAN-style image generator, PCA + ridge decoding of responses to its
+                  latent codes, and a genetic search of codes for a neuron
 
-Command-line tools: ``python -m mei.simulate`` (writes the dataset) and ``python -m mei.fit``
-(selection, response model, report), both ``--config demo|seed|FILE --out FOLDER``. Only the
+Command-line tools: ``python -m mei.simulate`` (writes the dataset), ``python -m mei.fit``
+(selection, response model, report) and ``python -m mei.optimise`` (MEIs), each ``--config
+demo|seed|FILE --out FOLDER``; ``python -m mei.latent train|decode|evolve --config demo``. Only the
 generic core of ``calciumgan`` is used, and ``lfp.data.images`` for the generated images. The
 package's Keras objects register themselves with Keras, so its ``.keras`` files load anywhere.
 """

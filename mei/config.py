@@ -1,9 +1,10 @@
 """The MEI experiment's configuration (seed 003; see ``seed-specs.md`` §3).
 
 One YAML file describes the simulated recording, the neuron selection, the response model and
-its fitting. ``mei.simulate`` and ``mei.fit`` read the same file; the experiment folder keeps the
-resolved copy and refuses a config whose simulation part differs from the one its dataset was
-made with. Unknown keys, wrong types and bad values are one-line errors naming the file and key.
+its fitting, and the most exciting inputs (``mei:``). ``mei.simulate``, ``mei.fit`` and
+``mei.optimise`` read the same file; the experiment folder keeps the resolved copy and refuses a
+config whose simulation part differs from the one its dataset was made with. Unknown keys, wrong
+types and bad values are one-line errors naming the file and key.
 
 Values the seed does not give are marked "not in the seed" where they are set.
 """
@@ -81,11 +82,26 @@ class FitConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class OptimisationConfig:
+    """Most exciting inputs (``mei.optimisation``, ``mei.optimise``): the seed's ascent and Gabor comparison."""
+
+    steps: int = setting(1000, minimum=1)
+    step_size: float = setting(0.1, above=0)  # alpha (the seed's function default, which ran; its text says 0.01)
+    contrast_weight: float = setting(2.0, minimum=0)  # lambda on |C* - std|; C* is the images' mean std (computed)
+    sigma_start: float = setting(7.0, above=0)  # blur width (pixels), annealed toward sigma_end
+    sigma_end: float = setting(0.001, above=0)
+    seed: int = setting(0, minimum=0)  # the white-noise start
+    mask_radius: float = setting(12.0, above=0)  # pixels, the seed's at 60 x 96
+    max_neurons: int = setting(0, minimum=0)  # the first fitted neurons only; 0: every fitted neuron
+
+
+@dataclasses.dataclass(frozen=True)
 class MEIConfig:
     simulation: SimulationConfig = dataclasses.field(default_factory=SimulationConfig)
     selection: SelectionConfig = dataclasses.field(default_factory=SelectionConfig)
     model: ModelConfig = dataclasses.field(default_factory=ModelConfig)
     fit: FitConfig = dataclasses.field(default_factory=FitConfig)
+    mei: OptimisationConfig = dataclasses.field(default_factory=OptimisationConfig)
 
     def check(self) -> None:
         """Faults that involve several keys; ``ValueError`` naming them."""

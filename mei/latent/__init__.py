@@ -1,0 +1,10 @@
+"""Latent codes of a trained image generator (seed 002): decode them from responses, search them for a neuron.
+
+- ``config``      the YAML schema: simulation (``mei.config.SimulationConfig``), generator, decoding, search
+- ``generator``   a DCGAN-style generator and critic, trained as WGAN-GP by ``calciumgan.training``
+- ``decoding``    PCA + ridge regression from responses to latent codes; code, image and identification scores
+- ``genetic``     a genetic algorithm over latent codes for any fitness callable
+- ``experiment``  the experiment folder and its stages; ``report``: JSON, markdown and figures
+
+Command line: ``python -m mei.latent train|decode|evolve --config demo|FILE --out FOLDER``.
+"""

@@ -1,0 +1,150 @@
+"""The latent-code experiment folder and its three stages: train the generator, decode, search.
+
+======================= ==============================================================
+``config.yaml``         the resolved config (the last command's)
+``dataset.h5``          the simulated images, trials and true population (``mei.dataset``)
+``generator.keras``     the trained image generator, loadable in a fresh process
+``generator.json``      its training logs (every tenth iteration)
+``decoding/``           ``report.json``, ``report.md``, ``decoding.png``
+``search/``             ``report.json``, ``report.md``, ``search.png``
+======================= ==============================================================
+
+Decoding and search read the dataset and generator that ``train`` wrote, and refuse a config
+whose simulation or generator part differs from the folder's; training again removes their reports.
+"""
+
+import json
+import logging
+import pathlib
+import shutil
+
+import numpy as np
+
+from calciumgan.core import config as config_loader
+from calciumgan.core.errors import RunError
+from calciumgan.core.files import atomic_path, check_output_folder
+from calciumgan.training.run_folder import load_saved_model
+from mei.dataset import load_dataset, save_dataset
+from mei.latent import report
+from mei.latent.config import LatentConfig
+from mei.latent.decoding import decoding_scores, fit_decoder
+from mei.latent.generator import generate, train_image_generator
+from mei.latent.genetic import evolve
+from mei.simulation.session import simulate_session
+
+logger = logging.getLogger(__name__)
+STAGE_FOLDERS = ("decoding", "search")
+
+
+class LatentExperiment:
+    """The experiment folder at ``root``."""
+
+    def __init__(self, root):
+        self.root = pathlib.Path(root)
+        self.config_path = self.root / "config.yaml"
+        self.dataset_path = self.root / "dataset.h5"
+        self.generator_path = self.root / "generator.keras"
+
+    def write_json(self, name: str, value) -> None:
+        with atomic_path(self.root / name) as temporary:
+            temporary.write_text(json.dumps(value, indent=1))
+
+    def check_same_generator(self, config: LatentConfig) -> None:
+        """A one-line ``RunError`` unless the folder holds a generator trained with ``config``'s settings."""
+        if not (self.config_path.is_file() and self.generator_path.is_file() and self.dataset_path.is_file()):
+            raise RunError(f"{self.root}: no trained generator here; run python -m mei.latent train --config CONFIG "
+                           f"--out {self.root}")  # fmt: skip
+        folder = config_loader.load_config(self.config_path, LatentConfig)
+        if (folder.simulation, folder.generator) != (config.simulation, config.generator):
+            raise RunError(f"{self.config_path}: the generator here was trained with different simulation or "
+                           "generator settings; train again or choose the matching config")  # fmt: skip
+
+    def load(self, config: LatentConfig) -> tuple:
+        """The dataset and generator, after ``check_same_generator``."""
+        self.check_same_generator(config)
+        return load_dataset(self.dataset_path), load_saved_model(self.generator_path)
+
+
+def train_stage(config: LatentConfig, root) -> list:
+    """Simulate the session, train the generator on its images and save both; returns the logs."""
+    experiment = LatentExperiment(check_output_folder(root))
+    dataset = simulate_session(config.simulation)
+    generator, history = train_image_generator(dataset.images, config.generator)
+    experiment.root.mkdir(parents=True, exist_ok=True)
+    save_dataset(dataset, experiment.dataset_path)
+    with atomic_path(experiment.generator_path) as temporary:
+        generator.save(temporary)
+    experiment.write_json("generator.json", history)
+    config_loader.save_config(config, experiment.config_path)
+    for stale in STAGE_FOLDERS:  # reports of the generator this one replaces
+        shutil.rmtree(experiment.root / stale, ignore_errors=True)
+    return history
+
+
+def decode_stage(config: LatentConfig, root) -> dict:
+    """Fit the decoder on responses to generated images and score it on held-out images and trials."""
+    experiment = LatentExperiment(root)
+    dataset, generator = experiment.load(config)
+    settings, population = config.decoding, dataset.population
+    code_seed, train_seed, test_seed, shuffle_seed = np.random.SeedSequence(settings.seed).generate_state(4)
+    codes = np.random.default_rng(code_seed).standard_normal((settings.train_codes + settings.test_codes,
+                                                              config.generator.latent_dim))  # fmt: skip
+    images = generate(generator, codes)
+    train, test = slice(0, settings.train_codes), slice(settings.train_codes, None)
+    train_responses = population.sample_responses(images[train], settings.trials, seed=int(train_seed))
+    test_responses = population.sample_responses(images[test], settings.trials, seed=int(test_seed))
+    decoder = fit_decoder(train_responses.mean(axis=0), codes[train], settings.components, settings.alpha)
+    predicted = decoder.predict(test_responses.mean(axis=0))
+    predicted_images = generate(generator, predicted)
+    single = decoder.predict(test_responses[0])
+    shuffled = np.random.default_rng(shuffle_seed).permutation(settings.test_codes)
+    result = {
+        "test_codes": settings.test_codes, "trials": settings.trials, "components": settings.components,
+        "alpha": settings.alpha, "chance_identification": 1 / settings.test_codes,
+        "held_out_trial_mean": decoding_scores(predicted, codes[test], predicted_images, images[test]),
+        "held_out_single_trial": decoding_scores(single, codes[test], generate(generator, single), images[test]),
+        "shuffled": decoding_scores(predicted[shuffled], codes[test], predicted_images[shuffled], images[test]),
+    }  # fmt: skip
+    report.write_decoding(result, codes[test], predicted, images[test], predicted_images, experiment.root / "decoding")
+    config_loader.save_config(config, experiment.config_path)
+    logger.info("decoding: code r %.3f (shuffled %.3f), identification %.3f (chance %.3f)",
+                result["held_out_trial_mean"]["code_correlation"], result["shuffled"]["code_correlation"],
+                result["held_out_trial_mean"]["identification_accuracy"], result["chance_identification"])  # fmt: skip
+    return result
+
+
+def search_stage(config: LatentConfig, root) -> dict:
+    """Search latent codes for the neuron's largest expected rate; compare with random codes and the dataset."""
+    experiment = LatentExperiment(root)
+    dataset, generator = experiment.load(config)
+    settings, population = config.search, dataset.population
+
+    def fitness(codes):
+        return population.true_response(generate(generator, codes))[:, settings.neuron]
+
+    size = settings.population_size
+    initial_seed, random_seed = np.random.SeedSequence(settings.seed).generate_state(2)
+    latent_dim = config.generator.latent_dim
+    initial = np.random.default_rng(initial_seed).standard_normal((size, latent_dim))
+    result = evolve(fitness, initial, settings)
+    random_fitness = fitness(np.random.default_rng(random_seed).standard_normal((result.evaluations, latent_dim)))
+    dataset_rates = population.true_response(dataset.images)[:, settings.neuron]
+    summary = {
+        "neuron": settings.neuron, "kind": ["simple", "complex"][int(population.kind[settings.neuron])],
+        "evaluations": result.evaluations,
+        "evaluations_by_generation": [size + generation * (size - settings.elite)
+                                      for generation in range(settings.generations + 1)],
+        "best_per_generation": result.best_per_generation.tolist(),
+        "mean_per_generation": result.mean_per_generation.tolist(), "search_best": result.best_fitness,
+        "random_best": float(random_fitness.max()), "dataset_best": float(dataset_rates.max()),
+        "dataset_mean": float(dataset_rates.mean()),
+        "search_over_random": result.best_fitness / float(random_fitness.max()),
+        "search_over_dataset": result.best_fitness / float(dataset_rates.max()),
+        "best_code": result.best_code.tolist(),
+    }  # fmt: skip
+    report.write_search(summary, np.maximum.accumulate(random_fitness), generate(generator, result.best_code[None])[0],
+                        dataset.images[int(np.argmax(dataset_rates))], experiment.root / "search")  # fmt: skip
+    config_loader.save_config(config, experiment.config_path)
+    logger.info("search: best %.3f, random best %.3f, dataset best %.3f", summary["search_best"],
+                summary["random_best"], summary["dataset_best"])  # fmt: skip
+    return summary

@@ -1,0 +1,85 @@
+"""Reports of the decoding and search stages: ``report.json``, ``report.md`` and one figure each."""
+
+import json
+import pathlib
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from calciumgan.core.files import atomic_path  # noqa: E402
+
+EXAMPLES = 6  # held-out images shown in the decoding figure
+SCORES = {"code_correlation": "code r (all entries)", "image_correlation": "image r, G(z_hat) vs G(z)",
+          "identification_accuracy": "identification (top-1)"}  # fmt: skip
+
+
+def write_decoding(result: dict, codes, predicted, images, predicted_images, folder) -> list:
+    """The decoding report in ``folder``: (test, latent_dim) codes and predictions, (test, h, w) images."""
+    rows = ["| score | held-out, trial means | held-out, single trial | shuffled |", "|---|---|---|---|"]
+    for key, name in SCORES.items():
+        values = [result[part][key] for part in ("held_out_trial_mean", "held_out_single_trial", "shuffled")]
+        rows.append(f"| {name} | " + " | ".join(f"{value:.3f}" for value in values) + " |")
+    per_dimension = ", ".join(
+        f"{value:.2f}" for value in result["held_out_trial_mean"]["code_correlation_per_dimension"]
+    )
+    text = "\n".join([
+        "# Decoding latent codes from responses (PCA + ridge)", "",
+        f"{result['test_codes']} held-out generated images, {result['trials']} new trials each; "
+        f"{result['components']} components, alpha {result['alpha']}. Identification chance: "
+        f"{result['chance_identification']:.3f}.", "", *rows, "",
+        f"Code correlation per latent dimension (trial means): {per_dimension}.", "",
+    ])  # fmt: skip
+    figure, axes = plt.subplots(2, EXAMPLES + 1, figsize=(2 * (EXAMPLES + 1), 3.6))
+    for column in range(EXAMPLES):
+        for row, shown in enumerate((images, predicted_images)):
+            axes[row, column].imshow(shown[column], cmap="gray", vmin=0, vmax=1)
+            axes[row, column].set_axis_off()
+        axes[0, column].set_title(f"G(z) {column}", fontsize=8)
+        axes[1, column].set_title("G(z_hat)", fontsize=8)
+    axes[0, -1].scatter(np.ravel(codes), np.ravel(predicted), s=3)
+    axes[0, -1].set(xlabel="true z", ylabel="decoded z")
+    axes[1, -1].bar(range(len(SCORES)), [result["held_out_trial_mean"][key] for key in SCORES], label="decoded")
+    axes[1, -1].bar(range(len(SCORES)), [result["shuffled"][key] for key in SCORES], width=0.4, label="shuffled")
+    axes[1, -1].set_xticks(range(len(SCORES)), ["code r", "image r", "ident."], fontsize=7)
+    axes[1, -1].legend(fontsize=6)
+    return _write(result, text, figure, pathlib.Path(folder), "decoding.png")
+
+
+def write_search(summary: dict, random_running_best, best_image, dataset_best_image, folder) -> list:
+    """The search report in ``folder``: ``random_running_best`` (evaluations,), two (h, w) images."""
+    text = "\n".join([
+        f"# Genetic search of latent codes for neuron {summary['neuron']} ({summary['kind']} cell)", "",
+        "| | expected count per trial |", "|---|---|",
+        f"| genetic search, best | {summary['search_best']:.3f} |",
+        f"| best of {summary['evaluations']} random codes | {summary['random_best']:.3f} |",
+        f"| best dataset image | {summary['dataset_best']:.3f} |",
+        f"| mean over dataset images | {summary['dataset_mean']:.3f} |", "",
+        f"Search / random: {summary['search_over_random']:.3f}; search / dataset best: "
+        f"{summary['search_over_dataset']:.3f}.", "",
+    ])  # fmt: skip
+    figure, axes = plt.subplots(1, 3, figsize=(11, 3))
+    axes[0].plot(summary["evaluations_by_generation"], summary["best_per_generation"], label="genetic, best")
+    axes[0].plot(np.arange(1, len(random_running_best) + 1), random_running_best, label="random, best so far")
+    axes[0].axhline(summary["dataset_best"], color="grey", linestyle="--", label="best dataset image")
+    axes[0].set(xlabel="fitness evaluations", ylabel="expected count")
+    axes[0].legend(fontsize=7)
+    for axis, image, title in ((axes[1], best_image, "G(best z)"), (axes[2], dataset_best_image, "best dataset image")):
+        axis.imshow(image, cmap="gray", vmin=0, vmax=1)
+        axis.set_title(title, fontsize=9)
+        axis.set_axis_off()
+    return _write(summary, text, figure, pathlib.Path(folder), "search.png")
+
+
+def _write(result: dict, text: str, figure, folder: pathlib.Path, figure_name: str) -> list:
+    paths = [folder / "report.json", folder / "report.md", folder / figure_name]
+    for path, content in zip(paths, (json.dumps(result, indent=1), text)):
+        with atomic_path(path) as temporary:
+            temporary.write_text(content)
+    figure.tight_layout()
+    with atomic_path(paths[2]) as temporary:
+        figure.savefig(temporary, dpi=100, format="png")
+    plt.close(figure)
+    return paths

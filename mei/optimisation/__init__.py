@@ -1,0 +1,15 @@
+"""Most exciting inputs (seed 003, ``seed-specs.md`` §3 "MEI" and "Gabor comparison").
+
+- ``filters``     the per-step image operations: Fourier smoothing of the gradient, Gaussian blur with
+                  the annealed width, min-max rescaling (``keras.ops``), and the blur schedule
+- ``ascent``      gradient ascent on the input image of a response model, as a Keras optimizer, so that
+                  either backend takes the input gradient (``optimise_mei``)
+- ``comparison``  luminance and contrast in a circular mask, symmetry indices of the angular power
+                  spectrum, and (with the true neurons) the MEI against the true optimal stimulus
+- ``stage``       the ``mei.optimise`` stage: MEIs of the fitted neurons, ``meis.h5`` and ``report/``
+"""
+
+from mei.optimisation.comparison import gabor_statistics, symmetry_indices, truth_correlation
+from mei.optimisation.filters import blur_schedule, fourier_filter
+
+__all__ = ["blur_schedule", "fourier_filter", "gabor_statistics", "symmetry_indices", "truth_correlation"]

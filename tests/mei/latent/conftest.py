@@ -1,0 +1,26 @@
+"""A tiny latent experiment config: 64 images of 16 x 24, 12 neurons, a 4-dimensional latent, 6 iterations."""
+
+import pytest
+import yaml
+
+TINY_LATENT = {
+    "simulation": {"seed": 1, "num_images": 64, "image_height": 16, "image_width": 24, "trials": 2, "num_neurons": 12},
+    "generator": {"latent_dim": 4, "channels": 8, "iterations": 6, "batch_size": 8, "n_critic": 2},
+    "decoding": {"train_codes": 60, "test_codes": 20, "trials": 4, "components": 6},
+    "search": {"neuron": 3, "population_size": 8, "generations": 3},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def write_latent_config():
+    """Factory: TINY_LATENT with ``{"section.key": value}`` overrides written as YAML to ``path``."""
+
+    def write(path, overrides={}):
+        raw = {section: dict(values) for section, values in TINY_LATENT.items()}
+        for dotted, value in overrides.items():
+            section, key = dotted.split(".")
+            raw[section][key] = value
+        path.write_text(yaml.safe_dump(raw))
+        return path
+
+    return write
