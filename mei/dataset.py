@@ -18,7 +18,7 @@ import h5py
 import numpy as np
 
 from calciumgan.core.errors import ConfigError, RecordingError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_path, open_hdf5
 from mei.oracle import checked_responses
 from mei.simulation.population import PARAMETERS, Population
 
@@ -74,13 +74,7 @@ def save_dataset(dataset: ResponseDataset, path) -> pathlib.Path:
 def load_dataset(path) -> ResponseDataset:
     """Read a file written by :func:`save_dataset`; errors name the file and the key at fault."""
     path = pathlib.Path(path)
-    if not path.is_file():
-        raise RecordingError(f"{path}: no such file")
-    try:
-        file = h5py.File(path, "r")
-    except OSError:
-        raise RecordingError(f"{path}: not an HDF5 file") from None
-    with file:
+    with open_hdf5(path) as file:
         missing = [name for name in ("images", "responses") if not isinstance(file.get(name), h5py.Dataset)]
         if missing:
             raise RecordingError(f"{path}: missing key '{missing[0]}' (expected images, responses, [neurons/])")

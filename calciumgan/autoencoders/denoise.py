@@ -7,28 +7,26 @@ into ``--out`` (``calciumgan.autoencoders.denoising``): the held-out block's mea
 the surrogate's clean calcium, noisy against denoised, and the spikes OASIS recovers from each.
 """
 
-import pathlib
 import sys
 
-from calciumgan.core.cli import CommandParser, run_command
-from calciumgan.core.files import check_output_folder
+from calciumgan.autoencoders.command import config_and_output_command
+
+
+def _load(config_name):
+    from calciumgan.autoencoders.config import load_denoiser_config
+
+    return load_denoiser_config(config_name)
+
+
+def _run(config, out) -> None:
+    from calciumgan.autoencoders.denoising import run_denoiser
+
+    run_denoiser(config, out, verbose=2)
 
 
 def main(argv=None) -> int:
-    parser = CommandParser(prog="python -m calciumgan.autoencoders.denoise", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", required=True, help="config file, or a shipped config: denoise_demo")
-    parser.add_argument("--out", help="output folder (default: runs/<config name>)")
-    args = parser.parse_args(argv)
-
-    def action():
-        from calciumgan.autoencoders.config import load_denoiser_config
-        from calciumgan.autoencoders.denoising import run_denoiser
-
-        config = load_denoiser_config(args.config)
-        out = check_output_folder(args.out or pathlib.Path("runs") / pathlib.Path(args.config).stem)
-        run_denoiser(config, out, verbose=2)
-
-    return run_command(action)
+    return config_and_output_command(argv, "python -m calciumgan.autoencoders.denoise", __doc__.split("\n")[0],
+                                     "denoise_demo", _load, _run)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -7,28 +7,26 @@ Writes ``config.yaml``, ``scaler.json``, ``vae.keras``, ``training.json``, ``sam
 (``calciumgan.autoencoders.vae_baseline``; the model: ``calciumgan.autoencoders.variational``).
 """
 
-import pathlib
 import sys
 
-from calciumgan.core.cli import CommandParser, run_command
-from calciumgan.core.files import check_output_folder
+from calciumgan.autoencoders.command import config_and_output_command
+
+
+def _load(config_name):
+    from calciumgan.autoencoders.config import load_vae_config
+
+    return load_vae_config(config_name)
+
+
+def _run(config, out) -> None:
+    from calciumgan.autoencoders.vae_baseline import run_vae
+
+    run_vae(config, out, verbose=2)
 
 
 def main(argv=None) -> int:
-    parser = CommandParser(prog="python -m calciumgan.autoencoders.vae", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", required=True, help="config file, or a shipped config: vae_demo")
-    parser.add_argument("--out", help="output folder (default: runs/<config name>)")
-    args = parser.parse_args(argv)
-
-    def action():
-        from calciumgan.autoencoders.config import load_vae_config
-        from calciumgan.autoencoders.vae_baseline import run_vae
-
-        config = load_vae_config(args.config)
-        out = check_output_folder(args.out or pathlib.Path("runs") / pathlib.Path(args.config).stem)
-        run_vae(config, out, verbose=2)
-
-    return run_command(action)
+    return config_and_output_command(argv, "python -m calciumgan.autoencoders.vae", __doc__.split("\n")[0],
+                                     "vae_demo", _load, _run)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import os
 import pathlib
 import re
 
-from calciumgan.core.errors import OutputError
+from calciumgan.core.errors import OutputError, RecordingError
 
 logger = logging.getLogger(__name__)
 
@@ -95,3 +95,16 @@ def _check_ancestors(path: pathlib.Path, argument: str) -> None:
     existing = next((parent for parent in path.parents if parent.exists()), None)
     if existing is not None and not existing.is_dir():
         raise OutputError(f"{argument} {path}: {existing} is a file, not a folder")
+
+
+def open_hdf5(path):
+    """``path`` opened read-only as an ``h5py.File``; a one-line ``RecordingError`` if it is missing or not HDF5."""
+    import h5py  # only the readers of HDF5 files pay for it
+
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise RecordingError(f"{path}: no such file")
+    try:
+        return h5py.File(path, "r")
+    except OSError:
+        raise RecordingError(f"{path}: not an HDF5 file") from None

@@ -22,7 +22,7 @@ import h5py
 import numpy as np
 
 from calciumgan.core.errors import ConfigError, RecordingError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_path, open_hdf5
 
 ARRAYS = ("lfp", "channel_ids", "onsets", "image_ids")
 
@@ -138,13 +138,7 @@ def save_stimulus_lfp(recording: StimulusLFP, path) -> pathlib.Path:
 def load_stimulus_lfp(path) -> StimulusLFP:
     """Read a file written by :func:`save_stimulus_lfp`; errors name the file and the key at fault."""
     path = pathlib.Path(path)
-    if not path.is_file():
-        raise RecordingError(f"{path}: no such file")
-    try:
-        file = h5py.File(path, "r")
-    except OSError:
-        raise RecordingError(f"{path}: not an HDF5 file") from None
-    with file:
+    with open_hdf5(path) as file:
         missing = [name for name in ARRAYS if not isinstance(file.get(name), h5py.Dataset)]
         missing += [name for name in ("sampling_rate",) if name not in file.attrs]
         if missing:

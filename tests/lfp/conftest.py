@@ -1,7 +1,7 @@
 """A tiny LFP experiment config: 4 channels, 6 images x 4 showings, the demo's 48 x 64 image tables."""
 
 import pytest
-import yaml
+from config_files import write_config
 
 TINY_LFP = {
     "data": {"num_channels": 4, "num_images": 6, "test_images": 2, "showings": 4, "image_height": 48,
@@ -17,12 +17,4 @@ TINY_LFP = {
 def write_lfp_config():
     """Factory: TINY_LFP with ``{"section.key": value}`` overrides written as YAML to ``path``."""
 
-    def write(path, overrides={}):
-        raw = {section: dict(values) for section, values in TINY_LFP.items()}
-        for dotted, value in overrides.items():
-            section, key = dotted.split(".")
-            raw[section][key] = value
-        path.write_text(yaml.safe_dump(raw))
-        return path
-
-    return write
+    return lambda path, overrides={}: write_config(path, TINY_LFP, overrides)

@@ -1,7 +1,7 @@
 """A tiny MEI experiment config: 60 images of 16 x 24, 4 trials, 6 neurons, a 4-channel core, 2 epochs."""
 
 import pytest
-import yaml
+from config_files import write_config
 
 TINY_MEI = {
     "simulation": {"seed": 2, "num_images": 60, "image_height": 16, "image_width": 24, "trials": 4, "num_neurons": 6},
@@ -15,12 +15,4 @@ TINY_MEI = {
 def write_mei_config():
     """Factory: TINY_MEI with ``{"section.key": value}`` overrides written as YAML to ``path``."""
 
-    def write(path, overrides={}):
-        raw = {section: dict(values) for section, values in TINY_MEI.items()}
-        for dotted, value in overrides.items():
-            section, key = dotted.split(".")
-            raw[section][key] = value
-        path.write_text(yaml.safe_dump(raw))
-        return path
-
-    return write
+    return lambda path, overrides={}: write_config(path, TINY_MEI, overrides)

@@ -1,7 +1,7 @@
 """A tiny latent experiment config: 64 images of 16 x 24, 12 neurons, a 4-dimensional latent, 6 iterations."""
 
 import pytest
-import yaml
+from config_files import write_config
 
 TINY_LATENT = {
     "simulation": {"seed": 1, "num_images": 64, "image_height": 16, "image_width": 24, "trials": 2, "num_neurons": 12},
@@ -15,12 +15,4 @@ TINY_LATENT = {
 def write_latent_config():
     """Factory: TINY_LATENT with ``{"section.key": value}`` overrides written as YAML to ``path``."""
 
-    def write(path, overrides={}):
-        raw = {section: dict(values) for section, values in TINY_LATENT.items()}
-        for dotted, value in overrides.items():
-            section, key = dotted.split(".")
-            raw[section][key] = value
-        path.write_text(yaml.safe_dump(raw))
-        return path
-
-    return write
+    return lambda path, overrides={}: write_config(path, TINY_LATENT, overrides)
