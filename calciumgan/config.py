@@ -149,6 +149,7 @@ class EvaluateConfig:
     baseline_traces: bool = True
     heatmap_samples: int = setting(50, minimum=1)  # samples per side of the van Rossum heatmaps (Fig. 4.6c)
     workers: int | None = setting(None, minimum=1)  # spike-inference processes; None uses every core
+    progress: bool = True  # spike inference's progress lines on stderr (off in the notebooks)
 
     def spike_settings(self, mode: str | None = None, calibration=None) -> SpikeInferenceSettings:
         """The OASIS settings these values name; ``mode`` resolves "auto" (default: the configured mode)."""

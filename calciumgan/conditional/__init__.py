@@ -12,6 +12,7 @@ Modules:
 - ``models``  the label-conditioned generator and the two-headed critic
 - ``data``    labelled windows of several presets' recordings, one scaler over all of them
 - ``acgan``   build, train (run folder, checkpoints, resume) and write per-label samples
+- ``fidelity`` whether each label's samples match that label's held-out real windows
 
 Command-line tool: ``python -m calciumgan.conditional.train --config NAME --out FOLDER``.
 """

@@ -4,7 +4,9 @@ The run folder (``calciumgan.training.run_folder``) holds the config, ``scaler.j
 checkpoints, TensorBoard logs and the ``.keras`` models; training resumes from the newest
 checkpoint when the same command runs again. At the end ``metrics.json`` holds the last
 epoch's logs (training and ``val_`` validation means: the critic's accuracy on real and on
-generated samples' labels among them) and ``samples.h5`` the generated windows per label.
+generated samples' labels among them), ``samples.h5`` the generated windows per label and
+``conditioning.json`` how well each label's samples match that label's held-out real windows
+(``calciumgan.conditional.fidelity``).
 """
 
 import dataclasses
@@ -17,6 +19,7 @@ import numpy as np
 
 from calciumgan.conditional.config import ConditionalConfig
 from calciumgan.conditional.data import labelled_gan_data, labelled_windows
+from calciumgan.conditional.fidelity import label_agreement
 from calciumgan.conditional.models import build_classifying_critic, build_conditional_generator
 from calciumgan.core.files import atomic_path
 from calciumgan.data.presets import SAMPLING_RATE_HZ
@@ -30,6 +33,7 @@ from calciumgan.training.steps import make_steps
 logger = logging.getLogger(__name__)
 
 SAMPLES_FILE, METRICS_FILE, SCALER_FILE = "samples.h5", "metrics.json", "scaler.json"
+CONDITIONING_FILE = "conditioning.json"
 
 
 def build_acgan(config: ConditionalConfig) -> GAN:
@@ -76,9 +80,16 @@ def train_acgan(config: ConditionalConfig, out, progress: bool = True) -> dict:
         run.write_json(METRICS_FILE, logs)
     signals, labels = labelled_samples(gan.generator, len(windows.presets), config.generate.samples_per_label,
                                        config.generate.seed)  # fmt: skip
-    write_labelled_samples(run.path(SAMPLES_FILE), windows.scaler.inverse(signals), labels, windows.presets,
+    signals = windows.scaler.inverse(signals)
+    write_labelled_samples(run.path(SAMPLES_FILE), signals, labels, windows.presets,
                            {"config": json.dumps(dataclasses.asdict(config))})  # fmt: skip
     logger.info("wrote %d samples per label to %s", config.generate.samples_per_label, run.path(SAMPLES_FILE))
+    real = windows.scaler.inverse(np.stack([windows.validation[start : start + config.data.window]
+                                            for start in windows.validation_starts]))  # fmt: skip
+    agreement = label_agreement(signals, labels, real, windows.validation_labels, len(windows.presets))
+    run.write_json(CONDITIONING_FILE, {"presets": list(windows.presets), **agreement})
+    logger.info("per-neuron means, each label's samples (rows) against its held-out real windows: r %s; labels "
+                "matched %.2f", np.round(agreement["mean_correlation"], 2).tolist(), agreement["matched"])  # fmt: skip
     return logs
 
 

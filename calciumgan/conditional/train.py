@@ -3,7 +3,8 @@
     python -m calciumgan.conditional.train --config acgan_demo --out runs/acgan-demo
 
 Writes ``config.yaml``, ``scaler.json``, checkpoints, logs, ``generator.keras``,
-``critic.keras``, ``metrics.json`` and ``samples.h5`` (``signals`` and ``labels``) into
+``critic.keras``, ``metrics.json``, ``samples.h5`` (``signals`` and ``labels``) and
+``conditioning.json`` (each label's samples against each label's held-out real windows) into
 ``--out``; running the same command again resumes from the newest checkpoint
 (``calciumgan.conditional.acgan``).
 """

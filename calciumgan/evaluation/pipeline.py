@@ -141,7 +141,7 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
             "untrained": run.sample(count, config.sample_seed, untrained=True, truncation=config.truncation),
         }
     settings, calibration = _settings(config, data.train.signals, timer)
-    spikes = _infer_all(traces, settings, config.workers, timer)
+    spikes = _infer_all(traces, settings, config, timer)
     traces_and_spikes, adjustments = _baselines(spikes["floor"], calibration, settings, count, window, config, timer)
     for name, (baseline_traces, baseline_spikes) in traces_and_spikes.items():
         traces[name], spikes[name] = baseline_traces, baseline_spikes
@@ -217,7 +217,7 @@ def _compare(real: TraceFile, synthetic: TraceFile, train: TraceFile | None, con
     settings, calibration = _settings(config, fitted.training_traces(count, window), timer)
     inputs = {"real": real, "floor": train, "model": synthetic}  # the order of the report's rows
     with timer.stage("spike inference"):
-        spikes = {name: trace.spikes(count, window, settings, config.workers, out)
+        spikes = {name: trace.spikes(count, window, settings, config.workers, out, config.progress)
                   for name, trace in inputs.items() if trace is not None}  # fmt: skip
     blocks = real.blocks(count, window)
     count = min(len(values) for values in spikes.values())
@@ -270,11 +270,12 @@ def _calibration_summary(calibration: Calibration, fitted_on: str) -> dict:
                for name in ("decay", "noise", "min_spike", "baseline", "spike_size")}}  # fmt: skip
 
 
-def _infer_all(traces: dict, settings: SpikeInferenceSettings, workers, timer: Timer) -> dict:
+def _infer_all(traces: dict, settings: SpikeInferenceSettings, config: EvaluateConfig, timer: Timer) -> dict:
     """Spikes of every set of (K, W, N) traces from one parallel OASIS pass."""
     with timer.stage("spike inference"):
         names = list(traces)
-        joined = infer_spikes_parallel(np.concatenate([traces[name] for name in names]), settings, workers=workers)
+        joined = np.concatenate([traces[name] for name in names])
+        joined = infer_spikes_parallel(joined, settings, workers=config.workers, progress=config.progress)
         bounds = np.cumsum([0] + [len(traces[name]) for name in names])
         return {name: joined[bounds[i] : bounds[i + 1]] for i, name in enumerate(names)}
 
@@ -296,7 +297,7 @@ def _baselines(fitted_to: np.ndarray, calibration: Calibration, settings: SpikeI
         return {name: (None, spikes) for name, spikes in drawn.items()}, adjustments
     with timer.stage("baselines"):
         traces = {name: calcium_traces(spikes, calibration, rng) for name, spikes in drawn.items()}
-    inferred = _infer_all(traces, settings, config.workers, timer)
+    inferred = _infer_all(traces, settings, config, timer)
     return {name: (traces[name], inferred[name]) for name in drawn}, adjustments
 
 

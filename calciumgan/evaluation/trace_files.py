@@ -153,16 +153,16 @@ class TraceFile:
         return samples.reshape(-1, samples.shape[-1])
 
     def spikes(self, count: int, window: int, settings: SpikeInferenceSettings, workers: int | None,
-               out: pathlib.Path | None) -> np.ndarray:  # fmt: skip
+               out: pathlib.Path | None, progress: bool = True) -> np.ndarray:  # fmt: skip
         """Spike counts (count, window, N) of :meth:`first_samples`.
 
         A samples file streams through OASIS chunk by chunk, all its samples, into
         ``out/<stem>_spikes.h5``; other inputs are inferred in memory and write nothing.
         """
         if self.path is None:
-            return infer_spikes_parallel(self.first_samples(count, window), settings, workers)
+            return infer_spikes_parallel(self.first_samples(count, window), settings, workers, progress=progress)
         spikes_path = infer_spikes_hdf5(self.path, "signals", out / f"{self.path.stem}_spikes.h5", settings,
-                                        workers=workers)  # fmt: skip
+                                        workers=workers, progress=progress)  # fmt: skip
         with h5py.File(spikes_path, "r") as file:
             return file["spikes"][:count]
 

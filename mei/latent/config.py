@@ -44,9 +44,12 @@ class DecodingConfig:
 
 @dataclasses.dataclass(frozen=True)
 class SearchConfig:
-    """The genetic algorithm over latent codes; fitness: a neuron's expected rate to G(z)."""
+    """The genetic algorithm over latent codes for a neuron's response to G(z) (``mei.latent.search``)."""
 
     neuron: int = setting(0, minimum=0)
+    fitness: str = setting("trials", choices=("trials", "expected"))  # new Poisson trials, or the expected count
+    fitness_trials: int = setting(1, minimum=1)  # trials per evaluation of a code when fitness is trials
+    evaluation_trials: int = setting(20, minimum=2)  # held-out trials of each chosen image
     population_size: int = setting(32, minimum=2)
     generations: int = setting(30, minimum=1)
     selection: str = setting("tournament", choices=("tournament", "truncation"))

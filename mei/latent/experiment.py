@@ -30,6 +30,7 @@ from mei.latent.config import LatentConfig
 from mei.latent.decoding import decoding_scores, fit_decoder
 from mei.latent.generator import generate, train_image_generator
 from mei.latent.genetic import evolve
+from mei.latent.search import dataset_choice, held_out_responses, neuron_fitness, ratios
 from mei.simulation.session import simulate_session
 
 logger = logging.getLogger(__name__)
@@ -114,37 +115,41 @@ def decode_stage(config: LatentConfig, root) -> dict:
 
 
 def search_stage(config: LatentConfig, root) -> dict:
-    """Search latent codes for the neuron's largest expected rate; compare with random codes and the dataset."""
+    """Search latent codes for the neuron's largest response; score the search's choice, the best of as many
+    random codes and the best dataset image on held-out trials (``mei.latent.search``)."""
     experiment = LatentExperiment(root)
     dataset, generator = experiment.load(config)
-    settings, population = config.search, dataset.population
-
-    def fitness(codes):
-        return population.true_response(generate(generator, codes))[:, settings.neuron]
-
+    settings, population, latent_dim = config.search, dataset.population, config.generator.latent_dim
+    initial_seed, random_seed, fitness_seed, held_out_seed = np.random.SeedSequence(settings.seed).generate_state(4)
+    fitness = neuron_fitness(population, lambda codes: generate(generator, codes), settings, int(fitness_seed))
     size = settings.population_size
-    initial_seed, random_seed = np.random.SeedSequence(settings.seed).generate_state(2)
-    latent_dim = config.generator.latent_dim
     initial = np.random.default_rng(initial_seed).standard_normal((size, latent_dim))
-    result = evolve(fitness, initial, settings)
-    random_fitness = fitness(np.random.default_rng(random_seed).standard_normal((result.evaluations, latent_dim)))
-    dataset_rates = population.true_response(dataset.images)[:, settings.neuron]
+    result = evolve(fitness, initial, settings, reevaluate_elite=settings.fitness == "trials")
+    random_codes = np.random.default_rng(random_seed).standard_normal((result.evaluations, latent_dim))
+    random_fitness = fitness(random_codes)
+    random_best = int(np.argmax(random_fitness))
+    dataset_best, dataset_fitness = dataset_choice(dataset, settings)
+    chosen = np.concatenate([generate(generator, np.stack([result.best_code, random_codes[random_best]])),
+                             dataset.images[dataset_best][None]])  # fmt: skip
+    held_out = held_out_responses(population, chosen, settings.neuron, settings.evaluation_trials, int(held_out_seed))
+    held_out = dict(zip(("search", "random", "dataset"), held_out))
     summary = {
         "neuron": settings.neuron, "kind": ["simple", "complex"][int(population.kind[settings.neuron])],
-        "evaluations": result.evaluations,
-        "evaluations_by_generation": [size + generation * (size - settings.elite)
-                                      for generation in range(settings.generations + 1)],
+        "fitness": settings.fitness, "fitness_trials": settings.fitness_trials, "evaluations": result.evaluations,
+        "evaluations_by_generation": result.evaluations_by_generation.tolist(),
         "best_per_generation": result.best_per_generation.tolist(),
         "mean_per_generation": result.mean_per_generation.tolist(), "search_best": result.best_fitness,
-        "random_best": float(random_fitness.max()), "dataset_best": float(dataset_rates.max()),
-        "dataset_mean": float(dataset_rates.mean()),
-        "search_over_random": result.best_fitness / float(random_fitness.max()),
-        "search_over_dataset": result.best_fitness / float(dataset_rates.max()),
+        "random_best": float(random_fitness[random_best]), "dataset_image": dataset_best,
+        "dataset_best": dataset_fitness,
+        "dataset_mean": float(population.true_response(dataset.images)[:, settings.neuron].mean()),
+        "held_out": {"trials": settings.evaluation_trials, **held_out},
+        "search_over_random": ratios(held_out, "search", "random"),
+        "search_over_dataset": ratios(held_out, "search", "dataset"),
         "best_code": result.best_code.tolist(),
     }  # fmt: skip
-    report.write_search(summary, np.maximum.accumulate(random_fitness), generate(generator, result.best_code[None])[0],
-                        dataset.images[int(np.argmax(dataset_rates))], experiment.root / "search")  # fmt: skip
+    report.write_search(summary, np.maximum.accumulate(random_fitness), chosen, experiment.root / "search")
     config_loader.save_config(config, experiment.config_path)
-    logger.info("search: best %.3f, random best %.3f, dataset best %.3f", summary["search_best"],
-                summary["random_best"], summary["dataset_best"])  # fmt: skip
+    logger.info("search: held-out mean count %.3f (expected %.3f); best random code %.3f; best dataset image %.3f",
+                held_out["search"]["mean"], held_out["search"]["expected"], held_out["random"]["mean"],
+                held_out["dataset"]["mean"])  # fmt: skip
     return summary

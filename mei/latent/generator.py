@@ -72,13 +72,13 @@ def train_image_generator(images, config) -> tuple[keras.Model, list]:
                 d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=0.5, beta_2=0.9))  # fmt: skip
     steps = make_steps(gan)
     batches = shuffled_batches(images, config.batch_size * config.n_critic, config.seed)
-    history = []
+    history, log_every = [], max(1, config.iterations // 10)  # logs kept every 10 iterations, printed every 10 %
     for iteration in range(1, config.iterations + 1):
         logs = steps.train_step(next(batches))
         if iteration % 10 == 0 or iteration == config.iterations:
             history.append({"iteration": iteration, **{name: float(value) for name, value in logs.items()}})
-            logger.info("iteration %d: %s", iteration, ", ".join(f"{k} {v:.3g}" for k, v in history[-1].items()
-                                                                  if k != "iteration"))  # fmt: skip
+        if iteration % log_every == 0 or iteration == config.iterations:
+            logger.info("iteration %d: %s", iteration, ", ".join(f"{k} {float(v):.3g}" for k, v in logs.items()))
     steps.sync()
     return gan.generator, history
 

@@ -8,8 +8,10 @@ truncation (uniformly among the fittest ``truncation_fraction``), mixed with pro
 side), else a copy of the first parent; then each coordinate mutates with probability
 ``mutation_rate`` by adding N(0, ``mutation_std``^2), and children are clipped to [-``code_bound``,
 ``code_bound``] (0: unbounded), which keeps them where the generator was trained. Fitness is any
-callable on (codes, latent_dim) arrays returning (codes,) values, larger is better; elites are not
-evaluated again.
+callable on (codes, latent_dim) arrays returning (codes,) values, larger is better. Elites keep their
+fitness, unless ``reevaluate_elite``: a noisy fitness (new trials on every call) must score them again
+in every generation, as a closed-loop experiment shows every image of a generation, or the luckiest
+draw would stay on top for good.
 """
 
 import dataclasses
@@ -22,17 +24,21 @@ from calciumgan.core.errors import RecordingError
 @dataclasses.dataclass(frozen=True)
 class SearchResult:
     """``best_code`` (latent_dim,), its fitness, and per generation (generation 0 = the initial
-    population) the best and mean fitness; ``evaluations`` counts fitness evaluations of codes."""
+    population) the best and mean fitness and the fitness evaluations of codes so far."""
 
     best_code: np.ndarray
     best_fitness: float
     best_per_generation: np.ndarray
     mean_per_generation: np.ndarray
-    evaluations: int
+    evaluations_by_generation: np.ndarray
     final_population: np.ndarray
 
+    @property
+    def evaluations(self) -> int:
+        return int(self.evaluations_by_generation[-1])
 
-def evolve(fitness, initial, settings) -> SearchResult:
+
+def evolve(fitness, initial, settings, reevaluate_elite: bool = False) -> SearchResult:
     """Run ``settings.generations`` generations from ``initial`` (population, latent_dim) codes.
 
     ``settings`` has the fields of ``mei.latent.config.SearchConfig`` (selection, crossover,
@@ -45,7 +51,7 @@ def evolve(fitness, initial, settings) -> SearchResult:
         raise RecordingError(f"elite {settings.elite} must be below the population size {len(population)}")
     rng = np.random.default_rng(settings.seed)
     scores = _evaluated(fitness, population)
-    evaluations = len(population)
+    evaluations = [len(population)]
     best, mean = [scores.max()], [scores.mean()]
     for _ in range(settings.generations):
         elite = np.argsort(scores)[::-1][: settings.elite]
@@ -54,12 +60,16 @@ def evolve(fitness, initial, settings) -> SearchResult:
         second = population[_select(scores, count, settings, rng)]
         children = _mutated(_crossed(first, second, settings, rng), settings, rng)
         population = np.concatenate([population[elite], children])
-        scores = np.concatenate([scores[elite], _evaluated(fitness, children)])
-        evaluations += count
+        if reevaluate_elite:
+            scores = _evaluated(fitness, population)
+        else:
+            scores = np.concatenate([scores[elite], _evaluated(fitness, children)])
+        evaluations.append(evaluations[-1] + len(population) - (0 if reevaluate_elite else settings.elite))
         best.append(scores.max())
         mean.append(scores.mean())
     top = int(np.argmax(scores))
-    return SearchResult(population[top], float(scores[top]), np.array(best), np.array(mean), evaluations, population)
+    return SearchResult(population[top], float(scores[top]), np.array(best), np.array(mean), np.array(evaluations),
+                        population)  # fmt: skip
 
 
 def _evaluated(fitness, codes) -> np.ndarray:

@@ -48,29 +48,48 @@ def write_decoding(result: dict, codes, predicted, images, predicted_images, fol
     return _write(result, text, figure, pathlib.Path(folder), "decoding.png")
 
 
-def write_search(summary: dict, random_running_best, best_image, dataset_best_image, folder) -> list:
-    """The search report in ``folder``: ``random_running_best`` (evaluations,), two (h, w) images."""
+CHOICES = {"search": "genetic search, best", "random": "best of the random codes", "dataset": "best dataset image"}
+
+
+def write_search(summary: dict, random_running_best, chosen_images, folder) -> list:
+    """The search report in ``folder``: ``random_running_best`` (evaluations,); ``chosen_images`` (3, h, w): the
+    search's best G(z), the best random code's G(z) and the best dataset image."""
+    held_out = summary["held_out"]
+    seen = {"search": summary["search_best"], "random": summary["random_best"], "dataset": summary["dataset_best"]}
+    rows = [f"| {name} | {seen[key]:.3f} | {held_out[key]['mean']:.3f} ± {held_out[key]['sem']:.3f} "
+            f"| {held_out[key]['expected']:.3f} |" for key, name in CHOICES.items()]  # fmt: skip
     text = "\n".join([
         f"# Genetic search of latent codes for neuron {summary['neuron']} ({summary['kind']} cell)", "",
-        "| | expected count per trial |", "|---|---|",
-        f"| genetic search, best | {summary['search_best']:.3f} |",
-        f"| best of {summary['evaluations']} random codes | {summary['random_best']:.3f} |",
-        f"| best dataset image | {summary['dataset_best']:.3f} |",
-        f"| mean over dataset images | {summary['dataset_mean']:.3f} |", "",
-        f"Search / random: {summary['search_over_random']:.3f}; search / dataset best: "
-        f"{summary['search_over_dataset']:.3f}.", "",
+        f"Fitness: {_fitness_name(summary)}; {summary['evaluations']} evaluations for the search and as many "
+        f"random codes; the dataset image is chosen by the same fitness on the recorded trials. Each chosen "
+        f"image is scored on {held_out['trials']} held-out trials (mean ± SEM).", "",
+        "| choice | fitness when chosen | held-out count per trial | expected count (truth) |", "|---|---|---|---|",
+        *rows, "", f"Mean expected count over the dataset's images: {summary['dataset_mean']:.3f}.",
+        *[f"Search / {other}: {_number(summary[key]['mean'])} held out, {_number(summary[key]['expected'])} "
+          "in expected counts." for key, other in (("search_over_random", "random"),
+                                                   ("search_over_dataset", "dataset best"))], "",
     ])  # fmt: skip
-    figure, axes = plt.subplots(1, 3, figsize=(11, 3))
+    figure, axes = plt.subplots(1, 4, figsize=(14, 3))
     axes[0].plot(summary["evaluations_by_generation"], summary["best_per_generation"], label="genetic, best")
     axes[0].plot(np.arange(1, len(random_running_best) + 1), random_running_best, label="random, best so far")
-    axes[0].axhline(summary["dataset_best"], color="grey", linestyle="--", label="best dataset image")
-    axes[0].set(xlabel="fitness evaluations", ylabel="expected count")
+    axes[0].axhline(held_out["dataset"]["mean"], color="grey", linestyle="--", label="best dataset image, held out")
+    axes[0].set(xlabel="fitness evaluations", ylabel=_fitness_name(summary))
     axes[0].legend(fontsize=7)
-    for axis, image, title in ((axes[1], best_image, "G(best z)"), (axes[2], dataset_best_image, "best dataset image")):
+    for axis, image, key in zip(axes[1:], chosen_images, CHOICES):
         axis.imshow(image, cmap="gray", vmin=0, vmax=1)
-        axis.set_title(title, fontsize=9)
+        axis.set_title(f"{CHOICES[key]}: {held_out[key]['mean']:.2f}", fontsize=8)
         axis.set_axis_off()
     return _write(summary, text, figure, pathlib.Path(folder), "search.png")
+
+
+def _fitness_name(summary: dict) -> str:
+    if summary["fitness"] == "expected":
+        return "expected count per trial"
+    return f"mean count of {summary['fitness_trials']} new trial(s)"
+
+
+def _number(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _write(result: dict, text: str, figure, folder: pathlib.Path, figure_name: str) -> list:

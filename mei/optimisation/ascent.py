@@ -128,7 +128,7 @@ def optimise_mei(response_model, neuron: int, start: np.ndarray, *, contrast_tar
         images.append(np.asarray(ops.convert_to_numpy(objective.image), np.float32)[0, :, :, 0])
         values.append(-float(objective.train_on_batch(dummy, dummy)))
     images.append(np.asarray(ops.convert_to_numpy(objective.image), np.float32)[0, :, :, 0])
-    values.append(float(np.asarray(objective.predict_on_batch(dummy)).ravel()[0]))
+    values.append(float(ops.convert_to_numpy(objective(dummy)).ravel()[0]))  # a plain call: no new compiled function
     stds = np.array([image.std(dtype=np.float64) for image in images])
     values = np.array(values)
     trajectory = np.stack([values, values + contrast_weight * np.abs(contrast_target - stds), stds], axis=1)

@@ -19,7 +19,8 @@ each_notebook = pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for pa
 
 
 def test_the_notebooks_are_found():
-    assert {"surrogate.ipynb", "calcium_gan.ipynb", "lfp_gan.ipynb"} <= {path.name for path in NOTEBOOKS}
+    names = ("surrogate", "calcium_gan", "lfp_gan", "mei", "latent", "autoencoders")
+    assert {f"{name}.ipynb" for name in names} <= {path.name for path in NOTEBOOKS}
 
 
 @each_notebook

@@ -29,6 +29,9 @@ def test_short_run_classifies_held_out_labels_and_writes_labelled_samples(tmp_pa
     metrics = json.loads((out / "metrics.json").read_text())
     print(f"held-out real-label accuracy {metrics['val_real_accuracy']:.3f}")
     assert metrics["val_real_accuracy"] >= CHANCE + MARGIN
+    conditioning = json.loads((out / "conditioning.json").read_text())
+    print(f"per-neuron mean r, generated x real labels: {conditioning['mean_correlation']}")
+    assert conditioning["presets"] == ["day1", "dff_day4"] and np.shape(conditioning["mean_correlation"]) == (2, 2)
     with h5py.File(out / "samples.h5") as file:
         assert file["signals"].shape == (10, 32, 8) and file["signals"].dtype == np.float32
         np.testing.assert_array_equal(file["labels"][:], [0] * 5 + [1] * 5)

@@ -55,3 +55,10 @@ def test_a_set_without_spikes_gets_defined_scores(samples):
     evaluation = evaluate_arrays(samples, silent, 24.0, CONFIG, train=samples)
     assert evaluation.mean_firing_rates()["model"] == 0.0
     assert all(np.isfinite(value) and value > 0 for value in evaluation.table()["model"].values())
+
+
+@pytest.mark.parametrize("progress", [True, False])
+def test_progress_lines_of_spike_inference_follow_the_config(samples, capsys, progress):
+    evaluate_arrays(samples, samples, 24.0, dataclasses.replace(CONFIG, progress=progress))
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("spikes ")]
+    assert bool(lines) == progress

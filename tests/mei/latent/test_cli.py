@@ -51,16 +51,24 @@ def test_decode_reports_held_out_scores_against_a_shuffled_baseline(experiment):
     assert "| identification (top-1) |" in (out / "decoding" / "report.md").read_text()
 
 
-def test_evolve_reports_the_search_against_random_codes_and_the_dataset(experiment):
+def test_evolve_scores_the_search_random_codes_and_the_dataset_on_held_out_trials(experiment):
     _, out = experiment
     report = json.loads((out / "search" / "report.json").read_text())
-    assert report["neuron"] == 3 and report["evaluations"] == 8 + 3 * 6
-    assert report["evaluations_by_generation"] == [8, 14, 20, 26]
-    assert np.all(np.diff(report["best_per_generation"]) >= 0)  # two elites by default
+    assert report["neuron"] == 3 and report["evaluations"] == 8 * 4
+    assert (report["fitness"], report["fitness_trials"]) == ("trials", 1)
+    assert report["evaluations_by_generation"] == [8, 16, 24, 32]  # a noisy fitness scores the elite again
     assert report["search_best"] == pytest.approx(report["best_per_generation"][-1])
-    assert report["search_over_random"] == pytest.approx(report["search_best"] / report["random_best"])
+    held_out = report["held_out"]
+    assert held_out["trials"] == 20
+    search, random, dataset_image = held_out["search"], held_out["random"], held_out["dataset"]
+    assert report["search_over_random"]["mean"] == pytest.approx(search["mean"] / random["mean"])
+    assert report["search_over_dataset"]["expected"] == pytest.approx(search["expected"] / dataset_image["expected"])
     dataset = load_dataset(out / "dataset.h5")
-    assert report["dataset_best"] == pytest.approx(dataset.population.true_response(dataset.images)[:, 3].max())
+    assert report["dataset_image"] == int(np.argmax(dataset.responses[:, :, 3].mean(axis=0)))
+    assert report["dataset_best"] == pytest.approx(dataset.responses[:, report["dataset_image"], 3].mean())
+    expected = dataset.population.true_response(dataset.images[[report["dataset_image"]]])[0, 3]
+    assert held_out["dataset"]["expected"] == pytest.approx(expected)
+    assert held_out["search"]["mean"] * 20 == pytest.approx(round(held_out["search"]["mean"] * 20))  # whole counts
     assert (out / "search" / "search.png").is_file()
 
 

@@ -22,6 +22,8 @@ def test_the_demo_config_loads_with_its_values():
         ({"search.elite": 8}, "'search.elite' must be below search.population_size"),
         ({"generator.batch_size": 40}, "'generator.batch_size' x 'generator.n_critic' must not exceed"),
         ({"search.selection": "roulette"}, "search.selection"),
+        ({"search.fitness": "noisy"}, "search.fitness"),
+        ({"search.evaluation_trials": 1}, "search.evaluation_trials"),
     ],
 )  # fmt: skip
 def test_faults_are_one_line_errors_naming_the_file_and_key(tmp_path, write_latent_config, overrides, message):

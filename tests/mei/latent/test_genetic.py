@@ -58,7 +58,33 @@ def test_children_stay_within_the_code_bound_and_evaluations_are_counted():
     result = evolve(fitness, _initial(10), settings)
     assert np.all(np.abs(result.final_population[2:]) <= 1.5)
     assert calls == [10] + [8] * 5 and result.evaluations == 50
+    assert result.evaluations_by_generation.tolist() == [10, 18, 26, 34, 42, 50]
     assert len(result.best_per_generation) == len(result.mean_per_generation) == 6
+
+
+def _lucky_once():
+    """A fitness: the quadratic, plus 100 the first time the initial population's first code is scored (a lucky
+    draw of a noisy fitness)."""
+    lucky, scored = _initial()[0], []
+
+    def fitness(codes):
+        bonus = np.where(np.all(codes == lucky, axis=1) & (not scored), 100.0, 0.0)
+        scored.append(True)
+        return _quadratic(codes) + bonus
+
+    return fitness
+
+
+@pytest.mark.parametrize("reevaluate", [False, True])
+def test_a_lucky_draw_stays_on_top_unless_the_elite_is_scored_again(reevaluate):
+    settings = SearchConfig(generations=30, mutation_std=0.1, elite=2)
+    result = evolve(_lucky_once(), _initial(), settings, reevaluate_elite=reevaluate)
+    if reevaluate:
+        assert result.best_fitness <= 0 and np.linalg.norm(result.best_code - OPTIMUM) < 0.3
+        assert result.evaluations == 40 * 31
+    else:
+        np.testing.assert_array_equal(result.best_code, _initial()[0])
+        assert result.best_fitness > 50
 
 
 def test_the_search_is_reproducible_for_a_seed():
