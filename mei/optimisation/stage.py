@@ -84,13 +84,13 @@ def optimise_experiment(config, experiment, neurons=None) -> dict:
 
     rows, truths = [], []
     population = dataset.population
+    best_shown = None if population is None else population.true_response(images).max(axis=0)  # (neurons,)
     for position, neuron in enumerate(chosen):
         truth = None
         if population is not None:
             truth = population.optimal_stimulus(neuron, mean_luminance, contrast_target)
             truth = (truth - truth.min()) / np.ptp(truth)
             truth_centre = (round(population.centre_y[neuron]), round(population.centre_x[neuron]))
-            best_shown = population.true_response(images)[:, neuron].max()
         truths.append(truth)
         for index, start in enumerate(STARTS):
             mei = meis[position, index]
@@ -104,7 +104,7 @@ def optimise_experiment(config, experiment, neurons=None) -> dict:
                 row["truth_correlation"] = truth_correlation(mei, population, neuron)
                 inside = circular_mask(mei.shape, truth_centre, settings.mask_radius)
                 row["truth_correlation_in_mask"] = truth_correlation(mei, population, neuron, inside)
-                row["relative_true_response"] = population.true_response(mei[None])[0, neuron] / best_shown
+                row["relative_true_response"] = population.true_response(mei[None])[0, neuron] / best_shown[neuron]
                 row["true_stimulus"] = gabor_statistics(truth, truth_centre, settings.mask_radius)
             rows.append(row)
     settings_used = {"contrast_target": contrast_target, "mean_luminance": mean_luminance,
