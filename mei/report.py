@@ -10,14 +10,11 @@ import json
 import math
 import pathlib
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from calciumgan.core.files import atomic_path  # noqa: E402
-from mei.simulation.population import KINDS  # noqa: E402
+from calciumgan.core.figures import subplots
+from calciumgan.core.files import atomic_path
+from mei.simulation.population import KINDS
 
 COLUMNS = {  # row key -> table heading
     "neuron": "neuron", "kind": "kind", "oracle": "oracle", "test_single_trial": "test r (single trials)",
@@ -95,7 +92,7 @@ def plot_test_vs_oracle(rows: list, path) -> pathlib.Path:
     panels = [("test_single_trial", "test r (single trials)")]
     if "test_true_rate" in rows[0]:
         panels.append(("test_true_rate", "r with the true rate"))
-    figure, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 4.2), squeeze=False)
+    figure, axes = subplots(1, len(panels), figsize=(4.5 * len(panels), 4.2), squeeze=False)
     groups = sorted({row.get("kind", "neuron") for row in rows})
     for axis, (key, label) in zip(axes[0], panels):
         for group, marker in zip(groups, "os^"):
@@ -109,7 +106,6 @@ def plot_test_vs_oracle(rows: list, path) -> pathlib.Path:
     path = pathlib.Path(path)
     with atomic_path(path) as temporary:
         figure.savefig(temporary, format="png", dpi=100)
-    plt.close(figure)
     return path
 
 

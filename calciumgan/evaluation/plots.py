@@ -4,14 +4,12 @@ Real data are drawn in blue, synthetic in orange. Every function takes arrays wi
 (samples, time, neurons) layout and a path, and writes one figure.
 """
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from calciumgan.core.files import atomic_path  # noqa: E402
-from calciumgan.evaluation.scoring import STATISTICS  # noqa: E402
+from calciumgan.core.figures import subplots
+from calciumgan.core.files import atomic_path
+from calciumgan.evaluation.scoring import STATISTICS
 
 REAL, SYNTHETIC = "tab:blue", "tab:orange"
 
@@ -19,12 +17,11 @@ REAL, SYNTHETIC = "tab:blue", "tab:orange"
 def _save(figure, path) -> None:
     with atomic_path(path) as temporary:
         figure.savefig(temporary, dpi=110, bbox_inches="tight", format="png")
-    plt.close(figure)
 
 
 def traces_with_spikes(real, real_spikes, synthetic, synthetic_spikes, sampling_rate, neurons, path) -> None:
     """Fig. 4.4: a real and a synthetic sample's traces (K=1 slices (W, N)) with inferred spikes in gray."""
-    figure, axes = plt.subplots(len(neurons), 2, figsize=(12, 1.4 * len(neurons)), sharex=True, squeeze=False)
+    figure, axes = subplots(len(neurons), 2, figsize=(12, 1.4 * len(neurons)), sharex=True, squeeze=False)
     time = np.arange(len(real)) / sampling_rate
     for row, neuron in enumerate(neurons):
         for column, (traces, spikes, color) in enumerate(
@@ -44,7 +41,7 @@ def traces_with_spikes(real, real_spikes, synthetic, synthetic_spikes, sampling_
 
 def raster_with_marginals(real_spikes, synthetic_spikes, sampling_rate, path) -> None:
     """Fig. 4.5: raster of one real and one synthetic sample (W, N), spike counts over time and neurons."""
-    figure = plt.figure(figsize=(10, 6))
+    figure = Figure(figsize=(10, 6))
     grid = figure.add_gridspec(2, 2, width_ratios=(5, 1), height_ratios=(1, 4), hspace=0.05, wspace=0.05)
     raster = figure.add_subplot(grid[1, 0])
     over_time = figure.add_subplot(grid[0, 0], sharex=raster)
@@ -67,7 +64,7 @@ def raster_with_marginals(real_spikes, synthetic_spikes, sampling_rate, path) ->
 
 def firing_rate_distributions(real_rates, synthetic_rates, neurons, kl, path) -> None:
     """Fig. 4.6a: per-neuron firing-rate distributions over samples ((K, N) Hz), with each neuron's KL."""
-    figure, axes = plt.subplots(1, len(neurons), figsize=(3 * len(neurons), 2.6), squeeze=False)
+    figure, axes = subplots(1, len(neurons), figsize=(3 * len(neurons), 2.6), squeeze=False)
     for axis, neuron in zip(axes[0], neurons):
         bins = np.linspace(min(real_rates[:, neuron].min(), synthetic_rates[:, neuron].min()),
                            max(real_rates[:, neuron].max(), synthetic_rates[:, neuron].max()) + 1e-9, 30)  # fmt: skip
@@ -79,7 +76,7 @@ def firing_rate_distributions(real_rates, synthetic_rates, neurons, kl, path) ->
 
 def correlation_distributions(real_correlations, synthetic_correlations, samples, kl, path) -> None:
     """Fig. 4.6b: pairwise correlation distributions ((K, P)) of a few samples, with each sample's KL."""
-    figure, axes = plt.subplots(1, len(samples), figsize=(3 * len(samples), 2.6), squeeze=False)
+    figure, axes = subplots(1, len(samples), figsize=(3 * len(samples), 2.6), squeeze=False)
     for axis, sample in zip(axes[0], samples):
         real, synthetic = real_correlations[sample], synthetic_correlations[sample]
         pooled = np.concatenate([real[np.isfinite(real)], synthetic[np.isfinite(synthetic)]])
@@ -107,7 +104,7 @@ def greedy_sorted(distances: np.ndarray) -> np.ndarray:
 
 def van_rossum_heatmaps(distances, neurons, path) -> None:
     """Fig. 4.6c: same-neuron van Rossum distances, real samples (rows) x synthetic (columns), sorted."""
-    figure, axes = plt.subplots(1, len(neurons), figsize=(3.6 * len(neurons), 3), squeeze=False)
+    figure, axes = subplots(1, len(neurons), figsize=(3.6 * len(neurons), 3), squeeze=False)
     for axis, neuron_distances, neuron in zip(axes[0], distances, neurons):
         image = axis.imshow(greedy_sorted(neuron_distances), cmap="viridis")
         axis.set(title=f"neuron {neuron}", xlabel="synthetic sample")
@@ -125,7 +122,7 @@ def kl_histograms(divergences: dict, means: dict, titles: dict, path) -> None:
     labels = {"firing_rate": "KL per neuron, firing rate", "correlation": "KL per sample, correlation",
               "van_rossum": "KL per sample, van Rossum distance",
               "synchrony": "KL per sample, neurons per frame"}  # fmt: skip
-    figure, axes = plt.subplots(1, len(STATISTICS), figsize=(18, 3.2))
+    figure, axes = subplots(1, len(STATISTICS), figsize=(18, 3.2))
     for axis, statistic in zip(axes, STATISTICS):
         values = {name: getattr(rows, statistic) for name, rows in divergences.items()}
         finite = np.concatenate([v[np.isfinite(v)] for v in values.values()])

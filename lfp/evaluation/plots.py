@@ -8,14 +8,12 @@ DPI dots per inch, so a figure of r rows and c panels per row is (c x r) * PANEL
 import pathlib
 
 import matplotlib
+import numpy as np
+from matplotlib.ticker import MaxNLocator
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from calciumgan.core.files import atomic_path  # noqa: E402
-from lfp.metrics.signals import amplitude_spectra, channel_correlations, channel_means  # noqa: E402
+from calciumgan.core.figures import subplots
+from calciumgan.core.files import atomic_path
+from lfp.metrics.signals import amplitude_spectra, channel_correlations, channel_means
 
 DPI = 100
 PANEL_INCHES = (5, 4)  # width, height
@@ -96,11 +94,11 @@ def _panels(rows: int, columns: int, share_y: bool = False):
     if rows * columns == 0:
         raise ValueError("sets is empty; give at least one named set of windows")
     size = (PANEL_INCHES[0] * columns, PANEL_INCHES[1] * rows)
-    return plt.subplots(rows, columns, figsize=size, dpi=DPI, squeeze=False, layout="constrained", sharey=share_y)
+    return subplots(rows, columns, figsize=size, dpi=DPI, squeeze=False, layout="constrained", sharey=share_y)
 
 
 def _channel_colours(channels: int) -> np.ndarray:
-    return plt.get_cmap("viridis")(np.linspace(0.0, 0.9, channels))
+    return matplotlib.colormaps["viridis"](np.linspace(0.0, 0.9, channels))
 
 
 def _label_channel_colours(figure, channels: int) -> None:
@@ -111,5 +109,4 @@ def _save(figure, path) -> pathlib.Path:
     path = pathlib.Path(path)
     with atomic_path(path) as temporary:
         figure.savefig(temporary, dpi=DPI, format="png")
-    plt.close(figure)
     return path

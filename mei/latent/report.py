@@ -3,13 +3,10 @@
 import json
 import pathlib
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from calciumgan.core.files import atomic_path  # noqa: E402
+from calciumgan.core.figures import subplots
+from calciumgan.core.files import atomic_path
 
 EXAMPLES = 6  # held-out images shown in the decoding figure
 SCORES = {"code_correlation": "code r (all entries)", "image_correlation": "image r, G(z_hat) vs G(z)",
@@ -32,7 +29,7 @@ def write_decoding(result: dict, codes, predicted, images, predicted_images, fol
         f"{result['chance_identification']:.3f}.", "", *rows, "",
         f"Code correlation per latent dimension (trial means): {per_dimension}.", "",
     ])  # fmt: skip
-    figure, axes = plt.subplots(2, EXAMPLES + 1, figsize=(2 * (EXAMPLES + 1), 3.6))
+    figure, axes = subplots(2, EXAMPLES + 1, figsize=(2 * (EXAMPLES + 1), 3.6))
     for column in range(EXAMPLES):
         for row, shown in enumerate((images, predicted_images)):
             axes[row, column].imshow(shown[column], cmap="gray", vmin=0, vmax=1)
@@ -69,7 +66,7 @@ def write_search(summary: dict, random_running_best, chosen_images, folder) -> l
           "in expected counts." for key, other in (("search_over_random", "random"),
                                                    ("search_over_dataset", "dataset best"))], "",
     ])  # fmt: skip
-    figure, axes = plt.subplots(1, 4, figsize=(14, 3))
+    figure, axes = subplots(1, 4, figsize=(14, 3))
     axes[0].plot(summary["evaluations_by_generation"], summary["best_per_generation"], label="genetic, best")
     axes[0].plot(np.arange(1, len(random_running_best) + 1), random_running_best, label="random, best so far")
     axes[0].axhline(held_out["dataset"]["mean"], color="grey", linestyle="--", label="best dataset image, held out")
@@ -100,5 +97,4 @@ def _write(result: dict, text: str, figure, folder: pathlib.Path, figure_name: s
     figure.tight_layout()
     with atomic_path(paths[2]) as temporary:
         figure.savefig(temporary, dpi=100, format="png")
-    plt.close(figure)
     return paths

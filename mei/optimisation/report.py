@@ -4,15 +4,12 @@ its neuron's true optimal stimulus), written next to ``mei.fit``'s report in ``r
 import json
 import pathlib
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from calciumgan.core.files import atomic_path  # noqa: E402
-from mei.optimisation.ascent import STARTS  # noqa: E402
-from mei.report import json_number  # noqa: E402
+from calciumgan.core.figures import subplots
+from calciumgan.core.files import atomic_path
+from mei.optimisation.ascent import STARTS
+from mei.report import json_number
 
 SUMMARISED = ("truth_correlation", "truth_correlation_in_mask", "relative_true_response", "model_response")
 FIGURE_ROWS = 8  # neurons shown in meis.png
@@ -79,7 +76,7 @@ def plot_meis(meis, truths: list, neurons: list, path) -> pathlib.Path:
     """One row per neuron (the first ``FIGURE_ROWS``): the true optimal stimulus, then the MEI of each start."""
     count = min(len(neurons), FIGURE_ROWS)
     columns = (["true optimal"] if truths[0] is not None else []) + [f"MEI ({start})" for start in STARTS]
-    figure, axes = plt.subplots(count, len(columns), figsize=(2.2 * len(columns), 1.6 * count), squeeze=False)
+    figure, axes = subplots(count, len(columns), figsize=(2.2 * len(columns), 1.6 * count), squeeze=False)
     for row in range(count):
         panels = ([truths[row]] if truths[0] is not None else []) + list(meis[row])
         for column, (axis, image) in enumerate(zip(axes[row], panels)):
@@ -92,7 +89,6 @@ def plot_meis(meis, truths: list, neurons: list, path) -> pathlib.Path:
     path = pathlib.Path(path)
     with atomic_path(path) as temporary:
         figure.savefig(temporary, format="png", dpi=100)
-    plt.close(figure)
     return path
 
 

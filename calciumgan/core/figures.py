@@ -1,0 +1,15 @@
+"""Figures without pyplot.
+
+The package draws into ``matplotlib.figure.Figure`` objects and saves them to files, so importing
+it never changes the user's matplotlib backend (a notebook keeps its inline plots) and no figure is
+left open in pyplot's state.
+"""
+
+from matplotlib.figure import Figure
+
+
+def subplots(rows: int = 1, columns: int = 1, *, figsize: tuple, dpi: float | None = None, layout: str | None = None,
+             **kwargs) -> tuple:  # fmt: skip
+    """(figure, axes) as ``pyplot.subplots(rows, columns, ...)`` gives them; ``kwargs`` go to ``Figure.subplots``."""
+    figure = Figure(figsize=figsize, dpi=dpi, layout=layout)
+    return figure, figure.subplots(rows, columns, **kwargs)
