@@ -12,7 +12,7 @@ import pathlib
 
 import numpy as np
 
-from calciumgan.core.figures import subplots
+from calciumgan.core.figures import save_png, subplots
 from calciumgan.core.files import atomic_path
 from mei.simulation.population import KINDS
 
@@ -104,9 +104,7 @@ def plot_test_vs_oracle(rows: list, path) -> pathlib.Path:
         axis.legend(loc="upper left", fontsize="small")
     figure.tight_layout()
     path = pathlib.Path(path)
-    with atomic_path(path) as temporary:
-        figure.savefig(temporary, format="png", dpi=100)
-    return path
+    return save_png(figure, path, dpi=100)
 
 
 def json_number(value):

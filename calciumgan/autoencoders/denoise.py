@@ -9,7 +9,7 @@ the surrogate's clean calcium, noisy against denoised, and the spikes OASIS reco
 
 import sys
 
-from calciumgan.autoencoders.command import config_and_output_command
+from calciumgan.core.cli import config_and_output_command
 
 
 def _load(config_name):

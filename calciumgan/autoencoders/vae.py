@@ -9,7 +9,7 @@ Writes ``config.yaml``, ``scaler.json``, ``vae.keras``, ``training.json``, ``sam
 
 import sys
 
-from calciumgan.autoencoders.command import config_and_output_command
+from calciumgan.core.cli import config_and_output_command
 
 
 def _load(config_name):

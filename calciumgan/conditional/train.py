@@ -9,28 +9,26 @@ Writes ``config.yaml``, ``scaler.json``, checkpoints, logs, ``generator.keras``,
 (``calciumgan.conditional.acgan``).
 """
 
-import pathlib
 import sys
 
-from calciumgan.core.cli import CommandParser, run_command
-from calciumgan.core.files import check_output_folder
+from calciumgan.core.cli import config_and_output_command
+
+
+def _load(config_name):
+    from calciumgan.conditional.config import load_conditional_config
+
+    return load_conditional_config(config_name)
+
+
+def _run(config, out) -> None:
+    from calciumgan.conditional.acgan import train_acgan
+
+    train_acgan(config, out)
 
 
 def main(argv=None) -> int:
-    parser = CommandParser(prog="python -m calciumgan.conditional.train", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", required=True, help="config file, or a shipped config: acgan_demo")
-    parser.add_argument("--out", help="run folder (default: runs/<config name>)")
-    args = parser.parse_args(argv)
-
-    def action():
-        from calciumgan.conditional.acgan import train_acgan
-        from calciumgan.conditional.config import load_conditional_config
-
-        config = load_conditional_config(args.config)
-        out = check_output_folder(args.out or pathlib.Path("runs") / pathlib.Path(args.config).stem)
-        train_acgan(config, out)
-
-    return run_command(action)
+    return config_and_output_command(argv, "python -m calciumgan.conditional.train", __doc__.split("\n")[0],
+                                     "acgan_demo", _load, _run, out_name="run folder")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -5,10 +5,12 @@ user-facing errors into exit code 2."""
 import argparse
 import logging
 import math
+import pathlib
 import sys
 
 from calciumgan.core.backend_logs import quiet_tensorflow_start
 from calciumgan.core.errors import CalciumGANError
+from calciumgan.core.files import check_output_folder
 
 USAGE_ERROR = 2  # the exit code of every refused input, as argparse uses
 
@@ -65,3 +67,23 @@ def run_command(action) -> int:
         print(f"error: {error}", file=sys.stderr)
         return USAGE_ERROR
     return 0
+
+
+def config_and_output_command(argv, prog: str, description: str, shipped: str, load, run,
+                              out_name: str = "output folder") -> int:  # fmt: skip
+    """Parse ``--config`` and ``--out`` (default ``runs/<config name>``), then ``run(load(config), out)``.
+
+    The config is read and the output folder checked before any work. ``load`` and ``run`` import
+    what they need themselves, so that ``--help`` and argument errors answer without Keras.
+    """
+    parser = CommandParser(prog=prog, description=description)
+    parser.add_argument("--config", required=True, help=f"config file, or a shipped config: {shipped}")
+    parser.add_argument("--out", help=f"{out_name} (default: runs/<config name>)")
+    args = parser.parse_args(argv)
+
+    def action():
+        config = load(args.config)
+        out = check_output_folder(args.out or pathlib.Path("runs") / pathlib.Path(args.config).stem)
+        run(config, out)
+
+    return run_command(action)

@@ -7,16 +7,14 @@ Real data are drawn in blue, synthetic in orange. Every function takes arrays wi
 import numpy as np
 from matplotlib.figure import Figure
 
-from calciumgan.core.figures import subplots
-from calciumgan.core.files import atomic_path
+from calciumgan.core.figures import save_png, subplots
 from calciumgan.evaluation.scoring import STATISTICS
 
 REAL, SYNTHETIC = "tab:blue", "tab:orange"
 
 
 def _save(figure, path) -> None:
-    with atomic_path(path) as temporary:
-        figure.savefig(temporary, dpi=110, bbox_inches="tight", format="png")
+    save_png(figure, path, dpi=110, bbox_inches="tight")
 
 
 def traces_with_spikes(real, real_spikes, synthetic, synthetic_spikes, sampling_rate, neurons, path) -> None:

@@ -11,8 +11,7 @@ import matplotlib
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from calciumgan.core.figures import subplots
-from calciumgan.core.files import atomic_path
+from calciumgan.core.figures import save_png, subplots
 from lfp.metrics.signals import amplitude_spectra, channel_correlations, channel_means
 
 DPI = 100
@@ -107,6 +106,4 @@ def _label_channel_colours(figure, channels: int) -> None:
 
 def _save(figure, path) -> pathlib.Path:
     path = pathlib.Path(path)
-    with atomic_path(path) as temporary:
-        figure.savefig(temporary, dpi=DPI, format="png")
-    return path
+    return save_png(figure, path, dpi=DPI)

@@ -5,7 +5,7 @@ import pathlib
 
 import numpy as np
 
-from calciumgan.core.figures import subplots
+from calciumgan.core.figures import save_png, subplots
 from calciumgan.core.files import atomic_path
 
 EXAMPLES = 6  # held-out images shown in the decoding figure
@@ -95,6 +95,5 @@ def _write(result: dict, text: str, figure, folder: pathlib.Path, figure_name: s
         with atomic_path(path) as temporary:
             temporary.write_text(content)
     figure.tight_layout()
-    with atomic_path(paths[2]) as temporary:
-        figure.savefig(temporary, dpi=100, format="png")
+    save_png(figure, paths[2], dpi=100)
     return paths

@@ -6,7 +6,7 @@ import pathlib
 
 import numpy as np
 
-from calciumgan.core.figures import subplots
+from calciumgan.core.figures import save_png, subplots
 from calciumgan.core.files import atomic_path
 from mei.optimisation.ascent import STARTS
 from mei.report import json_number
@@ -87,9 +87,7 @@ def plot_meis(meis, truths: list, neurons: list, path) -> pathlib.Path:
         axes[row, 0].set_ylabel(f"neuron {neurons[row]}", fontsize="small")
     figure.tight_layout()
     path = pathlib.Path(path)
-    with atomic_path(path) as temporary:
-        figure.savefig(temporary, format="png", dpi=100)
-    return path
+    return save_png(figure, path, dpi=100)
 
 
 def _json_ready(value):
