@@ -1,5 +1,6 @@
-# Quick start:  make demo   (install, train on built-in data, write samples, evaluate them)
-#               make test   (install with test extras, run the test suite under TensorFlow, then under JAX)
+# Quick start:  make demo        (install, train on built-in data, write samples, evaluate them)
+#               make test        (install with test extras, run the whole suite under TensorFlow, then the backend lane under JAX)
+#               make test-fast   (unit tests with known answers only: no end-to-end training, no notebooks)
 PYTHON ?= python3
 VENV ?= .venv
 JAX_VENV ?= .venv-jax
@@ -7,22 +8,37 @@ BIN := $(VENV)/bin
 JAX_BIN := $(JAX_VENV)/bin
 INSTALLED := $(VENV)/.installed
 JAX_INSTALLED := $(JAX_VENV)/.installed
+# The installer: uv, in a venv of its own. Both environments install from its one download cache
+# and from one resolved set of versions (RESOLVED), so no wheel is downloaded twice.
+TOOLS := .venv-tools
+UV := $(TOOLS)/bin/uv
+RESOLVED := $(TOOLS)/resolved.txt
+EXTRAS := tensorflow,jax,test,tuning
+PYTEST_WORKERS ?= 2
 
-.PHONY: install demo lfp-demo test test-tensorflow test-jax benchmark docker clean
+.PHONY: install demo lfp-demo test test-fast test-tensorflow test-jax benchmark docker clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet 'uv>=0.9,<1'
+
+$(RESOLVED): setup.cfg pyproject.toml $(UV)
+	$(UV) pip compile --quiet setup.cfg $(foreach extra,$(subst $(comma), ,$(EXTRAS)),--extra $(extra)) \
+		--python $(PYTHON) -o $@
 
 # TensorFlow (the default backend), with JAX beside it for the cross-backend tests.
-$(INSTALLED): setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[tensorflow,jax,test,tuning]'
+$(INSTALLED): $(RESOLVED)
+	$(UV) venv --quiet --clear --python $(PYTHON) $(VENV)
+	$(UV) pip install --quiet --python $(BIN)/python -c $(RESOLVED) -e '.[$(EXTRAS)]'
 	touch $@
 
 # JAX alone: proves the package installs, trains and evaluates with no TensorFlow.
-$(JAX_INSTALLED): setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(JAX_VENV)
-	$(JAX_BIN)/pip install --quiet --upgrade pip
-	$(JAX_BIN)/pip install --quiet -e '.[jax,test,tuning]'
+$(JAX_INSTALLED): $(RESOLVED)
+	$(UV) venv --quiet --clear --python $(PYTHON) $(JAX_VENV)
+	$(UV) pip install --quiet --python $(JAX_BIN)/python -c $(RESOLVED) -e '.[jax,test,tuning]'
 	touch $@
+
+comma := ,
 
 install: $(INSTALLED)
 
@@ -38,11 +54,14 @@ lfp-demo: $(INSTALLED)
 
 test: test-tensorflow test-jax
 
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -q -m "not slow"
+
 test-tensorflow: $(INSTALLED)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
 test-jax: $(JAX_INSTALLED)
-	KERAS_BACKEND=jax $(JAX_BIN)/python -m pytest -q -m backend
+	KERAS_BACKEND=jax $(JAX_BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m backend
 
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/train_step.py
@@ -52,4 +71,4 @@ docker:
 	docker build --target cpu -t calciumgan:cpu .
 
 clean:
-	rm -rf $(VENV) $(JAX_VENV) runs
+	rm -rf $(VENV) $(JAX_VENV) $(TOOLS) runs

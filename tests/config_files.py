@@ -8,6 +8,6 @@ def write_config(path, base: dict, overrides: dict):
     raw = {section: dict(values) for section, values in base.items()}
     for dotted, value in overrides.items():
         section, key = dotted.split(".")
-        raw[section][key] = value
+        raw.setdefault(section, {})[key] = value
     path.write_text(yaml.safe_dump(raw))
     return path

@@ -1,8 +1,16 @@
-"""Shared fixtures: quiet TensorFlow, tiny configurations."""
+"""Shared fixtures: quiet TensorFlow, tiny configurations, one finished tiny training run."""
 
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One pytest worker per core (make test): each worker, and every process it starts, computes on one thread,
+    # since thread pools that spin for work they share with the other worker's slow both down.
+    for name in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+    os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+
+import pathlib  # noqa: E402
 
 import pytest  # noqa: E402
 import yaml  # noqa: E402
@@ -41,3 +49,14 @@ def write_config():
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def trained_tiny_run(tmp_path_factory, write_config) -> pathlib.Path:
+    """The folder of a run of TINY trained by the training CLI, beside its ``tiny.yaml``; shared by every test that
+    reads a finished run. Read it, never change it: a test that must change a run copies it."""
+    from calciumgan.train import main
+
+    folder = tmp_path_factory.mktemp("tiny-run")
+    assert main(["--config", str(write_config(folder / "tiny.yaml")), "--out", str(folder / "run")]) == 0
+    return folder / "run"

@@ -77,6 +77,23 @@ def config_from_dict(raw, schema: type, origin: str = "<dict>"):
     return config
 
 
+def with_overrides(config, overrides: dict, origin: str = "overrides"):
+    """A copy of ``config`` with ``{"section.key": value}`` overrides, checked like a loaded file.
+
+    ``with_overrides(config, {"train.epochs": 1, "data.num_frames": 1200})``
+    """
+    raw = dataclasses.asdict(config)
+    for dotted, value in overrides.items():
+        *sections, key = dotted.split(".")
+        target = raw
+        for section in sections:
+            if not isinstance(target.get(section), dict):
+                raise ConfigError(f"{origin}: unknown section '{section}' in '{dotted}'")
+            target = target[section]
+        target[key] = value
+    return config_from_dict(raw, type(config), origin)
+
+
 def save_config(config, path) -> None:
     """Write a config as YAML, atomically; ``load_config`` reads it back unchanged."""
     with atomic_path(path) as temporary:

@@ -7,8 +7,6 @@ import pytest
 from calciumgan.config import SHIPPED_CONFIGS, EvaluateConfig, config_from_dict, load_config
 from calciumgan.core.config import resolve_config_path
 from calciumgan.core.errors import ConfigError
-from calciumgan.evaluation.divergence import DEFAULT_BINS, DEFAULT_PSEUDO_COUNT
-from calciumgan.evaluation.inference import SpikeInferenceSettings
 
 
 @pytest.mark.parametrize("name", ["demo", "dg", "day1", "day4"])
@@ -51,12 +49,6 @@ def test_recording_configs_read_a_file():
 def test_wrong_values_name_the_file_and_key(raw, message):
     with pytest.raises(ConfigError, match=f"^my.yaml: {message}"):
         config_from_dict(raw, "my.yaml")
-
-
-def test_evaluation_defaults_come_from_the_evaluation_modules():
-    config, spikes = EvaluateConfig(), SpikeInferenceSettings()
-    assert config.spike_settings("fixed") == spikes and config.spike_inference == "auto"
-    assert (config.kl_bins, config.kl_pseudo_count) == (DEFAULT_BINS, DEFAULT_PSEUDO_COUNT)
 
 
 def test_training_part_ignores_epochs_and_evaluation():

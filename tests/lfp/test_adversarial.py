@@ -11,7 +11,7 @@ from lfp.data.synthetic import synthesize_lfp
 from lfp.gan_data import showing_data
 from lfp.sampling import generate_windows
 
-pytestmark = pytest.mark.backend
+pytestmark = [pytest.mark.backend, pytest.mark.slow]  # the LFP GAN's steps take tens of seconds to trace
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""The LFP commands end to end on a tiny experiment: pretrain -> train (both inits) -> generate -> evaluate."""
+"""The LFP commands end to end on a tiny experiment (in this process): pretrain -> train (both inits) -> generate ->
+evaluate."""
 
 import json
 import subprocess
@@ -7,16 +8,14 @@ import sys
 import h5py
 import numpy as np
 import pytest
+from commands import run_module as _run
 
 from calciumgan.training.checkpoints import list_checkpoints
 from lfp.experiment import Experiment
 from lfp.pretraining import Pretraining
 
-pytestmark = [pytest.mark.slow, pytest.mark.backend]
-
-
-def _run(module, *arguments):
-    return subprocess.run([sys.executable, "-m", module, *map(str, arguments)], capture_output=True, text=True)
+# The JAX lane (-m backend) runs the tests marked backend below: what can differ between the backends.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +34,7 @@ def experiment(tmp_path_factory, write_lfp_config):
     return config, out
 
 
+@pytest.mark.backend
 def test_pretrained_gan_starts_from_the_autoencoders(experiment):
     import keras
 
@@ -57,6 +57,7 @@ def test_pretrained_gan_starts_from_the_autoencoders(experiment):
     assert progress["signal_autoencoder"]["epochs"] == 1 and progress["image_autoencoder"]["epochs"] == 2
 
 
+@pytest.mark.backend
 def test_report_has_table_5_1_rows_for_both_splits(experiment):
     _, out = experiment
     report = json.loads((out / "report" / "report.json").read_text())
@@ -76,6 +77,7 @@ def test_report_has_table_5_1_rows_for_both_splits(experiment):
         assert (out / "report" / name).stat().st_size > 1000
 
 
+@pytest.mark.backend
 def test_generate_writes_one_window_per_showing_of_the_chosen_images(experiment, tmp_path):
     _, out = experiment
     samples = tmp_path / "test.h5"
@@ -95,6 +97,7 @@ def test_generate_writes_one_window_per_showing_of_the_chosen_images(experiment,
     assert again.returncode == 2 and "exists" in again.stderr
 
 
+@pytest.mark.backend
 def test_train_resumes_with_more_epochs(experiment, tmp_path, write_lfp_config):
     config, out = experiment
     run = Experiment(out).gan_run("scratch")
@@ -121,3 +124,9 @@ def test_errors_are_one_line(experiment, tmp_path, write_lfp_config):
         errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
         assert len(errors) == 1 and message in errors[0], result.stderr[-1500:]
     assert not fresh.exists()
+
+
+@pytest.mark.parametrize("module", ["lfp.pretrain", "lfp.train", "lfp.generate", "lfp.evaluate"])
+def test_the_python_m_entry_points_answer_help(module):
+    result = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith(f"usage: python -m {module}")

@@ -1,4 +1,4 @@
-"""The MEI commands end to end on a tiny experiment: simulate -> fit, and their one-line errors."""
+"""The MEI commands end to end on a tiny experiment (in this process): simulate -> fit, and their one-line errors."""
 
 import json
 import subprocess
@@ -6,28 +6,21 @@ import sys
 
 import numpy as np
 import pytest
+from commands import run_module as _run
 
 from calciumgan.training.run_folder import load_saved_model
 from mei.experiment import Experiment
 
-pytestmark = [pytest.mark.slow, pytest.mark.backend]
+# The JAX lane (-m backend) runs the tests marked backend below: what can differ between the backends.
+pytestmark = pytest.mark.slow
 
 
-def _run(module, *arguments):
-    return subprocess.run([sys.executable, "-m", module, *map(str, arguments)], capture_output=True, text=True)
+@pytest.fixture
+def experiment(fitted_mei_experiment):
+    return fitted_mei_experiment
 
 
-@pytest.fixture(scope="module")
-def experiment(tmp_path_factory, write_mei_config):
-    folder = tmp_path_factory.mktemp("mei")
-    config = write_mei_config(folder / "tiny.yaml")
-    out = folder / "experiment"
-    for module in ("mei.simulate", "mei.fit"):
-        result = _run(module, "--config", config, "--out", out)
-        assert result.returncode == 0, result.stderr[-3000:]
-    return config, out
-
-
+@pytest.mark.backend
 def test_fit_writes_the_model_selection_split_and_report(experiment):
     _, out = experiment
     folder = Experiment(out)
@@ -67,6 +60,6 @@ def test_commands_refuse_bad_input_with_one_line(experiment, tmp_path, write_mei
         result = _run(*arguments)
         assert result.returncode == 2 and message in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    for module in ("mei.simulate", "mei.fit"):
-        result = _run(module, "--help")
+    for module in ("mei.simulate", "mei.fit"):  # the python -m entry points, in a fresh process
+        result = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True)
         assert result.returncode == 0 and "--config" in result.stdout

@@ -1,4 +1,5 @@
-"""Every notebook in notebooks/: stored executed, and it still runs from a fresh kernel of this interpreter."""
+"""Every notebook in notebooks/: stored executed at full size, and every cell still runs, at tiny size, from a
+fresh kernel of this interpreter."""
 
 import pathlib
 import sys
@@ -14,13 +15,24 @@ NOTEBOOK_FOLDER = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_FOLDER.glob("*.ipynb"))
 CELL_TIMEOUT = 600  # seconds per cell
 MAX_BYTES = 1_000_000  # a stored notebook stays small enough to read on a code host
+KERNEL_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "NOTEBOOK_SIZE": "tiny"}
 
 each_notebook = pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
 
 
+TRAINING = ("calcium_gan", "lfp_gan", "mei", "latent", "autoencoders")  # each takes NOTEBOOK_SIZE
+
+
 def test_the_notebooks_are_found():
-    names = ("surrogate", "calcium_gan", "lfp_gan", "mei", "latent", "autoencoders")
-    assert {f"{name}.ipynb" for name in names} <= {path.name for path in NOTEBOOKS}
+    assert {f"{name}.ipynb" for name in ("surrogate", *TRAINING)} <= {path.name for path in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("name", TRAINING)
+def test_a_training_notebook_reads_its_size_in_one_tagged_parameters_cell(name):
+    notebook = nbformat.read(NOTEBOOK_FOLDER / f"{name}.ipynb", as_version=4)
+    reading = [cell for cell in notebook.cells if "NOTEBOOK_SIZE" in cell.source]
+    assert len(reading) == 1 and reading[0].metadata.get("tags") == ["parameters"]
+    assert "if TINY:" in "".join(cell.source for cell in notebook.cells)
 
 
 @each_notebook
@@ -36,15 +48,19 @@ def test_stored_notebook_is_executed_in_order_without_errors(path):
 @pytest.mark.slow
 @each_notebook
 def test_notebook_executes(path, tmp_path):
-    """A copy runs in a kernel of the running interpreter, in notebooks/; the executed copy goes to tmp_path."""
+    """A copy runs at tiny size in a kernel of the running interpreter, in notebooks/; the executed copy goes to
+    tmp_path."""
     notebook = nbformat.read(path, as_version=4)
-    spec = write_kernel_spec(tmp_path / "kernels" / "python3", overrides={"env": {"TF_CPP_MIN_LOG_LEVEL": "3"}})
+    spec = write_kernel_spec(tmp_path / "kernels" / "python3", overrides={"env": KERNEL_ENVIRONMENT})
     kernels = KernelSpecManager(kernel_dirs=[str(pathlib.Path(spec).parent)])
     manager = KernelManager(kernel_name="python3", kernel_spec_manager=kernels)
     assert manager.kernel_spec.argv[0] == sys.executable
     client = NotebookClient(notebook, km=manager, timeout=CELL_TIMEOUT, record_timing=False,
                             resources={"metadata": {"path": str(NOTEBOOK_FOLDER)}})  # fmt: skip
-    client.execute()  # raises CellExecutionError, naming the cell, on the first failing cell
+    try:
+        client.execute()  # raises CellExecutionError, naming the cell, on the first failing cell
+    finally:
+        manager.shutdown_kernel(now=True)  # a kernel given to nbclient is not shut down by it
     nbformat.write(notebook, tmp_path / path.name)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert [cell.execution_count for cell in code_cells] == list(range(1, len(code_cells) + 1))

@@ -12,7 +12,8 @@ from calciumgan.train import main as train_main
 from tuning.results import read_records
 from tuning.search import main
 
-pytestmark = pytest.mark.backend  # a search on JAX needs no TensorFlow, HParams included
+# marked backend: a search on JAX needs no TensorFlow, HParams included; the summary and the best config do not
+# depend on the backend
 
 # Kernel 3 is invalid for fast convolutions (not a multiple of the stride, 2); a learning rate
 # of 1e30 throws the weights to infinity at the first Adam step, so those trials diverge.
@@ -29,6 +30,7 @@ def search(tmp_path_factory, write_search):
     return folder / "out"
 
 
+@pytest.mark.backend
 def test_invalid_and_diverging_choices_fail_with_their_reason_and_the_rest_is_scored(search):
     records = {record["trial"]: record for record in read_records(search)}
     assert len(records) == 8
@@ -81,6 +83,7 @@ def _hparams_records(folder, kind):
     return found
 
 
+@pytest.mark.backend
 def test_tensorboard_hparams_hold_the_space_and_one_session_per_trial(search):
     logs = search / "tensorboard"
     (experiment,) = _hparams_records(logs, "experiment")

@@ -1,4 +1,4 @@
-"""Fixtures of the bad-input catalogue: a finished tiny run, a workspace per case, the refusal check.
+"""Fixtures of the bad-input catalogue: a workspace per case (with the session's tiny run), the refusal check.
 
 Every case runs a command-line tool in-process on a fresh workspace (a folder holding the
 case's inputs, output targets and, when it needs one, a copy of a finished tiny run) and
@@ -7,26 +7,15 @@ names the file, key or argument at fault, no traceback, and not one file or fold
 workspace created, changed or removed.
 """
 
-import pathlib
-
 import pytest
 from catalogue import Case, Workspace
 
-from calciumgan.train import main as train_main
-
-
-@pytest.fixture(scope="session")
-def finished_run(tmp_path_factory, write_config) -> pathlib.Path:
-    folder = tmp_path_factory.mktemp("finished")
-    assert train_main(["--config", str(write_config(folder / "tiny.yaml")), "--out", str(folder / "run")]) == 0
-    return folder / "run"
-
 
 @pytest.fixture
-def workspace(tmp_path, finished_run) -> Workspace:
+def workspace(tmp_path, trained_tiny_run) -> Workspace:
     root = tmp_path / "workspace"
     root.mkdir()
-    return Workspace(root, finished_run)
+    return Workspace(root, trained_tiny_run)
 
 
 @pytest.fixture

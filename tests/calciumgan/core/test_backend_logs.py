@@ -58,6 +58,7 @@ def _command_stderr(level: str | None) -> list[str]:
     return result.stderr.splitlines()
 
 
+@pytest.mark.slow  # a subprocess per command-line tool
 def test_command_line_tools_import_tensorflow_without_start_up_lines():
     pytest.importorskip("tensorflow")
     assert _command_stderr(None) == []

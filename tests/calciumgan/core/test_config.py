@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 import yaml
 
-from calciumgan.core.config import config_from_dict, load_config, save_config, setting
+from calciumgan.core.config import config_from_dict, load_config, save_config, setting, with_overrides
 from calciumgan.core.errors import ConfigError
 
 
@@ -64,6 +64,21 @@ def test_faults_are_one_line_naming_origin_and_key(raw, message):
     with pytest.raises(ConfigError, match=f"^toy.yaml: {message}") as error:
         config_from_dict(raw, Experiment, "toy.yaml")
     assert "\n" not in str(error.value)
+
+
+def test_overrides_replace_dotted_keys_and_are_checked_like_a_file():
+    config = Experiment(Optimiser(rate=0.25, kind="sgd", momentum=0.9))
+    changed = with_overrides(config, {"optimiser.steps": 3, "name": "y"})
+    assert changed == Experiment(Optimiser(rate=0.25, kind="sgd", momentum=0.9, steps=3), name="y")
+    assert config.optimiser.steps is None  # the original is unchanged
+    with pytest.raises(ConfigError, match="^notebook: 'optimiser.steps' must be at least 1, got 0$"):
+        with_overrides(config, {"optimiser.steps": 0}, "notebook")
+    with pytest.raises(ConfigError, match="unknown key 'optimiser.sped'"):
+        with_overrides(config, {"optimiser.sped": 1})
+    with pytest.raises(ConfigError, match="unknown section 'optimizer' in 'optimizer.rate'"):
+        with_overrides(config, {"optimizer.rate": 1})
+    with pytest.raises(ConfigError, match="needs momentum"):
+        with_overrides(config, {"optimiser.momentum": 0, "optimiser.nesterov": True})
 
 
 def test_duplicate_keys_are_refused(tmp_path):

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from calciumgan.core.figures import subplots
 
@@ -12,6 +13,7 @@ PLOTTING_MODULES = ("calciumgan.evaluation.plots", "lfp.evaluation.plots", "mei.
                     "mei.optimisation.report")  # fmt: skip
 
 
+@pytest.mark.slow  # a subprocess
 def test_importing_the_plotting_modules_keeps_the_users_backend():
     code = f"import matplotlib, {', '.join(PLOTTING_MODULES)}; print(matplotlib.get_backend())"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

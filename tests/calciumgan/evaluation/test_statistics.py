@@ -150,10 +150,15 @@ def test_correlation_nan_for_silent_and_constant_neurons():
     assert binary[1, 2] == pytest.approx(1.0, rel=1e-12)  # both become [1, 0, 1, 0]
 
 
-def test_default_bin_width_is_the_thesis_half_second():
-    assert stats.DEFAULT_CORRELATION_BIN_WIDTH == 0.5
-    counts = spike_samples(4)[0]
-    np.testing.assert_array_equal(stats.correlation_matrices(counts, FS), stats.correlation_matrices(counts, FS, 0.5))
+def test_default_bins_are_the_thesis_half_second():
+    """Two neurons that fire in the same half seconds but never in the same frame: r = 1 in 0.5 s bins (12 frames
+    at 24 Hz), negative frame by frame and in 0.25 s bins."""
+    counts = np.zeros((240, 2))
+    counts[0::24, 0] = 1  # the first frame of every other half second
+    counts[11::24, 1] = 1  # the last frame of the same half seconds
+    assert stats.correlation_matrices(counts, 24.0)[0, 1] == pytest.approx(1.0, rel=1e-12)
+    assert stats.correlation_matrices(counts, 24.0, 1 / 24)[0, 1] < 0
+    assert stats.correlation_matrices(counts, 24.0, 0.25)[0, 1] < 0
 
 
 def test_upper_triangle_known_answer():

@@ -59,7 +59,10 @@ def test_config_check_names_the_keys(make_config, overrides, message):
 
 
 def test_2d_variants_accept_kernels_that_are_not_multiples_of_the_stride(make_config):
-    make_config({"model.variant": "wavegan2d", "model.kernel_size": 5, "model.critic_kernel_size": 3})
+    config = make_config({"model.variant": "wavegan2d", "model.kernel_size": 5, "model.critic_kernel_size": 3})
+    gan = build_gan(config, num_neurons=6)
+    traces = gan.generator(np.zeros((2, 4), np.float32))
+    assert tuple(traces.shape) == (2, 32, 6) and tuple(gan.critic(traces).shape) == (2, 1)
 
 
 @pytest.mark.parametrize("option", sorted(OPTIONS))

@@ -63,6 +63,7 @@ CASES = {
 }
 
 
+@pytest.mark.slow  # a training subprocess per backend
 @pytest.mark.parametrize("backend", sorted(CASES))
 def test_two_devices_train_as_one(make_config, backend):
     pytest.importorskip(backend)

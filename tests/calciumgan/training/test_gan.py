@@ -74,6 +74,7 @@ def test_validation_step_changes_nothing_and_is_reproducible():
     assert int(gan.d_optimizer.iterations) == 0
 
 
+@pytest.mark.slow  # hundreds of steps
 def test_training_moves_samples_toward_target_distribution():
     """Target: every frame and neuron drawn independently from N(0.7, 0.1^2).
 

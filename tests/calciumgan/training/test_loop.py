@@ -18,7 +18,7 @@ from calciumgan.training.gan import GAN, LOG_NAMES
 from calciumgan.training.loop import Schedule, TrainingDiverged, train_gan
 from calciumgan.training.run_folder import RunFolder
 
-pytestmark = pytest.mark.backend
+pytestmark = [pytest.mark.backend, pytest.mark.slow]  # training loops with checkpoints on disk
 
 WINDOW, NEURONS, SAMPLES = 16, 3, 40
 

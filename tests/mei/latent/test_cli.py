@@ -1,4 +1,4 @@
-"""``python -m mei.latent train|decode|evolve`` end to end on a tiny experiment, and their one-line errors."""
+"""``mei.latent train|decode|evolve`` end to end on a tiny experiment (in this process), and their one-line errors."""
 
 import json
 import subprocess
@@ -6,17 +6,19 @@ import sys
 
 import numpy as np
 import pytest
+from commands import run_module
 
 from mei.dataset import load_dataset
 from mei.latent.config import load_config
 from mei.latent.experiment import train_stage
 from mei.simulation.session import simulate_session
 
-pytestmark = [pytest.mark.slow, pytest.mark.backend]
+# The JAX lane (-m backend) runs the tests marked backend below: what can differ between the backends.
+pytestmark = pytest.mark.slow
 
 
 def _run(*arguments):
-    return subprocess.run([sys.executable, "-m", "mei.latent", *map(str, arguments)], capture_output=True, text=True)
+    return run_module("mei.latent.__main__", *arguments)
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +32,7 @@ def experiment(tmp_path_factory, write_latent_config):
     return config, out
 
 
+@pytest.mark.backend
 def test_train_keeps_the_simulated_dataset_and_the_generator_logs(experiment):
     config, out = experiment
     dataset = load_dataset(out / "dataset.h5")
@@ -39,6 +42,7 @@ def test_train_keeps_the_simulated_dataset_and_the_generator_logs(experiment):
     assert (out / "generator.keras").is_file()
 
 
+@pytest.mark.backend
 def test_decode_reports_held_out_scores_against_a_shuffled_baseline(experiment):
     _, out = experiment
     report = json.loads((out / "decoding" / "report.json").read_text())
@@ -51,6 +55,7 @@ def test_decode_reports_held_out_scores_against_a_shuffled_baseline(experiment):
     assert "| identification (top-1) |" in (out / "decoding" / "report.md").read_text()
 
 
+@pytest.mark.backend
 def test_evolve_scores_the_search_random_codes_and_the_dataset_on_held_out_trials(experiment):
     _, out = experiment
     report = json.loads((out / "search" / "report.json").read_text())
@@ -90,3 +95,8 @@ def test_training_again_removes_the_reports_of_the_replaced_generator(tmp_path, 
     stale.write_text("{}")
     train_stage(load_config(config), tmp_path / "out")
     assert not stale.parent.exists() and (tmp_path / "out" / "generator.keras").is_file()
+
+
+def test_the_python_m_entry_point_answers_help():
+    result = subprocess.run([sys.executable, "-m", "mei.latent", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "{train,decode,evolve}" in result.stdout

@@ -1,4 +1,4 @@
-"""The config's ``mei:`` section: the seed's values by default and in seed.yaml, the demo's shorter run."""
+"""The config's ``mei:`` section: the seed's values by default and in seed.yaml."""
 
 import pytest
 
@@ -11,8 +11,6 @@ def test_seed_values_are_the_defaults_and_the_seed_configs():
         settings = config.mei
         assert (settings.steps, settings.step_size, settings.contrast_weight) == (1000, 0.1, 2.0)
         assert (settings.sigma_start, settings.sigma_end, settings.mask_radius) == (7.0, 0.001, 12)
-    demo = load_config("demo").mei
-    assert (demo.steps, demo.mask_radius, demo.max_neurons) == (200, 6.4, 8)
 
 
 def test_bad_mei_values_are_one_line_errors():

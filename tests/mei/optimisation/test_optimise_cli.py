@@ -1,48 +1,41 @@
-"""``python -m mei.optimise`` end to end on a tiny experiment (simulate -> fit -> optimise), and its errors."""
+"""``mei.optimise`` end to end on a tiny experiment (simulate -> fit -> optimise, in this process), and its errors."""
 
 import json
-import subprocess
-import sys
+import pathlib
+import shutil
 
 import h5py
 import numpy as np
 import pytest
-import yaml
+from commands import run_module as _run
 
+from mei.config import load_config
 from mei.experiment import Experiment
 from mei.optimisation.comparison import truth_correlation
 
-pytestmark = [pytest.mark.slow, pytest.mark.backend]
-
-STEPS = 20
-
-
-def _run(module, *arguments):
-    return subprocess.run([sys.executable, "-m", module, *map(str, arguments)], capture_output=True, text=True)
+# The JAX lane (-m backend) runs the tests marked backend below: what can differ between the backends.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def experiment(tmp_path_factory, write_mei_config):
-    folder = tmp_path_factory.mktemp("mei-optimise")
-    config = write_mei_config(folder / "tiny.yaml")
-    raw = yaml.safe_load(config.read_text())
-    config.write_text(yaml.safe_dump({**raw, "mei": {"steps": STEPS, "sigma_start": 2.0, "mask_radius": 3.0}}))
-    out = folder / "experiment"
-    for module in ("mei.simulate", "mei.fit"):
-        result = _run(module, "--config", config, "--out", out)
-        assert result.returncode == 0, result.stderr[-3000:]
+def experiment(tmp_path_factory, fitted_mei_experiment):
+    """The shared fitted experiment, copied, then optimised for neurons 4 and 1."""
+    config, fitted = fitted_mei_experiment
+    out = pathlib.Path(shutil.copytree(fitted, tmp_path_factory.mktemp("mei-optimise") / "experiment"))
     result = _run("mei.optimise", "--config", config, "--out", out, "--neurons", "4,1")
     assert result.returncode == 0, result.stderr[-3000:]
     return config, Experiment(out)
 
 
+@pytest.mark.backend
 def test_optimise_writes_meis_and_a_report_that_agrees_with_the_truth(experiment):
-    _, folder = experiment
+    config, folder = experiment
+    steps = load_config(config).mei.steps
     with h5py.File(folder.path("meis.h5"), "r") as file:
         neurons, images = file["neurons"][:], file["images"][:]
         trajectories, best = file["trajectories"][:], file["best_step"][:]
         contrast_target = file.attrs["contrast_target"]
-    assert neurons.tolist() == [4, 1] and images.shape == (2, 2, 16, 24) and trajectories.shape == (2, 2, STEPS + 1, 3)
+    assert neurons.tolist() == [4, 1] and images.shape == (2, 2, 16, 24) and trajectories.shape == (2, 2, steps + 1, 3)
     np.testing.assert_array_equal(best, trajectories[..., 0].argmax(axis=2))
     assert images.min() >= 0 and images.max() <= 1
     dataset = folder.load_dataset()
