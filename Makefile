@@ -14,7 +14,6 @@ TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
 RESOLVED := $(TOOLS)/resolved.txt
 EXTRAS := tensorflow,jax,test,tuning
-PYTEST_WORKERS ?= 2
 
 .PHONY: install demo lfp-demo test test-fast test-tensorflow test-jax benchmark docker clean
 
@@ -58,10 +57,10 @@ test-fast: $(INSTALLED)
 	$(BIN)/python -m pytest -q -m "not slow"
 
 test-tensorflow: $(INSTALLED)
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest -q
 
 test-jax: $(JAX_INSTALLED)
-	KERAS_BACKEND=jax $(JAX_BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m backend
+	KERAS_BACKEND=jax $(JAX_BIN)/python -m pytest -q -m backend
 
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/train_step.py
