@@ -14,6 +14,7 @@ TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
 RESOLVED := $(TOOLS)/resolved.txt
 EXTRAS := tensorflow,jax,test,tuning
+comma := ,
 
 .PHONY: install demo lfp-demo test test-fast test-tensorflow test-jax benchmark docker clean
 
@@ -36,8 +37,6 @@ $(JAX_INSTALLED): $(RESOLVED)
 	$(UV) venv --quiet --clear --python $(PYTHON) $(JAX_VENV)
 	$(UV) pip install --quiet --python $(JAX_BIN)/python -c $(RESOLVED) -e '.[jax,test,tuning]'
 	touch $@
-
-comma := ,
 
 install: $(INSTALLED)
 
