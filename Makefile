@@ -9,11 +9,14 @@ JAX_BIN := $(JAX_VENV)/bin
 INSTALLED := $(VENV)/.installed
 JAX_INSTALLED := $(JAX_VENV)/.installed
 # The installer: uv, in a venv of its own. Both environments install from its one download cache
-# and from one resolved set of versions (RESOLVED), so no wheel is downloaded twice.
+# and from one resolved set of versions (RESOLVED), so no wheel is downloaded twice. Bytecode is
+# compiled at install: without it every Python start compiles TensorFlow's sources again (about
+# 15 s more per import of TensorFlow, in each test subprocess and notebook kernel).
 TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
 RESOLVED := $(TOOLS)/resolved.txt
 EXTRAS := tensorflow,jax,test,tuning
+PYTEST_WORKERS ?= 2
 comma := ,
 
 .PHONY: install demo lfp-demo test test-fast test-tensorflow test-jax benchmark docker clean
@@ -29,13 +32,13 @@ $(RESOLVED): setup.cfg pyproject.toml $(UV)
 # TensorFlow (the default backend), with JAX beside it for the cross-backend tests.
 $(INSTALLED): $(RESOLVED)
 	$(UV) venv --quiet --clear --python $(PYTHON) $(VENV)
-	$(UV) pip install --quiet --python $(BIN)/python -c $(RESOLVED) -e '.[$(EXTRAS)]'
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -c $(RESOLVED) -e '.[$(EXTRAS)]'
 	touch $@
 
 # JAX alone: proves the package installs, trains and evaluates with no TensorFlow.
 $(JAX_INSTALLED): $(RESOLVED)
 	$(UV) venv --quiet --clear --python $(PYTHON) $(JAX_VENV)
-	$(UV) pip install --quiet --python $(JAX_BIN)/python -c $(RESOLVED) -e '.[jax,test,tuning]'
+	$(UV) pip install --quiet --compile-bytecode --python $(JAX_BIN)/python -c $(RESOLVED) -e '.[jax,test,tuning]'
 	touch $@
 
 install: $(INSTALLED)
@@ -56,10 +59,10 @@ test-fast: $(INSTALLED)
 	$(BIN)/python -m pytest -q -m "not slow"
 
 test-tensorflow: $(INSTALLED)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
 test-jax: $(JAX_INSTALLED)
-	KERAS_BACKEND=jax $(JAX_BIN)/python -m pytest -q -m backend
+	KERAS_BACKEND=jax $(JAX_BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m backend
 
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/train_step.py

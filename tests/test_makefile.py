@@ -20,6 +20,7 @@ def test_both_environments_install_from_one_resolved_set_and_nothing_downloads_t
     resolved = compiles[0].split(" -o ")[1].split()[0]
     assert len(installs) == 2 and all(f"-c {resolved}" in line for line in installs)
     assert all(line.split()[0].endswith("/uv") for line in installs)  # one installer, one download cache
+    assert all("--compile-bytecode" in line for line in installs)  # or each Python start recompiles TensorFlow
     assert not any("pip download" in line or "--no-cache" in line for line in planned)
 
 
@@ -30,5 +31,6 @@ def test_the_lanes_select_what_the_readme_says():
     tensorflow, jax = suites
     assert "KERAS_BACKEND" not in tensorflow and " -m backend" not in tensorflow
     assert jax.startswith("KERAS_BACKEND=jax ") and jax.endswith("-m backend") and ".venv-jax/" in jax
+    assert " -n 2 " in tensorflow + " " and " -n 2 " in jax  # pytest-xdist, a worker per core
     (fast,) = [line for line in _planned("test-fast") if "-m pytest" in line]
     assert fast.endswith('-m "not slow"') and "KERAS_BACKEND" not in fast

@@ -147,9 +147,7 @@ def test_resume_after_sigkill_matches_uninterrupted_run(write_config, tmp_path):
     backend = keras.backend.backend()
     overrides = {"train.epochs": 8, "train.steps_per_epoch": 6, "train.deterministic": True}
     config_path = write_config(tmp_path / "tiny.yaml", overrides)
-    uninterrupted = _train_subprocess(config_path, tmp_path / "full", backend)
-    assert uninterrupted.wait(timeout=300) == 0
-
+    uninterrupted = _train_subprocess(config_path, tmp_path / "full", backend)  # beside the killed one: 2 cores
     interrupted = _train_subprocess(config_path, tmp_path / "killed", backend)
     checkpoints = tmp_path / "killed" / "checkpoints"
     deadline = time.monotonic() + 300
@@ -159,6 +157,7 @@ def test_resume_after_sigkill_matches_uninterrupted_run(write_config, tmp_path):
     interrupted.send_signal(signal.SIGKILL)
     assert interrupted.wait() == -signal.SIGKILL
     last_before_resume = list_checkpoints(checkpoints)[-1].name
+    assert uninterrupted.wait(timeout=300) == 0
     assert last_before_resume != "epoch-00008.h5" and not (tmp_path / "killed" / "generator.keras").exists()
 
     resumed = _train_subprocess(config_path, tmp_path / "killed", backend)

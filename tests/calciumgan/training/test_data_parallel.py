@@ -68,8 +68,8 @@ CASES = {
 def test_two_devices_train_as_one(make_config, backend):
     pytest.importorskip(backend)
     config = make_config({"train.generator_ema": 0.9, **CASES[backend]})
-    environment = {**os.environ, "KERAS_BACKEND": backend, "XLA_FLAGS": "--xla_force_host_platform_device_count=2",
-                   "TF_CPP_MIN_LOG_LEVEL": "3"}  # fmt: skip
+    flags = os.environ.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=2"
+    environment = {**os.environ, "KERAS_BACKEND": backend, "XLA_FLAGS": flags, "TF_CPP_MIN_LOG_LEVEL": "3"}
     result = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(dataclasses.asdict(config))],
                             capture_output=True, text=True, env=environment, timeout=600)  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]

@@ -79,7 +79,10 @@ def test_training_moves_samples_toward_target_distribution():
     """Target: every frame and neuron drawn independently from N(0.7, 0.1^2).
 
     A GAN circles its target (the spread undershoots, then overshoots), so the errors after
-    training are medians over iterations 300, 320, ..., 400.
+    training are medians over iterations 300, 320, ..., 400. Over initial seeds 0-7 the mean error
+    fell 12-46 times and the spread's error after training was 0.007-0.039; an untrained spread
+    can be close to 0.1 by chance (its error was 0.027-0.098), so the spread is held to an absolute
+    tolerance rather than to its start.
     """
     keras.utils.set_random_seed(3)
     rng = np.random.default_rng(3)
@@ -98,9 +101,9 @@ def test_training_moves_samples_toward_target_distribution():
         if iteration >= 300 and iteration % 20 == 0:
             late.append(errors())
     mean_error_after, std_error_after = np.median(late, axis=0)
-    assert mean_error_before > 0.15 and std_error_before > 0.05  # untrained: near 0.5, too wide
-    assert mean_error_after < mean_error_before / 3
-    assert std_error_after < std_error_before / 2
+    assert mean_error_before > 0.1  # untrained: near 0.5
+    assert mean_error_after < mean_error_before / 5
+    assert std_error_after < 0.05  # within half the target's spread
 
 
 def test_config_round_trip_keeps_loss_penalty_and_models():
