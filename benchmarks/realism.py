@@ -2,6 +2,13 @@
 
     python benchmarks/realism.py --minutes 5                                 # every variant, both surrogates
     python benchmarks/realism.py --variants table3.1 calcium --datasets dff --minutes 2
+    python benchmarks/realism.py --cheaters                                  # can the evaluation be fooled?
+
+``--cheaters`` trains nothing: it scores hand-made cheats (``calciumgan.evaluation.cheats``: copies
+of training windows, one window repeated, typical windows only, permuted neurons, shuffled frames,
+time reversal, independently shifted neurons, moment-matched noise, doubled transients) and a
+held-out control block against the last fifth of each surrogate, and prints which headline checks
+rate each one worse than the real-versus-real floor and whether it was flagged as memorised.
 
 Every variant is the shipped ``demo`` config (windows of 256 frames, a narrow network) with a
 few overrides. It trains in its own run folder under ``--out`` for about ``--minutes`` of
@@ -28,7 +35,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from calciumgan.config import ExperimentConfig, config_from_dict, load_config  # noqa: E402
+from calciumgan.config import EvaluateConfig, ExperimentConfig, config_from_dict, load_config  # noqa: E402
+from calciumgan.data.prepare import load_data  # noqa: E402
+from calciumgan.evaluation.cheats import HELD_OUT, caught, cheater_evaluation  # noqa: E402
+from calciumgan.evaluation.headline import CHECKS  # noqa: E402
 from calciumgan.evaluation.inference import calibrate  # noqa: E402
 from calciumgan.evaluation.pipeline import evaluate_run  # noqa: E402
 from calciumgan.evaluation.scoring import STATISTICS  # noqa: E402
@@ -112,13 +122,45 @@ def report(dataset: str, results: dict) -> None:
         print(row_text(variant, evaluation.table()["model"], floor, extra))
 
 
+def cheaters(dataset: str, count: int, window: int) -> bool:
+    """Print the cheats x headline checks table of one surrogate; whether every cheat was caught and the
+    held-out control was not."""
+    config = variant_config(dataset, "table3.1")
+    recording = load_data(config.data)
+    evaluate = EvaluateConfig(num_samples=count, spike_inference="calibrated", progress=False)
+    start = time.perf_counter()
+    evaluation = cheater_evaluation(recording.signals, recording.sampling_rate, count, window, evaluate)
+    headline, verdicts = evaluation.extras["headline"], evaluation.extras["verdicts"]
+    print(f"\n## {dataset} ({config.data.preset}): {count} windows of {window} frames per set, "
+          f"{(time.perf_counter() - start) / 60:.1f} min")  # fmt: skip
+    print("| row | " + " | ".join(CHECKS) + " | memorised | caught |")
+    print("| --- " * (len(CHECKS) + 3) + "|")
+    for row, scores in headline.items():
+        worse = set(verdicts.get(row, {}).get("worse_than_floor", []))
+        cells = [f"**{scores[name]['value']:.3f}**" if name in worse else f"{scores[name]['value']:.3f}"
+                 if name in scores else "–" for name in CHECKS]  # fmt: skip
+        flags = ["", ""] if row == "floor" else ["yes" if verdicts[row]["memorised"] else "no",
+                                                 "yes" if caught(verdicts[row]) else "no"]  # fmt: skip
+        print(f"| {row} | " + " | ".join(cells + flags) + " |")
+    cheats = [row for row in verdicts if row not in (HELD_OUT, "dichotomized_gaussian", "poisson")]
+    passed = all(caught(verdicts[row]) for row in cheats) and not caught(verdicts[HELD_OUT])
+    print(f"\nBold: worse than the floor beyond both intervals. Every cheat caught and the held-out block passed: "
+          f"{'yes' if passed else 'NO'}")  # fmt: skip
+    return passed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--minutes", type=float, default=5.0, help="training budget per variant (wall clock)")
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
     parser.add_argument("--out", default="runs/realism", help="folder of the variants' run folders")
+    parser.add_argument("--cheaters", action="store_true", help="score the cheats instead of training variants")
+    parser.add_argument("--windows", type=int, default=128, help="windows per set with --cheaters")
     args = parser.parse_args()
+    if args.cheaters:
+        results = [cheaters(dataset, args.windows, load_config("demo").data.window) for dataset in args.datasets]
+        raise SystemExit(0 if all(results) else 1)
     for dataset in args.datasets:
         results = {}
         for variant in args.variants:

@@ -41,13 +41,9 @@ def _edges(low: np.ndarray, high: np.ndarray, bins: int) -> np.ndarray:
     return edges
 
 
-def _row_histograms(values: np.ndarray, finite: np.ndarray, low: np.ndarray, high: np.ndarray, bins: int):
-    """(R, bins) counts of the finite entries of each row of ``values`` (R, n) on ``[low, high]``.
-
-    Row by row equal to ``np.histogram(values[r][finite[r]], bins, range=(low[r], high[r]))``
-    (the last bin closed), for ``low < high`` and finite entries inside the range.
-    """
-    rows = len(values)
+def _bin_indices(values: np.ndarray, finite: np.ndarray, low: np.ndarray, high: np.ndarray, bins: int):
+    """(R, n) bin of each entry of ``values`` (R, n) on row r's ``bins`` bins over ``[low[r], high[r]]``,
+    as ``np.histogram`` bins it (the last bin closed); meaningless where ``finite`` is False."""
     edges = _edges(low, high, bins)
     values = np.where(finite, values, low[:, None])
     positions = ((values - low[:, None]) / (high - low)[:, None]) * bins
@@ -55,8 +51,19 @@ def _row_histograms(values: np.ndarray, finite: np.ndarray, low: np.ndarray, hig
     # Within an ulp of an edge the arithmetic can be off by one; correct it against the edges.
     indices -= values < np.take_along_axis(edges, indices, axis=1)
     indices += (values >= np.take_along_axis(edges, indices + 1, axis=1)) & (indices != bins - 1)
+    return indices
+
+
+def _row_histograms(values: np.ndarray, finite: np.ndarray, low: np.ndarray, high: np.ndarray, bins: int):
+    """(R, bins) counts of the finite entries of each row of ``values`` (R, n) on ``[low, high]``.
+
+    Row by row equal to ``np.histogram(values[r][finite[r]], bins, range=(low[r], high[r]))``
+    (the last bin closed), for ``low < high`` and finite entries inside the range.
+    """
+    rows = len(values)
     offsets = (np.arange(rows) * bins)[:, None]
-    return np.bincount((indices + offsets)[finite], minlength=rows * bins).reshape(rows, bins)
+    indices = _bin_indices(values, finite, low, high, bins) + offsets
+    return np.bincount(indices[finite], minlength=rows * bins).reshape(rows, bins)
 
 
 def histogram_pair(real, synthetic, bins: int = DEFAULT_BINS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -92,10 +99,13 @@ def _check_arguments(bins: int, pseudo_count: float) -> None:
         raise ValueError(f"pseudo_count must be finite and >= 0; got {pseudo_count}")
 
 
-def _kl_rows(real: np.ndarray, synthetic: np.ndarray, bins: int, pseudo_count: float) -> np.ndarray:
-    """KL(real[r] || synthetic[r]) for each row r of (R, n) and (R, m) arrays."""
-    _check_arguments(bins, pseudo_count)
-    bins = int(bins)
+def _shared_ranges(real: np.ndarray, synthetic: np.ndarray):
+    """Each row's bin range over the pooled finite values of (R, n) ``real`` and (R, m) ``synthetic``.
+
+    Returns ``(low, high, defined, single_value)``, each (R,): rows where neither side has a value
+    (not ``defined``) or all pooled values are equal (``single_value``) get placeholder ranges; their
+    divergence is 0 by definition.
+    """
     real_finite, synthetic_finite = np.isfinite(real), np.isfinite(synthetic)
     low = np.minimum(
         np.where(real_finite, real, np.inf).min(axis=1, initial=np.inf),
@@ -112,18 +122,60 @@ def _kl_rows(real: np.ndarray, synthetic: np.ndarray, bins: int, pseudo_count: f
     # Placeholder ranges for rows whose answer does not need a histogram (both undefined, or one spike).
     low = np.where(defined, low, 0.0) - 0.5 * one_sided_point
     high = np.where(defined & ~single_value, high, low + 1.0) + 0.5 * one_sided_point
-    divergences = np.zeros(len(real))
-    if not defined.any():
-        return divergences
-    p = _row_histograms(real, real_finite & defined[:, None], low, high, bins) + pseudo_count
-    q = _row_histograms(synthetic, synthetic_finite & defined[:, None], low, high, bins) + pseudo_count
+    return low, high, defined, single_value
+
+
+def kl_of_counts(real_counts: np.ndarray, synthetic_counts: np.ndarray, pseudo_count: float) -> np.ndarray:
+    """(R,) KL(real || synthetic) in nats of the (R, bins) histogram counts, ``pseudo_count`` added to every bin."""
+    p, q = real_counts + pseudo_count, synthetic_counts + pseudo_count
     with np.errstate(invalid="ignore", divide="ignore"):
         p = p / p.sum(axis=1, keepdims=True)
         q = q / q.sum(axis=1, keepdims=True)
-        kl = special.rel_entr(p, q).sum(axis=1)
+        return special.rel_entr(p, q).sum(axis=1)
+
+
+def _kl_rows(real: np.ndarray, synthetic: np.ndarray, bins: int, pseudo_count: float) -> np.ndarray:
+    """KL(real[r] || synthetic[r]) for each row r of (R, n) and (R, m) arrays."""
+    _check_arguments(bins, pseudo_count)
+    bins = int(bins)
+    low, high, defined, single_value = _shared_ranges(real, synthetic)
+    divergences = np.zeros(len(real))
+    if not defined.any():
+        return divergences
+    p = _row_histograms(real, np.isfinite(real) & defined[:, None], low, high, bins)
+    q = _row_histograms(synthetic, np.isfinite(synthetic) & defined[:, None], low, high, bins)
+    kl = kl_of_counts(p, q, pseudo_count)
     divergences[defined] = kl[defined]
     divergences[single_value] = 0.0
     return divergences
+
+
+def window_histograms(real, synthetic, bins: int = DEFAULT_BINS):
+    """Per-window histograms of each column of two sets, on the bins :func:`kl_per_column` would use.
+
+    ``real`` (K, S, C) and ``synthetic`` (M, S', C): S values per window of each of C columns.
+    Each column's bins span the pooled finite values of both sets over all their windows. Returns
+    ``(real_counts, synthetic_counts, trivial)``: float32 counts (K, C, bins) and (M, C, bins),
+    which summed over all windows give :func:`kl_per_column`'s histograms (so that a bootstrap
+    resample of windows is a weighted sum), and (C,) the columns whose divergence is 0 by definition.
+    """
+    _check_arguments(bins, 0.0)
+    real, synthetic = np.asarray(real, dtype=np.float64), np.asarray(synthetic, dtype=np.float64)
+    if real.ndim != 3 or synthetic.ndim != 3 or real.shape[2] != synthetic.shape[2]:
+        raise ValueError(f"real and synthetic must be (K, S, C) and (M, S', C); got {real.shape} and {synthetic.shape}")
+    bins = int(bins)
+    by_column = [values.transpose(2, 0, 1).reshape(values.shape[2], -1) for values in (real, synthetic)]  # (C, K S)
+    low, high, defined, single_value = _shared_ranges(*by_column)
+    counts = []
+    for values, flat in zip((real, synthetic), by_column):
+        windows, per_window, columns = values.shape
+        finite = np.isfinite(flat)
+        indices = _bin_indices(flat, finite, low, high, bins).reshape(columns, windows, per_window)
+        offsets = (np.arange(windows)[None, :, None] * columns + np.arange(columns)[:, None, None]) * bins
+        kept = finite.reshape(indices.shape)
+        flat_counts = np.bincount((indices + offsets)[kept], minlength=windows * columns * bins)
+        counts.append(flat_counts.reshape(windows, columns, bins).astype(np.float32))
+    return counts[0], counts[1], ~defined | single_value
 
 
 def kl_divergence(real, synthetic, bins: int = DEFAULT_BINS, pseudo_count: float = DEFAULT_PSEUDO_COUNT) -> float:

@@ -97,9 +97,9 @@ class MemorisationCheck:
         }
 
 
-def memorisation_check(synthetic: np.ndarray, held_out: np.ndarray, training: np.ndarray) -> MemorisationCheck:
-    """Compare synthetic samples (K, W, N) and held-out windows (M, W, N) with the training block (T, N)."""
-    return MemorisationCheck(
-        synthetic=nearest_window_distances(synthetic, training),
-        held_out=nearest_window_distances(held_out, training),
-    )
+def memorisation_checks(synthetic: dict, held_out: np.ndarray, training: np.ndarray) -> dict:
+    """Name -> check of each set of synthetic samples (K, W, N) against held-out windows (M, W, N), both
+    compared with the training block (T, N); the held-out distances are computed once."""
+    held_out = nearest_window_distances(held_out, training)
+    return {name: MemorisationCheck(nearest_window_distances(samples, training), held_out)
+            for name, samples in synthetic.items()}  # fmt: skip

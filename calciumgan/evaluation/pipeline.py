@@ -15,6 +15,10 @@ summarises each set by its spike statistics and scores it by KL divergences from
   optional training data for the calibration, the floor row and the baselines (without it they
   are fitted to the real input itself, and the report says so).
 
+Every row is also judged by the headline checks (``headline``: distributions over windows of
+spike and trace statistics, precision and recall), which give the verdicts: worse than the
+floor, beats a baseline, memorised.
+
 Spike inference (``inference``) is "calibrated" unless configured otherwise: per-neuron values
 fitted once on training data and applied to every window of every set. The baselines' spikes
 are turned into traces by the same fitted calcium model and inferred window by window like
@@ -30,12 +34,15 @@ import time
 import numpy as np
 
 from calciumgan.config import EvaluateConfig
+from calciumgan.core.errors import RecordingError
 from calciumgan.data.presets import PRESETS as DG_PRESETS
 from calciumgan.data.split import evenly_spaced_starts
 from calciumgan.evaluation.baselines import calcium_traces, dichotomized_gaussian_spikes, poisson_spikes
+from calciumgan.evaluation.coverage import standardiser
 from calciumgan.evaluation.edges import edge_summary
+from calciumgan.evaluation.headline import WindowValues, headline_scores, verdicts
 from calciumgan.evaluation.inference import Calibration, SpikeInferenceSettings, calibrate
-from calciumgan.evaluation.memorisation import memorisation_check
+from calciumgan.evaluation.memorisation import memorisation_checks
 from calciumgan.evaluation.recovery import spike_recovery
 from calciumgan.evaluation.scoring import (
     Divergences,
@@ -46,11 +53,11 @@ from calciumgan.evaluation.scoring import (
     window_blocks,
 )
 from calciumgan.evaluation.statistics import van_rossum_between
+from calciumgan.evaluation.trace_statistics import TraceStatistics, pair_subset
 from calciumgan.evaluation.trace_files import (
     TraceFile,
     check_sample_shape,
     common_shape,
-    evenly_spaced_windows,
     windows_at,
 )
 from calciumgan.evaluation.workers import infer_spikes_parallel
@@ -59,6 +66,8 @@ from calciumgan.run import CalciumRun
 logger = logging.getLogger("calciumgan.evaluate")
 
 GROUND_TRUTH_SETS = ("real", "model", "dichotomized_gaussian", "poisson")
+BASELINES = ("dichotomized_gaussian", "poisson")
+NOT_SYNTHETIC = ("real", "floor")  # rows of real data: no memorisation check, no verdict against the floor
 SYNTHETIC_TITLE = "synthetic (compared traces)"  # the report's title of the model row outside a run
 CALIBRATION_FRAMES = 65536  # 45 min at 24 Hz: more than a thesis recording's training block, and a bounded cost
 
@@ -87,8 +96,10 @@ class Evaluation:
     ``statistics``: set name -> :class:`SpikeStatistics`. ``divergences``: row name ->
     :class:`Divergences` from "real". ``van_rossum_heatmaps``: (n, k, k) van Rossum distances
     of each example neuron between the first k real (rows) and model samples (Fig. 4.6c), k at
-    most ``config.heatmap_samples``. ``extras``: source and timings (s) per stage and, where
-    known, spike recovery, ground-truth errors and the memorisation check.
+    most ``config.heatmap_samples``. ``extras``: source and timings (s) per stage, the headline
+    checks (``"headline"``: row -> check -> value and interval; ``"verdicts"``, see
+    ``headline.verdicts``) and, where known, spike recovery, ground-truth errors and the
+    memorisation check of the first synthetic row.
     """
 
     sampling_rate: float
@@ -113,6 +124,16 @@ class Evaluation:
         """The neuron columns the figures show, spread over the real set's firing rates."""
         return example_neurons(self.statistics["real"].firing_rate)
 
+    @property
+    def primary(self) -> str:
+        """The synthetic row the figures and heatmaps show."""
+        return primary_row(self.spikes)
+
+
+def primary_row(rows) -> str:
+    """The first row name that is not real data: the model of a run, the first synthetic set otherwise."""
+    return next(name for name in rows if name not in NOT_SYNTHETIC)
+
 
 def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
     """Evaluate the run in ``run_dir`` against its held-out block.
@@ -134,9 +155,10 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
         count = len(starts)
         if count < config.num_samples:
             logger.warning("validation block holds only %d distinct windows; using %d samples", count, count)
+        positions = {"real": starts, "floor": evenly_spaced_starts(data.train.num_frames, window, count)}
         traces = {
             "real": windows_at(data.validation.signals, starts, window),
-            "floor": evenly_spaced_windows(data.train.signals, window, count),
+            "floor": windows_at(data.train.signals, positions["floor"], window),
             "model": run.sample(count, config.sample_seed, truncation=config.truncation),
             "untrained": run.sample(count, config.sample_seed, untrained=True, truncation=config.truncation),
         }
@@ -148,7 +170,10 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
     rate = data.recording.sampling_rate
     blocks = window_blocks(starts, window)
     statistics, divergences, heatmaps, intervals = _score(spikes, rate, config, timer, blocks)
+    memorisation = _memorisation(traces, data.train.signals, timer)
+    headline, verdict = _headline(traces, statistics, positions, blocks, rate, config, memorisation, timer)
     extras = {"source": {"run": str(run.root), "recording": info["source"], "window": window},
+              "headline": headline, "verdicts": verdict, "memorisation": memorisation["model"].summary(),
               "intervals": intervals, "independent_windows": len(np.unique(blocks)),
               "calibration": _calibration_summary(calibration, "the run's training block"),
               "baselines_fitted_to": "spikes inferred from the training-block windows of the floor row",
@@ -160,8 +185,6 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
         rates, covariance = data.ground_truth["active_rate_hz"], data.ground_truth["active_covariance"]
         extras["ground_truth"] = {name: ground_truth_errors(spikes[name], rate, rates, covariance)
                                   for name in GROUND_TRUTH_SETS}  # fmt: skip
-    with timer.stage("memorisation"):
-        extras["memorisation"] = memorisation_check(traces["model"], traces["real"], data.train.signals).summary()
     extras["timings"] = timer.seconds
     return Evaluation(rate, data.recording.neuron_ids, config, traces, spikes, statistics, divergences, heatmaps,
                       extras)  # fmt: skip
@@ -180,16 +203,16 @@ def evaluate_files(real_path, synthetic_path, config: EvaluateConfig, out, train
     """Compare the traces of two files (samples or recordings, see ``trace_files``).
 
     ``train_path`` (a recording or samples) is the data the calibration, the floor row and the
-    baselines are fitted on; without it they are fitted on the real file itself, and the report
-    says so. Inferred spikes of a samples file are written to ``out/<name>_spikes.h5``.
-    ``model_title`` names the synthetic row in the report.
+    baselines are fitted on, and the memorisation check's reference; without it they are fitted
+    on the real file itself, and the report says so. Inferred spikes of a samples file are
+    written to ``out/<name>_spikes.h5``. ``model_title`` names the synthetic row in the report.
     """
     real, synthetic = TraceFile.open(real_path), TraceFile.open(synthetic_path)
     train = None if train_path is None else TraceFile.open(train_path)
-    _common_shape(real, synthetic, train, config)  # refuse before creating the output folder
+    _common_shape(real, {"model": synthetic}, train, config)  # refuse before creating the output folder
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    return _compare(real, synthetic, train, config, out, model_title)
+    return _compare(real, {"model": synthetic}, train, config, out, {"model": model_title})
 
 
 def evaluate_arrays(real, synthetic, sampling_rate: float, config: EvaluateConfig | None = None,
@@ -201,50 +224,86 @@ def evaluate_arrays(real, synthetic, sampling_rate: float, config: EvaluateConfi
     windows of the samples' length T; ``sampling_rate`` in Hz; ``config`` defaults to
     ``EvaluateConfig()``; ``model_title`` names the synthetic row in the report. Nothing is written.
     """
+    return evaluate_sets(real, {"model": synthetic}, sampling_rate, config, train, {"model": model_title})
+
+
+def evaluate_sets(real, synthetic: dict, sampling_rate: float, config: EvaluateConfig | None = None, train=None,
+                  titles: dict | None = None) -> Evaluation:  # fmt: skip
+    """Several synthetic sets (row name -> traces) scored against ``real`` in one report, as :func:`evaluate_arrays`.
+
+    The real, floor and baseline rows are computed once; ``titles`` (row name -> title) name the
+    synthetic rows in the report (default: their names).
+    """
     config = config or EvaluateConfig()
-    inputs = {name: None if traces is None else TraceFile.of_array(traces, sampling_rate, name)
-              for traces, name in ((real, "real"), (synthetic, "synthetic"), (train, "train"))}  # fmt: skip
-    return _compare(inputs["real"], inputs["synthetic"], inputs["train"], config, None, model_title)
+    clashes = set(synthetic) & {*NOT_SYNTHETIC, *BASELINES, "untrained"}
+    if clashes or not synthetic:
+        raise ValueError(f"synthetic sets need names other than {sorted(clashes)}" if clashes else "no synthetic set")
+    as_input = lambda traces, name: TraceFile.of_array(traces, sampling_rate, name)  # noqa: E731
+    titles = {name: (titles or {}).get(name, name) for name in synthetic}
+    return _compare(as_input(real, "real"), {name: as_input(traces, name) for name, traces in synthetic.items()},
+                    None if train is None else as_input(train, "train"), config, None, titles)  # fmt: skip
 
 
-def _compare(real: TraceFile, synthetic: TraceFile, train: TraceFile | None, config: EvaluateConfig, out,
-             model_title: str) -> Evaluation:  # fmt: skip
-    """Score ``synthetic``, the floor (with ``train``) and the baselines against ``real``."""
+def _compare(real: TraceFile, synthetic: dict, train: TraceFile | None, config: EvaluateConfig, out,
+             titles: dict) -> Evaluation:  # fmt: skip
+    """Score the ``synthetic`` inputs (row name -> TraceFile), the floor (with ``train``) and the baselines
+    against ``real``."""
     timer = Timer()
     count, window, _ = _common_shape(real, synthetic, train, config)
     fitted = train or real
     config = dataclasses.replace(config, spike_inference=resolve_mode(config.spike_inference, "file"))
     settings, calibration = _settings(config, fitted.training_traces(count, window), timer)
-    inputs = {"real": real, "floor": train, "model": synthetic}  # the order of the report's rows
+    inputs = {"real": real, **({} if train is None else {"floor": train}), **synthetic}  # the order of the rows
     with timer.stage("spike inference"):
         spikes = {name: trace.spikes(count, window, settings, config.workers, out, config.progress)
-                  for name, trace in inputs.items() if trace is not None}  # fmt: skip
+                  for name, trace in inputs.items()}  # fmt: skip
+    traces = {name: trace.first_samples(count, window) for name, trace in inputs.items()}
+    positions = {name: trace.positions(count, window) for name, trace in inputs.items()}
     blocks = real.blocks(count, window)
     count = min(len(values) for values in spikes.values())
-    spikes, blocks = {name: values[:count] for name, values in spikes.items()}, blocks[:count]
-    traces = {"real": real.first_samples(1, window), "model": synthetic.first_samples(1, window)}
+    spikes, traces, blocks = _first(spikes, count), _first(traces, count), blocks[:count]
+    positions = {name: None if values is None else values[:count] for name, values in positions.items()}
     fitted_spikes = spikes["floor"] if train is not None else spikes["real"]
     baselines, adjustments = _baselines(fitted_spikes, calibration, settings, count, window, config, timer)
-    for name, (_, baseline_spikes) in baselines.items():
+    for name, (baseline_traces, baseline_spikes) in baselines.items():
         spikes[name] = baseline_spikes
+        if baseline_traces is not None:
+            traces[name] = baseline_traces
     statistics, divergences, heatmaps, intervals = _score(spikes, real.sampling_rate, config, timer, blocks)
+    memorisation = {} if train is None else _memorisation(traces, train.training_traces(count, window), timer)
+    headline, verdict = _headline(traces, statistics, positions, blocks, real.sampling_rate, config, memorisation,
+                                  timer)  # fmt: skip
     fitted_to = (f"the training data {train.name}" if train is not None else
                  f"the real file {real.name} itself (no training data given): the baselines saw the data they are "
                  "scored against, which flatters them")  # fmt: skip
-    extras = {"source": {"real": real.name, "synthetic": synthetic.name, "window": window},
+    first = next(iter(synthetic))
+    extras = {"source": {"real": real.name, "synthetic": synthetic[first].name, "window": window},
               "calibration": _calibration_summary(calibration, fitted.name), "baselines_fitted_to": fitted_to,
-              "dichotomized_gaussian_fit": adjustments, "edges": edge_summary({}, spikes),
-              "intervals": intervals, "independent_windows": len(np.unique(blocks)),
-              "model_title": model_title, "timings": timer.seconds}  # fmt: skip
+              "dichotomized_gaussian_fit": adjustments, "edges": edge_summary(traces, spikes),
+              "intervals": intervals, "independent_windows": len(np.unique(blocks)), "headline": headline,
+              "verdicts": verdict, "row_titles": titles, "timings": timer.seconds}  # fmt: skip
+    if first in memorisation:
+        extras["memorisation"] = memorisation[first].summary()
     return Evaluation(real.sampling_rate, real.neuron_ids, config, traces, spikes, statistics, divergences, heatmaps,
                       extras)  # fmt: skip
 
 
-def _common_shape(real: TraceFile, synthetic: TraceFile, train: TraceFile | None, config: EvaluateConfig):
+def _first(arrays: dict, count: int) -> dict:
+    return {name: values[:count] for name, values in arrays.items()}
+
+
+def _common_shape(real: TraceFile, synthetic: dict, train: TraceFile | None, config: EvaluateConfig):
     """(count, window, N) of the comparison; the training data must fit the samples too."""
-    if train is not None:
-        common_shape(train, synthetic, config)
-    return common_shape(real, synthetic, config)
+    shapes = []
+    for trace in synthetic.values():
+        if train is not None:
+            common_shape(train, trace, config)
+        shapes.append(common_shape(real, trace, config))
+    if len({shape[1:] for shape in shapes}) > 1:
+        described = ", ".join(f"{name} {shape[1]} frames x {shape[2]} neurons"
+                              for name, shape in zip(synthetic, shapes))  # fmt: skip
+        raise RecordingError(f"the synthetic sets differ in shape: {described}")
+    return min(shapes)
 
 
 def _settings(config: EvaluateConfig, training: np.ndarray, timer: Timer):
@@ -307,7 +366,8 @@ def _score(spikes: dict, sampling_rate: float, config: EvaluateConfig, timer: Ti
     with timer.stage("statistics"):
         statistics = {name: SpikeStatistics.of(values, sampling_rate, config) for name, values in spikes.items()}
         neurons, count = example_neurons(statistics["real"].firing_rate), config.heatmap_samples
-        heatmaps = van_rossum_between(spikes["real"][:count, :, neurons], spikes["model"][:count, :, neurons],
+        primary = primary_row(spikes)
+        heatmaps = van_rossum_between(spikes["real"][:count, :, neurons], spikes[primary][:count, :, neurons],
                                       sampling_rate, config.van_rossum_time_constant)  # fmt: skip
     with timer.stage("divergences"):
         divergences = {name: Divergences.between(statistics["real"], statistics[name], config)
@@ -316,3 +376,36 @@ def _score(spikes: dict, sampling_rate: float, config: EvaluateConfig, timer: Ti
         intervals = {name: bootstrap_intervals(statistics["real"], statistics[name], divergences[name], blocks, config,
                                                rng) for name in divergences}  # fmt: skip
     return statistics, divergences, heatmaps, intervals
+
+
+def _memorisation(traces: dict, training: np.ndarray, timer: Timer) -> dict:
+    """Row -> :class:`MemorisationCheck` of every synthetic set of (K, W, N) ``traces`` against the (T, N)
+    training traces (training samples end to end), the held-out real windows showing what "not a copy" is."""
+    with timer.stage("memorisation"):
+        synthetic = {name: values for name, values in traces.items() if name not in NOT_SYNTHETIC}
+        return memorisation_checks(synthetic, traces["real"], training)
+
+
+def _headline(traces: dict, statistics: dict, positions: dict, blocks: np.ndarray, sampling_rate: float,
+              config: EvaluateConfig, memorisation: dict, timer: Timer):  # fmt: skip
+    """Row -> check -> {"value", "interval"} of every set but "real", and the verdicts (``headline``).
+
+    Window summaries are standardised on the floor's windows (training data) where there are, else
+    on the real ones.
+    """
+    with timer.stage("headline checks"):
+        pairs = pair_subset(statistics["real"].firing_rate.shape[1])
+        window = traces["real"].shape[1]
+        trace_statistics = {name: TraceStatistics.of(values, sampling_rate, pairs) for name, values in traces.items()}
+        standardise = standardiser(trace_statistics.get("floor", trace_statistics["real"]).summaries())
+        values = {}
+        for name, spike_statistics in statistics.items():
+            own = trace_statistics.get(name)
+            values[name] = WindowValues.of(spike_statistics, pairs, window, traces=own,
+                                           summaries=None if own is None else standardise(own.summaries()),
+                                           positions=positions.get(name))  # fmt: skip
+        rng = np.random.default_rng(config.sample_seed)
+        scores = {name: headline_scores(values["real"], values[name], blocks, config, rng)
+                  for name in values if name != "real"}  # fmt: skip
+        memorised = {name: check.copies_training_data for name, check in memorisation.items()}
+        return scores, verdicts(scores, memorised, BASELINES)

@@ -12,6 +12,8 @@ import numpy as np
 
 from calciumgan.core.files import atomic_path
 from calciumgan.evaluation import plots
+from calciumgan.evaluation.headline import CHECKS, HIGHER_IS_BETTER, losses
+from calciumgan.evaluation.headline import TITLES as CHECK_TITLES
 from calciumgan.evaluation.scoring import INTERVAL_LEVEL, STATISTICS, TITLES
 
 ROW_TITLES = {
@@ -25,8 +27,8 @@ ROW_TITLES = {
 
 
 def row_titles(evaluation) -> dict:
-    """Row name -> title; the model row's title is the evaluation's own where it names one (not a run)."""
-    return {**ROW_TITLES, "model": evaluation.extras.get("model_title", ROW_TITLES["model"])}
+    """Row name -> title; synthetic rows take the evaluation's own titles where it names them (not a run)."""
+    return {**ROW_TITLES, **evaluation.extras.get("row_titles", {})}
 
 
 FIGURES = {
@@ -41,17 +43,18 @@ CORRELATION_EXAMPLES = 4  # samples shown in correlations.png
 
 
 def draw_figures(evaluation, out: pathlib.Path) -> None:
-    real, model = evaluation.spikes["real"], evaluation.spikes["model"]
+    primary = evaluation.primary
+    real, model = evaluation.spikes["real"], evaluation.spikes[primary]
     rate = evaluation.sampling_rate
     statistics, divergences = evaluation.statistics, evaluation.divergences
     neurons = evaluation.example_neurons()
-    plots.traces_with_spikes(evaluation.traces["real"][0], real[0], evaluation.traces["model"][0], model[0], rate,
+    plots.traces_with_spikes(evaluation.traces["real"][0], real[0], evaluation.traces[primary][0], model[0], rate,
                              neurons, out / "traces.png")  # fmt: skip
     plots.raster_with_marginals(real[0], model[0], rate, out / "raster.png")
-    plots.firing_rate_distributions(statistics["real"].firing_rate, statistics["model"].firing_rate, neurons,
-                                    divergences["model"].firing_rate, out / "firing_rates.png")  # fmt: skip
-    plots.correlation_distributions(statistics["real"].correlation, statistics["model"].correlation,
-                                    list(range(min(CORRELATION_EXAMPLES, len(real)))), divergences["model"].correlation,
+    plots.firing_rate_distributions(statistics["real"].firing_rate, statistics[primary].firing_rate, neurons,
+                                    divergences[primary].firing_rate, out / "firing_rates.png")  # fmt: skip
+    plots.correlation_distributions(statistics["real"].correlation, statistics[primary].correlation,
+                                    list(range(min(CORRELATION_EXAMPLES, len(real)))), divergences[primary].correlation,
                                     out / "correlations.png")  # fmt: skip
     plots.van_rossum_heatmaps(evaluation.van_rossum_heatmaps, neurons, out / "van_rossum.png")
     plots.kl_histograms(divergences, evaluation.table(), row_titles(evaluation), out / "kl.png")
@@ -72,7 +75,8 @@ def report_dict(evaluation) -> dict:
         },
         "table": [{"row": name, "title": titles[name], **means, "interval": evaluation.extras["intervals"][name]}
                   for name, means in evaluation.table().items()],  # fmt: skip
-        **{key: value for key, value in evaluation.extras.items() if key not in ("source", "intervals", "model_title")},
+        **{key: value for key, value in evaluation.extras.items() if key not in ("source", "intervals", "row_titles")},
+        "primary": evaluation.primary,
         "figures": [name for name in FIGURES],
     }
 
@@ -80,6 +84,7 @@ def report_dict(evaluation) -> dict:
 def _markdown(report: dict) -> str:
     source, counts, settings = report["source"], report["counts"], report["settings"]
     lines = ["# CalciumGAN evaluation", ""]
+    lines += _verdict_lines(report) + [""]
     lines += [f"- {key}: `{value}`" for key, value in source.items()]
     lines += [
         f"- {counts['samples_per_set']} samples per set, {counts['frames_per_sample']} frames "
@@ -91,6 +96,9 @@ def _markdown(report: dict) -> str:
         + ("their spikes become traces through the calibrated calcium model and are inferred like every other set"
            if settings["baseline_traces"] else "their spikes are scored directly, as in the thesis")
         + _fit_adjustments(report["dichotomized_gaussian_fit"]),
+    ]
+    lines += _headline_lines(report)
+    lines += [
         "",
         "## Mean KL divergence from the held-out real data (Table 4.3; nats, lower is closer)",
         "",
@@ -138,6 +146,58 @@ def _markdown(report: dict) -> str:
     lines += ["", "## Time per stage (s)", ""]
     lines += [f"- {stage}: {seconds:.1f}" for stage, seconds in report["timings"].items()]
     return "\n".join(lines) + "\n"
+
+
+def _verdict_lines(report: dict) -> list:
+    """One line per baseline for the first synthetic row, then its standing against the floor and memorisation."""
+    primary, headline = report["primary"], report["headline"]
+    titles = {row["row"]: row["title"] for row in report["table"]}
+    verdict, checks = report["verdicts"][primary], list(headline[primary])
+    lines = []
+    for baseline, beaten in verdict["beats"].items():
+        lost = losses(headline, primary, baseline)
+        ties = len(checks) - len(beaten) - len(lost)
+        lines.append(f"- **{titles[primary]} vs {titles[baseline]}: beats on {len(beaten)}, ties on {ties}, loses on "
+                     f"{len(lost)} of {len(checks)} headline checks**" + _named(("beats", beaten), ("loses", lost)))
+    if "floor" in headline:
+        worse = verdict["worse_than_floor"]
+        lines.append(f"- worse than real-versus-real on {len(worse)} of {len(checks)} headline checks"
+                     + _named(("worse", worse)))  # fmt: skip
+    if "memorisation" in report:
+        lines.append("- memorisation: " + ("copies its training data" if verdict["memorised"] else
+                                           "no copies of the training data"))  # fmt: skip
+    return lines
+
+
+def _named(*groups) -> str:
+    named = "; ".join(f"{label}: {', '.join(checks)}" for label, checks in groups if checks)
+    return f" ({named})" if named else ""
+
+
+def _headline_lines(report: dict) -> list:
+    """The headline table (value and interval per row and check) and every row's verdict."""
+    headline, titles = report["headline"], {row["row"]: row["title"] for row in report["table"]}
+    lines = ["", "## Headline checks: distributions over windows (KL in nats, lower is closer; precision and recall, "
+             "higher is better)", "", "| | " + " | ".join(CHECK_TITLES[name] for name in CHECKS) + " |",
+             "| --- | " + " | ".join("---:" for _ in CHECKS) + " |"]  # fmt: skip
+    for row, scores in headline.items():
+        cells = [f"{scores[name]['value']:.3f} [{scores[name]['interval'][0]:.3f}, {scores[name]['interval'][1]:.3f}]"
+                 if name in scores else "–" for name in CHECKS]  # fmt: skip
+        lines.append(f"| {titles[row]} | " + " | ".join(cells) + " |")
+    baselines = sorted({baseline for verdict in report["verdicts"].values() for baseline in verdict["beats"]})
+    lines += ["", "| row | worse than the floor on | " + " | ".join(f"beats {titles[b]} on" for b in baselines)
+              + " | memorised |", "| --- |" + " --- |" * (len(baselines) + 2)]  # fmt: skip
+    for row, verdict in report["verdicts"].items():
+        cells = [", ".join(verdict["worse_than_floor"]) or "–"]
+        cells += [", ".join(verdict["beats"].get(b, [])) or "–" for b in baselines]
+        lines.append(f"| {titles[row]} | " + " | ".join(cells) + f" | {'yes' if verdict['memorised'] else 'no'} |")
+    better = ", ".join(CHECK_TITLES[name] for name in sorted(HIGHER_IS_BETTER))
+    return lines + ["", "A row is worse than the floor, or beats another row, on a check when the two "
+                    f"{100 * INTERVAL_LEVEL:.0f}% intervals do not overlap ({better}: higher is better). Each KL "
+                    "compares how a quantity is distributed over the windows of a set, so a set of average-looking "
+                    "or repeated windows scores badly; precision and recall (Kynkäänniemi et al. 2019) are taken "
+                    "over each window's per-neuron trace mean and spread. Memorisation is checked where training "
+                    "data are known."]  # fmt: skip
 
 
 def _fit_adjustments(adjustments: dict) -> str:

@@ -92,30 +92,40 @@ def window_blocks(starts: np.ndarray, window: int) -> np.ndarray:
     return np.asarray(starts) // window
 
 
+def bootstrap_indices(blocks: np.ndarray, rng: np.random.Generator):
+    """``BOOTSTRAP_RESAMPLES`` index arrays into the K samples, each whole blocks drawn with replacement.
+
+    ``blocks`` (K,) groups the samples (see :func:`window_blocks`; ``arange(K)`` for independent samples).
+    """
+    members = [np.flatnonzero(blocks == block) for block in np.unique(blocks)]
+    for _ in range(BOOTSTRAP_RESAMPLES):
+        yield np.concatenate([members[chosen] for chosen in rng.integers(len(members), size=len(members))])
+
+
+def shifted_interval(draws: np.ndarray, estimate: float, low: float = 0.0, high: float = np.inf) -> list:
+    """[low, high]: the central ``INTERVAL_LEVEL`` percentiles of bootstrap ``draws`` of ``estimate``, shifted
+    by their bias (their mean minus the estimate) and clipped to the statistic's range [low, high]."""
+    tail, bias = 50 * (1 - INTERVAL_LEVEL), np.mean(draws) - estimate
+    return [float(np.clip(np.percentile(draws, tail) - bias, low, high)),
+            float(np.clip(np.percentile(draws, 100 - tail) - bias, low, high))]  # fmt: skip
+
+
 def bootstrap_intervals(real: SpikeStatistics, other: SpikeStatistics, divergences: Divergences, blocks: np.ndarray,
                         config: EvaluateConfig, rng: np.random.Generator) -> dict:  # fmt: skip
     """Statistic -> [low, high], the bias-shifted ``INTERVAL_LEVEL`` block-bootstrap interval of the mean KL (>= 0).
 
-    ``blocks`` (K,) groups the samples (see :func:`window_blocks`; ``arange(K)`` for independent
-    samples). The firing-rate KL is recomputed on each resample; the per-sample KLs are averaged
-    over the samples drawn.
+    ``blocks`` (K,) groups the samples (see :func:`bootstrap_indices`). The firing-rate KL is
+    recomputed on each resample; the per-sample KLs are averaged over the samples drawn.
     """
-    members = [np.flatnonzero(blocks == block) for block in np.unique(blocks)]
     settings = {"bins": config.kl_bins, "pseudo_count": config.kl_pseudo_count}
     draws = {name: np.empty(BOOTSTRAP_RESAMPLES) for name in STATISTICS}
-    for draw in range(BOOTSTRAP_RESAMPLES):
-        index = np.concatenate([members[chosen] for chosen in rng.integers(len(members), size=len(members))])
+    for draw, index in enumerate(bootstrap_indices(blocks, rng)):
         rates = kl_per_column(real.firing_rate[index], other.firing_rate[index], **settings)
         draws["firing_rate"][draw] = np.nanmean(rates)
         for name in PER_SAMPLE:
             draws[name][draw] = np.nanmean(getattr(divergences, name)[index])
-    tail, means = 50 * (1 - INTERVAL_LEVEL), divergences.means()
-    intervals = {}
-    for name, values in draws.items():
-        bias = values.mean() - means[name]
-        intervals[name] = [max(0.0, float(np.percentile(values, tail) - bias)),
-                           max(0.0, float(np.percentile(values, 100 - tail) - bias))]  # fmt: skip
-    return intervals
+    means = divergences.means()
+    return {name: shifted_interval(values, means[name]) for name, values in draws.items()}
 
 
 def ground_truth_errors(spikes: np.ndarray, sampling_rate: float, true_rates, true_covariance) -> dict:

@@ -138,12 +138,15 @@ class TraceFile:
         with h5py.File(self.path, "r") as file:
             return file["signals"][:count]
 
+    def positions(self, count: int, window: int) -> np.ndarray | None:
+        """(count,) start frames of :meth:`first_samples` cut from a recording; ``None`` for samples."""
+        return None if self.recording is None else evenly_spaced_starts(len(self.recording), window, count)
+
     def blocks(self, count: int, window: int) -> np.ndarray:
         """(count,) bootstrap block of each of :meth:`first_samples`: by start frame for windows of a
         recording (overlapping windows share blocks), one per sample for samples."""
-        if self.recording is None:
-            return np.arange(count)
-        return window_blocks(evenly_spaced_starts(len(self.recording), window, count), window)
+        positions = self.positions(count, window)
+        return np.arange(count) if positions is None else window_blocks(positions, window)
 
     def training_traces(self, count: int, window: int) -> np.ndarray:
         """(T, N) traces to fit a calibration on: the recording, or the first ``count`` samples end to end."""

@@ -74,6 +74,10 @@ def test_cli_writes_the_report(tiny_run, evaluation):
     recovery = report["spike_recovery"]
     assert recovery["recovered"] <= recovery["true_count"] and 0 <= recovery["recall"] <= 1
     assert set(report["memorisation"]) >= {"near_copy_fraction", "closer_probability", "copies_training_data"}
+    # every row but the real ones gets a verdict; the model's memorisation flag is the check's
+    assert set(report["verdicts"]) == set(ROWS) - {"floor"} and set(report["headline"]) == set(ROWS)
+    assert report["verdicts"]["model"]["memorised"] == report["memorisation"]["copies_training_data"]
+    assert set(report["verdicts"]["model"]["beats"]) == {"dichotomized_gaussian", "poisson"}
     markdown = (out / "report.md").read_text()
     assert "| real vs real (training-block windows) |" in markdown and "## Memorisation" in markdown
     for figure in report["figures"]:
@@ -136,6 +140,7 @@ def test_two_files_can_be_compared(tiny_run, tmp_path):
     assert report["counts"]["samples_per_set"] == 12 and recording.num_neurons == 6
     assert report["settings"]["spike_inference"] == "calibrated"
     assert "no training data given" in report["baselines_fitted_to"]
+    assert "memorisation" not in report and not report["verdicts"]["model"]["memorised"]  # nothing to copy from
     save_recording(prepared(tiny_run).train, tmp_path / "train.h5")
     assert main(["--real", str(tmp_path / "real.h5"), "--synthetic", str(samples), "--out", str(tmp_path / "fair"),
                  "--num-samples", "12", "--train", str(tmp_path / "train.h5")]) == 0  # fmt: skip
@@ -143,6 +148,9 @@ def test_two_files_can_be_compared(tiny_run, tmp_path):
     assert [row["row"] for row in fair["table"]] == ["floor", "model", "dichotomized_gaussian", "poisson"]
     assert fair["calibration"]["fitted_on"].endswith("train.h5") and "train.h5" in fair["baselines_fitted_to"]
     assert "baselines: fitted to the training data" in (tmp_path / "fair" / "report.md").read_text()
+    # with training data the memorisation check runs in files mode too
+    assert fair["verdicts"]["model"]["memorised"] == fair["memorisation"]["copies_training_data"]
+    assert fair["memorisation"]["held_out_median"] > 0
 
 
 def test_mismatched_files_are_one_line_errors(tiny_run, tmp_path, capsys):

@@ -142,7 +142,6 @@ def _train_subprocess(config_path, out, backend):
     )
 
 
-@pytest.mark.backend
 def test_resume_after_sigkill_matches_uninterrupted_run(write_config, tmp_path):
     backend = keras.backend.backend()
     overrides = {"train.epochs": 8, "train.steps_per_epoch": 6, "train.deterministic": True}

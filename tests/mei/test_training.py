@@ -25,7 +25,6 @@ def test_an_image_without_trials_in_the_training_set_is_a_one_line_error():
 
 
 @pytest.mark.slow
-@pytest.mark.backend
 def test_fitted_model_predicts_noiseless_simple_cells_and_stays_under_the_ceiling():
     """1000 images of 24 x 36, 12 neurons of which the first 6 are noiseless, an 8-channel core, 30 epochs
     (about 25 s on 2 cores, either backend). Known answers, on the 150 test images:

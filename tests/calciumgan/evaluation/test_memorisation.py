@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from calciumgan.evaluation.memorisation import memorisation_check, nearest_window_distances
+from calciumgan.evaluation.memorisation import memorisation_checks, nearest_window_distances
 
 
 def _brute_force(samples, reference):
@@ -36,14 +36,15 @@ def test_copying_generator_is_flagged_and_independent_or_smooth_ones_are_not():
     copier = np.stack([training[s : s + 32] + 0.05 * rng.normal(size=(32, 4)) for s in starts])
     independent = np.stack([rng.normal(size=(32, 4)) for _ in range(100)])
     smooth = 0.3 * independent  # low-variance samples lie closer to everything, but copy nothing
-    copying = memorisation_check(copier, held_out, training)
+    checks = memorisation_checks({"copier": copier, "independent": independent, "smooth": smooth}, held_out, training)
+    copying = checks["copier"]
     assert copying.copies_training_data and copying.near_copy_fraction == 1.0
     assert copying.closer_probability == 1.0
-    honest = memorisation_check(independent, held_out, training)
+    honest = checks["independent"]
     assert not honest.copies_training_data and honest.near_copy_fraction == 0.0
     assert abs(honest.closer_probability - 0.5) < 0.15
     assert honest.summary()["synthetic_median"] == pytest.approx(honest.summary()["held_out_median"], rel=0.05)
-    blurry = memorisation_check(smooth, held_out, training)
+    blurry = checks["smooth"]
     assert not blurry.copies_training_data and blurry.closer_probability > 0.9
 
 

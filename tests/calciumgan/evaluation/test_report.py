@@ -22,6 +22,13 @@ def test_the_report_shows_what_the_evaluation_computed(tmp_path, surrogate_trace
     assert report["edges"]["model"]["spike_rate"] == list(rate_ratios(evaluation.spikes["model"]))
     markdown = (tmp_path / "report.md").read_text()
     assert "| dichotomized Gaussian |" in markdown and "## Window edges" in markdown
-    assert markdown.count("| my VAE |") == 2 and "CalciumGAN (this run)" not in markdown  # KL and edge tables
+    # the KL, headline, verdict and edge tables
+    assert markdown.count("| my VAE |") == 4 and "CalciumGAN (this run)" not in markdown
+    assert report["verdicts"] == evaluation.extras["verdicts"] and report["primary"] == "model"
+    beaten = report["verdicts"]["model"]["beats"]
+    opening = markdown.splitlines()[2:4]  # one line per baseline, first
+    for line, (baseline, title) in zip(opening, [("dichotomized_gaussian", "dichotomized Gaussian"),
+                                                 ("poisson", "independent Poisson")], strict=True):  # fmt: skip
+        assert line.startswith(f"- **my VAE vs {title}: beats on {len(beaten[baseline])}, ties on "), line
     for figure in FIGURES:
         assert (tmp_path / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

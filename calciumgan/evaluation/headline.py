@@ -1,0 +1,177 @@
+"""The headline checks: distributions over windows, which neither averages nor copies can match.
+
+Table 4.3's correlation, van Rossum and synchrony KLs pair synthetic sample i with real sample
+i and compare values inside each; a set of average-looking windows scores well there. Each
+headline check instead compares how a quantity is distributed *across windows* (one KL per
+neuron, per pair or per window-level quantity, averaged), so a set must vary from window to
+window as the real data do, and precision and recall (``coverage``) ask whether every kind of
+real window is produced, and nothing else:
+
+spikes (after inference)
+    ``firing_rate``: each neuron's rate per window (Table 4.3's first column);
+    ``pair_correlation``: each pair's spike-count correlation per window;
+    ``population_rate``: the population's mean rate per window;
+    ``mean_correlation``: the mean pairwise spike correlation per window.
+traces (no inference)
+    ``trace_levels``: each neuron's ΔF/F values;
+    ``autocorrelation``: each neuron's trace autocorrelation at a few lags per window;
+    ``rise_decay``: the skew of each neuron's frame-to-frame differences per window (fast rise,
+    slow decay);
+    ``trace_correlation``: each pair's trace correlation per window.
+coverage
+    ``precision`` and ``recall`` of window summaries (higher is better).
+
+Each value comes with the block-bootstrap interval of ``scoring``. A row is *worse than the
+floor* on a check when its whole interval lies on the worse side of the floor's interval, and
+*beats* another row when its interval lies wholly on the better side of the other's.
+"""
+
+import dataclasses
+
+import numpy as np
+
+from calciumgan.config import EvaluateConfig
+from calciumgan.evaluation.coverage import ball_radii, precision_recall
+from calciumgan.evaluation.divergence import kl_of_counts, window_histograms
+from calciumgan.evaluation.scoring import SpikeStatistics, bootstrap_indices, shifted_interval
+from calciumgan.evaluation.trace_statistics import TraceStatistics, finite_mean
+
+SPIKE_CHECKS = ("firing_rate", "pair_correlation", "population_rate", "mean_correlation")
+TRACE_CHECKS = ("trace_levels", "autocorrelation", "rise_decay", "trace_correlation")
+COVERAGE_CHECKS = ("precision", "recall")
+CHECKS = SPIKE_CHECKS + TRACE_CHECKS + COVERAGE_CHECKS
+HIGHER_IS_BETTER = frozenset(COVERAGE_CHECKS)
+TITLES = {
+    "firing_rate": "firing rate per neuron",
+    "pair_correlation": "spike correlation per pair",
+    "population_rate": "population rate",
+    "mean_correlation": "mean spike correlation",
+    "trace_levels": "ΔF/F per neuron",
+    "autocorrelation": "autocorrelation per neuron",
+    "rise_decay": "rise/decay skew per neuron",
+    "trace_correlation": "trace correlation per pair",
+    "precision": "precision",
+    "recall": "recall",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class WindowValues:
+    """What the headline checks compare of one set of K windows.
+
+    ``columns``: check -> (K, S, C) values, S per window of each of C columns (neurons, pairs or
+    one window-level quantity); a check's KL is taken per column over all K S values.
+    ``summaries``: (K, D) standardised window summaries for the coverage checks
+    (``TraceStatistics.summaries``), or ``None`` (no traces). ``positions``: (K,) start frames
+    of windows cut from one recording, or ``None`` for independent samples. ``window``: frames
+    per window.
+    """
+
+    columns: dict
+    summaries: np.ndarray | None
+    positions: np.ndarray | None
+    window: int
+
+    @classmethod
+    def of(cls, spikes: SpikeStatistics, pairs: np.ndarray, window: int, traces: TraceStatistics | None = None,
+           summaries: np.ndarray | None = None, positions: np.ndarray | None = None) -> "WindowValues":  # fmt: skip
+        """From a set's spike statistics (correlations over all pairs; ``pairs`` selects the compared
+        ones, as ``trace_statistics.pair_subset``) and, where it has traces, its trace statistics."""
+        columns = {
+            "firing_rate": spikes.firing_rate[:, None, :],
+            "pair_correlation": spikes.correlation[:, None, pairs],
+            "population_rate": spikes.firing_rate.mean(axis=1)[:, None, None],
+            "mean_correlation": finite_mean(spikes.correlation)[:, None, None],
+        }
+        if traces is not None:
+            columns |= {
+                "trace_levels": traces.levels,
+                "autocorrelation": traces.autocorrelation[:, None, :],
+                "rise_decay": traces.rise_decay[:, None, :],
+                "trace_correlation": traces.correlation[:, None, :],
+            }
+        return cls(columns, summaries, positions, window)
+
+    def checks(self) -> tuple:
+        """The headline checks this set can be scored on."""
+        return tuple(name for name in CHECKS if name in self.columns or
+                     (name in COVERAGE_CHECKS and self.summaries is not None))  # fmt: skip
+
+
+def _mean_kl(real_counts: np.ndarray, other_counts: np.ndarray, trivial: np.ndarray, pseudo_count: float) -> float:
+    """Mean over columns of the KL of (C, bins) histogram counts; 0 for the ``trivial`` columns."""
+    return float(np.mean(np.where(trivial, 0.0, kl_of_counts(real_counts, other_counts, pseudo_count))))
+
+
+def _coverage(real: WindowValues, other: WindowValues, index: np.ndarray) -> tuple[float, float]:
+    """(precision, recall) on the windows ``index``, one copy of each (a duplicate would be its own neighbour)."""
+    unique = np.unique(index)
+    radii = [ball_radii(values.summaries[unique], values.window,
+                        None if values.positions is None else values.positions[unique])
+             for values in (real, other)]  # fmt: skip
+    return precision_recall(real.summaries[unique], other.summaries[unique], *radii)
+
+
+def headline_scores(real: WindowValues, other: WindowValues, blocks: np.ndarray, config: EvaluateConfig,
+                    rng: np.random.Generator) -> dict:  # fmt: skip
+    """Check -> {"value", "interval"} of ``other`` against ``real``, both of K windows; ``blocks`` (K,) as
+    ``scoring.window_blocks``.
+
+    A KL check's value equals ``np.mean(kl_per_column(...))`` over all windows. Its interval is the
+    block bootstrap of ``scoring.bootstrap_intervals`` on the same bins (a resample is a weighted sum
+    of per-window histograms); for precision and recall each resample keeps one copy of every window drawn.
+    """
+    indices = list(bootstrap_indices(blocks, rng))
+    weights = np.stack([np.bincount(index, minlength=len(blocks)) for index in indices]).astype(np.float32)
+    scores = {}
+    for name in other.checks():
+        if name in COVERAGE_CHECKS or name not in real.columns:
+            continue
+        real_counts, other_counts, trivial = window_histograms(real.columns[name], other.columns[name], config.kl_bins)
+        value = _mean_kl(real_counts.sum(axis=0), other_counts.sum(axis=0), trivial, config.kl_pseudo_count)
+        draws = [_mean_kl(np.tensordot(weight, real_counts, 1), np.tensordot(weight, other_counts, 1), trivial,
+                          config.kl_pseudo_count) for weight in weights]  # fmt: skip
+        scores[name] = {"value": value, "interval": shifted_interval(np.array(draws), value)}
+    if real.summaries is not None and other.summaries is not None:
+        values = _coverage(real, other, np.arange(len(blocks)))
+        draws = np.array([_coverage(real, other, index) for index in indices])
+        for column, name in enumerate(COVERAGE_CHECKS):
+            scores[name] = {"value": values[column], "interval": shifted_interval(draws[:, column], values[column],
+                                                                                  high=1.0)}  # fmt: skip
+    return {name: scores[name] for name in CHECKS if name in scores}
+
+
+def _better(first: dict, second: dict, check: str) -> bool:
+    """Whether the interval of ``first`` lies wholly on the better side of that of ``second``."""
+    if check in HIGHER_IS_BETTER:
+        return first["interval"][0] > second["interval"][1]
+    return first["interval"][1] < second["interval"][0]
+
+
+def verdicts(scores: dict, memorised: dict, baselines: tuple) -> dict:
+    """Row -> {"worse_than_floor": [checks], "beats": {baseline: [checks]}, "memorised": bool}.
+
+    ``scores``: row -> :func:`headline_scores` (with a "floor" row where training data were
+    given); ``memorised``: row -> whether the memorisation check flagged it; ``baselines``: the
+    rows every other row is compared with.
+    """
+    floor = scores.get("floor", {})
+    result = {}
+    for row, checks in scores.items():
+        if row == "floor":
+            continue
+        result[row] = {
+            "worse_than_floor": [name for name in CHECKS if name in checks and name in floor
+                                 and _better(floor[name], checks[name], name)],  # fmt: skip
+            "beats": {baseline: [name for name in CHECKS if name in checks and name in scores[baseline]
+                                 and _better(checks[name], scores[baseline][name], name)]
+                      for baseline in baselines if baseline != row and baseline in scores},  # fmt: skip
+            "memorised": bool(memorised.get(row, False)),
+        }
+    return result
+
+
+def losses(scores: dict, row: str, baseline: str) -> list:
+    """The checks on which ``baseline`` beats ``row``."""
+    return [name for name in CHECKS if name in scores[row] and name in scores[baseline]
+            and _better(scores[baseline][name], scores[row][name], name)]  # fmt: skip

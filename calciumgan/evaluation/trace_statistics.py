@@ -1,0 +1,116 @@
+"""Statistics of the traces themselves, needing no spike inference, one row per window.
+
+Spike inference can hide what is wrong with a trace: OASIS turns a time-reversed transient or
+white noise with the right variance into plausible spikes. These statistics read the traces
+(K, W, N), in their own units (e.g. ΔF/F), and keep one value per window so that their
+distributions over windows can be compared (``headline``):
+
+- ``levels`` (K, S, N): every ``stride``-th frame of each neuron, S = ceil(W / stride); pooled
+  over windows they are each neuron's ΔF/F distribution.
+- ``autocorrelation`` (K, L N): each neuron's autocorrelation at each lag of ``lags`` frames
+  (lag-major: column ``l N + n``); frames shuffled in time or smoothed change it.
+- ``rise_decay`` (K, N): the skewness of each neuron's frame-to-frame differences. A calcium
+  transient rises in a frame or two and decays over many, so its differences are skewed
+  positive; reversed in time the skew turns negative.
+- ``correlation`` (K, P): the Pearson correlation of the traces of each pair in ``pairs``.
+- ``population`` (K, 3): the mean of all traces, the standard deviation over frames of the
+  population's mean trace, and the neurons' mean standard deviation.
+
+:meth:`TraceStatistics.summaries` condenses a window into six numbers for the coverage checks.
+
+A neuron whose trace does not vary in a window has no autocorrelation, skew or correlation
+there (NaN).
+"""
+
+import dataclasses
+
+import numpy as np
+
+LEVEL_VALUES_PER_WINDOW = 32  # frames of each window kept for the ΔF/F distributions
+MAX_PAIRS = 1000  # pairs whose correlations are compared; a fixed random subset beyond it
+LAG_SECONDS = (0.05, 0.25, 1.0)  # autocorrelation lags, rounded to whole frames (at least 1)
+
+
+def pair_subset(num_neurons: int, limit: int = MAX_PAIRS) -> np.ndarray:
+    """Sorted indices into the upper-triangle pairs (``np.triu_indices(N, 1)`` order): all, or
+    ``limit`` of them drawn once with a fixed seed, the same for every set of N neurons."""
+    count = num_neurons * (num_neurons - 1) // 2
+    if count <= limit:
+        return np.arange(count)
+    return np.sort(np.random.default_rng(0).choice(count, size=limit, replace=False))
+
+
+def lag_frames(sampling_rate: float, window: int) -> np.ndarray:
+    """Distinct autocorrelation lags (frames) of ``LAG_SECONDS`` at ``sampling_rate`` Hz, below W / 2."""
+    lags = np.maximum(1, np.round(np.asarray(LAG_SECONDS) * sampling_rate)).astype(int)
+    return np.unique(lags[lags < window // 2]) if window >= 4 else np.array([1])
+
+
+@dataclasses.dataclass(frozen=True)
+class TraceStatistics:
+    """Per-window trace statistics of one set (see the module docstring for shapes)."""
+
+    levels: np.ndarray
+    autocorrelation: np.ndarray
+    rise_decay: np.ndarray
+    correlation: np.ndarray
+    population: np.ndarray
+
+    @classmethod
+    def of(cls, traces: np.ndarray, sampling_rate: float, pairs: np.ndarray | None = None) -> "TraceStatistics":
+        """Statistics of (K, W, N) traces sampled at ``sampling_rate`` Hz; ``pairs`` as :func:`pair_subset`."""
+        traces = np.asarray(traces, dtype=np.float64)
+        if traces.ndim != 3 or traces.shape[1] < 3:
+            raise ValueError(f"traces must be (K, W >= 3, N); got shape {traces.shape}")
+        _, window, neurons = traces.shape
+        pairs = pair_subset(neurons) if pairs is None else pairs
+        stride = max(1, -(-window // LEVEL_VALUES_PER_WINDOW))
+        centred = traces - traces.mean(axis=1, keepdims=True)
+        energy = np.sum(centred**2, axis=1)  # (K, N)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            autocorrelation = np.concatenate(
+                [np.sum(centred[:, lag:] * centred[:, :-lag], axis=1) / energy
+                 for lag in lag_frames(sampling_rate, window)], axis=1)  # fmt: skip
+        return cls(
+            levels=traces[:, ::stride],
+            autocorrelation=autocorrelation,
+            rise_decay=_difference_skewness(traces),
+            correlation=_pair_correlations(centred, energy, pairs),
+            population=np.stack([traces.mean(axis=(1, 2)), traces.mean(axis=2).std(axis=1),
+                                 np.sqrt(energy / window).mean(axis=1)], axis=1),  # fmt: skip
+        )
+
+    def summaries(self) -> np.ndarray:
+        """(K, 6) per window: ``population``'s three values and the means over neurons (or pairs) of the
+        autocorrelation, rise/decay skew and pair correlation (NaN where no neuron or pair has one)."""
+        means = [finite_mean(values) for values in (self.autocorrelation, self.rise_decay, self.correlation)]
+        return np.concatenate([self.population, np.stack(means, axis=1)], axis=1)
+
+
+def finite_mean(values: np.ndarray) -> np.ndarray:
+    """(K,) mean of the finite entries of each row of (K, C); NaN for a row without any."""
+    finite = np.isfinite(values)
+    counts = finite.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, np.where(finite, values, 0.0).sum(axis=1) / counts, np.nan)
+
+
+def _difference_skewness(traces: np.ndarray) -> np.ndarray:
+    """(K, N) skewness of the frame-to-frame differences of (K, W, N) traces; NaN where they are constant."""
+    differences = np.diff(traces, axis=1)
+    centred = differences - differences.mean(axis=1, keepdims=True)
+    variance = np.mean(centred**2, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        skew = np.mean(centred**3, axis=1) / variance**1.5
+    return np.where(variance > 0, skew, np.nan)
+
+
+def _pair_correlations(centred: np.ndarray, energy: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """(K, P) Pearson correlations of the ``pairs`` of neurons of each window of mean-free (K, W, N) traces."""
+    first, second = (index[pairs] for index in np.triu_indices(centred.shape[2], 1))
+    correlations = np.empty((len(centred), len(pairs)))
+    for k, window in enumerate(centred):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            products = np.einsum("wp,wp->p", window[:, first], window[:, second])
+            correlations[k] = products / np.sqrt(energy[k, first] * energy[k, second])
+    return correlations
