@@ -2,7 +2,12 @@
 
     python benchmarks/realism.py --minutes 5                                 # every variant, both surrogates
     python benchmarks/realism.py --variants table3.1 calcium --datasets dff --minutes 2
+    python benchmarks/realism.py --variants calcium-margin calcium-margin-stats --datasets dff --seeds 1 2 3
     python benchmarks/realism.py --cheaters                                  # can the evaluation be fooled?
+
+``--seeds`` trains each variant once per training seed (``train.seed``), then also prints every
+headline check's mean and spread over the seeds and, per seed, on how many checks the variant
+beats, ties and loses against each baseline (``calciumgan.evaluation.headline``).
 
 ``--cheaters`` trains nothing: it scores hand-made cheats (``calciumgan.evaluation.cheats``: copies
 of training windows, one window repeated, typical windows only, permuted neurons, shuffled frames,
@@ -38,7 +43,7 @@ import numpy as np  # noqa: E402
 from calciumgan.config import EvaluateConfig, ExperimentConfig, config_from_dict, load_config  # noqa: E402
 from calciumgan.data.prepare import load_data  # noqa: E402
 from calciumgan.evaluation.cheats import HELD_OUT, caught, cheater_evaluation  # noqa: E402
-from calciumgan.evaluation.headline import CHECKS  # noqa: E402
+from calciumgan.evaluation.headline import CHECKS, losses  # noqa: E402
 from calciumgan.evaluation.inference import calibrate  # noqa: E402
 from calciumgan.evaluation.pipeline import evaluate_run  # noqa: E402
 from calciumgan.evaluation.scoring import STATISTICS  # noqa: E402
@@ -55,23 +60,26 @@ VARIANTS = {
     "calcium": {"model.output": "calcium"},
     "calcium-ema": {"model.output": "calcium", "train.generator_ema": 0.999},
     "calcium-margin": {"model.output": "calcium", "model.edge_margin": 1},
+    "calcium-margin-stats": {"model.output": "calcium", "model.edge_margin": 1, "model.critic_neuron_statistics": True},
 }
 BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
 
 
-def variant_config(dataset: str, variant: str) -> ExperimentConfig:
-    """The demo config with the dataset's and the variant's overrides, evaluated in calibrated mode."""
+def variant_config(dataset: str, variant: str, seed: int = 42) -> ExperimentConfig:
+    """The demo config with the dataset's and the variant's overrides and training seed ``seed``, evaluated in
+    calibrated mode."""
     raw = dataclasses.asdict(load_config("demo"))
     overrides = {**DATASETS[dataset], **VARIANTS[variant], "evaluate.spike_inference": "calibrated",
-                 "evaluate.num_samples": 256}  # fmt: skip
+                 "evaluate.num_samples": 256, "train.seed": seed}  # fmt: skip
     for dotted, value in overrides.items():
         section, key = dotted.split(".")
         raw[section][key] = value
     return config_from_dict(raw, f"{dataset}/{variant}")
 
 
-def train_for(config: ExperimentConfig, folder: pathlib.Path, minutes: float) -> dict:
-    """Train one epoch, then as many as the budget allows; the iterations and seconds spent."""
+def train_for(config: ExperimentConfig, folder: pathlib.Path, minutes: float, epochs: int | None = None) -> dict:
+    """Train one epoch, then as many as the budget allows (or exactly ``epochs``); the iterations and seconds
+    spent."""
     run = CalciumRun(folder)
     if run.has_trained():
         epochs = int(list_checkpoints(run.checkpoints)[-1].stem.split("-")[1])
@@ -80,7 +88,7 @@ def train_for(config: ExperimentConfig, folder: pathlib.Path, minutes: float) ->
     train_experiment(dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=1)), folder,
                      progress=False)  # fmt: skip
     first = time.perf_counter() - start  # includes building and compiling: a pessimistic pace
-    epochs = max(1, int(minutes * 60 / first))
+    epochs = epochs or max(1, int(minutes * 60 / first))
     train_experiment(dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=epochs)), folder,
                      progress=False)  # fmt: skip
     return {"iterations": epochs * config.train.steps_per_epoch, "seconds": time.perf_counter() - start}
@@ -149,12 +157,42 @@ def cheaters(dataset: str, count: int, window: int) -> bool:
     return passed
 
 
+def headline_summary(dataset: str, results: dict) -> None:
+    """Per variant: each headline check's mean and spread over seeds, and per seed how many checks it beats,
+    ties and loses against each baseline."""
+    print(f"\n## {dataset}: headline checks, mean ± standard deviation over seeds (KL lower, precision/recall higher "
+          "is better)")  # fmt: skip
+    first = next(iter(next(iter(results.values())).values()))["evaluation"]
+    rows = {name: [first.extras["headline"][name]] for name in BASELINE_ROWS}
+    rows |= {variant: [run["evaluation"].extras["headline"]["model"] for run in runs.values()]
+             for variant, runs in results.items()}  # fmt: skip
+    print("| row | " + " | ".join(CHECKS) + " |")
+    print("| --- " * (len(CHECKS) + 1) + "|")
+    for name, scores in rows.items():
+        cells = [f"{np.mean([s[c]['value'] for s in scores]):.3f} ± {np.std([s[c]['value'] for s in scores]):.3f}"
+                 if len(scores) > 1 else f"{scores[0][c]['value']:.3f}" for c in CHECKS]  # fmt: skip
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\n| variant | seed | worse than floor on | vs DG: beats/ties/loses | vs Poisson: beats/ties/loses |")
+    print("| --- | --- | --- | --- | --- |")
+    for variant, runs in results.items():
+        for seed, run in runs.items():
+            headline, verdict = run["evaluation"].extras["headline"], run["evaluation"].extras["verdicts"]["model"]
+            counts = []
+            for baseline in ("dichotomized_gaussian", "poisson"):
+                beats, lost = len(verdict["beats"][baseline]), len(losses(headline, "model", baseline))
+                counts.append(f"{beats}/{len(CHECKS) - beats - lost}/{lost}")
+            print(f"| {variant} | {seed} | {len(verdict['worse_than_floor'])} | " + " | ".join(counts) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--minutes", type=float, default=5.0, help="training budget per variant (wall clock)")
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
     parser.add_argument("--out", default="runs/realism", help="folder of the variants' run folders")
+    parser.add_argument("--epochs", type=int, help="train exactly this many epochs of 100 iterations instead of "
+                        "--minutes: the same iterations for every variant, whatever else loads the machine")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[42], help="training seeds (train.seed) per variant")
     parser.add_argument("--cheaters", action="store_true", help="score the cheats instead of training variants")
     parser.add_argument("--windows", type=int, default=128, help="windows per set with --cheaters")
     args = parser.parse_args()
@@ -164,11 +202,16 @@ def main() -> None:
     for dataset in args.datasets:
         results = {}
         for variant in args.variants:
-            folder = pathlib.Path(args.out) / dataset / variant
-            spent = train_for(variant_config(dataset, variant), folder, args.minutes)
-            evaluation = evaluate_run(folder)
-            results[variant] = {**spent, "evaluation": evaluation, "noise_ratio": noise_ratio(folder, evaluation)}
-        report(dataset, results)
+            results[variant] = {}
+            for seed in args.seeds:
+                folder = pathlib.Path(args.out) / dataset / variant / f"seed-{seed}"
+                spent = train_for(variant_config(dataset, variant, seed), folder, args.minutes, args.epochs)
+                evaluation = evaluate_run(folder)
+                results[variant][seed] = {**spent, "evaluation": evaluation,
+                                          "noise_ratio": noise_ratio(folder, evaluation)}  # fmt: skip
+        report(dataset, {f"{variant} (seed {seed})": run for variant, runs in results.items()
+                         for seed, run in runs.items()})  # fmt: skip
+        headline_summary(dataset, results)
 
 
 if __name__ == "__main__":

@@ -86,6 +86,9 @@ class ModelConfig:
     phase_shuffle_neurons: int = setting(0, minimum=0)  # 2D variants: maximum shift n across neurons (A.1: 10)
     critic_kernel_size: int | None = setting(None, minimum=1)  # 2D variants: critic kernel; None: kernel_size
     critic_strides: int | None = setting(None, minimum=1)  # 2D variants: critic stride in time; None: strides
+    # wavegan: the critic's last layer also sees each neuron's mean and spread over the batch, so a batch
+    # with the wrong per-neuron rates or amplitudes scores apart from a real one (issue 21's ablation)
+    critic_neuron_statistics: bool = False
     normalization: str = setting("layer", choices=("layer", "none"))  # in the generator
     # "fast": strided convolutions rewritten as exact stride-1 ones (sub-pixel / space-to-depth);
     # "keras": keras.layers.Conv1DTranspose and Conv1D. Same parameters, same outputs. 1D variant only.

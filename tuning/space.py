@@ -17,8 +17,9 @@ HYPERBAND_PARENT = "tuner/trial_id"  # the trial whose training it continues
 
 
 def _plain(values: list) -> bool:
+    """Whether keras-tuner keeps these values as they are (it turns booleans into 0 and 1: those go as JSON)."""
     kinds = {type(value) for value in values}
-    return len(kinds) == 1 and kinds <= {int, float, str, bool}
+    return len(kinds) == 1 and kinds <= {int, float, str}
 
 
 def declare(hyperparameters: keras_tuner.HyperParameters, space: dict) -> None:

@@ -110,7 +110,7 @@ class CalciumTuner(base_tuner.BaseTuner):
             raise keras_tuner.errors.FailedTrialError(str(error)) from None
         trained = time.perf_counter()
         self._outcome["train_seconds"] = trained - start
-        parts = objective_parts(evaluate_run(folder).table())
+        parts = objective_parts(self.search_config.objective, evaluate_run(folder))
         self._outcome["evaluate_seconds"] = time.perf_counter() - trained
         value = objective_value(self.search_config.objective, parts)
         self._outcome.update(objective=value, parts=parts, wasserstein=logs.get("val_wasserstein"))

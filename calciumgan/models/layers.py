@@ -1,4 +1,5 @@
-"""Custom Keras layers of the critic: per-example phase shuffle (1D and 2D) and a LeakyReLU for penalties.
+"""Custom Keras layers of the critic: per-example phase shuffle (1D and 2D), a LeakyReLU for penalties and
+per-neuron batch statistics.
 
 They work on sequences shaped (batch, time, channels) or, for the 2D variant, (batch, time,
 neurons, channels); they are written in ``keras.ops`` (so they run on TensorFlow and JAX) and
@@ -130,3 +131,26 @@ class MaskedLeakyReLU(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "negative_slope": self.negative_slope}
+
+
+@keras.saving.register_keras_serializable(package="calciumgan")
+class NeuronBatchStatistics(keras.layers.Layer):
+    """Each neuron's mean and standard deviation over the whole batch, given to every example.
+
+    Input (batch, time, neurons); output (batch, 2 neurons): the means over batch and time, then
+    the standard deviations, the same row for every example. A critic that sees them can tell
+    a batch whose neurons have the wrong rates or amplitudes from a real one even when every
+    single window looks plausible (the minibatch features of Salimans et al. 2016 and Karras et
+    al. 2018, per neuron). Under a gradient penalty the statistics of the interpolated batch are
+    its own.
+    """
+
+    def call(self, inputs):
+        values = ops.cast(inputs, "float32")
+        mean = ops.mean(values, axis=(0, 1))
+        spread = ops.sqrt(ops.mean(ops.square(values - mean), axis=(0, 1)) + 1e-8)
+        row = ops.concatenate([mean, spread])[None, :]
+        return ops.cast(ops.repeat(row, ops.shape(inputs)[0], axis=0), self.compute_dtype)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], 2 * input_shape[2])

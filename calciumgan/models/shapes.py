@@ -50,8 +50,9 @@ def model_problem(model, window: int) -> str | None:
             return f"{', '.join(misplaced)}: only the 2D variants (wavegan2d, wavegan2d_fft) use them"
         return architecture_problem(window, model.strides, model.num_blocks, model.kernel_size,
                                     model.phase_shuffle, model.convolutions)  # fmt: skip
-    if model.edge_margin:
-        return f"model.edge_margin: only the 1D variant (wavegan) uses it, not {model.variant}"
+    for key in ("edge_margin", "critic_neuron_statistics"):
+        if getattr(model, key):
+            return f"model.{key}: only the 1D variant (wavegan) uses it, not {model.variant}"
     if model.variant == "wavegan2d_fft" and model.output != "direct":
         return "model.output must be 'direct' for wavegan2d_fft: its generator's output is a spectrum"
     return architecture_problem_2d(window, model.strides, model.num_blocks, model.phase_shuffle_neurons, None)

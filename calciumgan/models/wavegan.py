@@ -10,7 +10,7 @@ import keras
 
 from calciumgan.models.convolution import SpaceToDepthConv1D, SubPixelConv1DTranspose
 from calciumgan.models.heads import output_layers
-from calciumgan.models.layers import MaskedLeakyReLU, PhaseShuffle
+from calciumgan.models.layers import MaskedLeakyReLU, NeuronBatchStatistics, PhaseShuffle
 from calciumgan.models.shapes import architecture_problem
 
 LEAKY_SLOPE = 0.2  # WaveGAN's LeakyReLU slope
@@ -86,13 +86,15 @@ def build_generator(
 
 
 def build_critic(
-    *, window, num_neurons, filters, kernel_size, strides, num_blocks, phase_shuffle, convolutions, dtype=None
-) -> keras.Model:
+    *, window, num_neurons, filters, kernel_size, strides, num_blocks, phase_shuffle, convolutions,
+    critic_neuron_statistics=False, dtype=None,
+) -> keras.Model:  # fmt: skip
     """Traces (batch, window, num_neurons) -> score (batch, 1), float32.
 
     ``num_blocks`` strided convolutions with filters, 2 * filters, ... each followed by
     LeakyReLU and, except the last, phase shuffle of up to ``phase_shuffle`` frames ->
-    flatten -> Dense(1).
+    flatten -> Dense(1). With ``critic_neuron_statistics`` the Dense layer also sees each
+    neuron's mean and spread over the batch (``NeuronBatchStatistics``).
     """
     _check(window, strides, num_blocks, kernel_size, phase_shuffle, convolutions)
     traces = keras.Input((window, num_neurons), name="traces")
@@ -103,5 +105,8 @@ def build_critic(
         if block < num_blocks - 1 and phase_shuffle:
             x = PhaseShuffle(phase_shuffle, dtype=dtype, name=f"phase_shuffle_{block}")(x)
     x = keras.layers.Flatten(dtype=dtype)(x)
+    if critic_neuron_statistics:
+        statistics = NeuronBatchStatistics(dtype=dtype, name="neuron_statistics")(traces)
+        x = keras.layers.Concatenate(dtype=dtype)([x, statistics])
     score = keras.layers.Dense(1, dtype="float32", name="score")(x)
     return keras.Model(traces, score, name="critic")

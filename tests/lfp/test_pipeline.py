@@ -2,6 +2,7 @@
 evaluate."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -99,7 +100,8 @@ def test_generate_writes_one_window_per_showing_of_the_chosen_images(experiment,
 
 @pytest.mark.backend
 def test_train_resumes_with_more_epochs(experiment, tmp_path, write_lfp_config):
-    config, out = experiment
+    _, shared = experiment
+    out = shutil.copytree(shared, tmp_path / "experiment")  # the module's experiment stays as the others read it
     run = Experiment(out).gan_run("scratch")
     longer = write_lfp_config(tmp_path / "longer.yaml", {"train.epochs": 2})
     result = _run("lfp.train", "--config", longer, "--out", out, "--init", "scratch")

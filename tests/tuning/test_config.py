@@ -8,7 +8,8 @@ import pytest
 
 from calciumgan.config import load_config
 from tuning.config import SHIPPED_SEARCHES, load_search_config
-from tuning.objective import SMALLEST_FLOOR, objective_parts, objective_value
+from calciumgan.evaluation.headline import CHECKS, HIGHER_IS_BETTER
+from tuning.objective import SMALLEST_COVERAGE, SMALLEST_FLOOR, objective_parts, objective_value
 from tuning.search import main
 from tuning.space import config_values, declare, trial_config
 
@@ -92,11 +93,35 @@ def test_space_kinds_and_json_encoded_choices():
                        "model.phase_shuffle": 3, "train.penalty": "gradient"}  # fmt: skip
 
 
+class _Evaluation:
+    """What the objective reads of an evaluation: its table and its headline checks."""
+
+    def __init__(self, table=None, headline=None):
+        self._table, self.extras = table, {"headline": headline}
+
+    def table(self):
+        return self._table
+
+
 def test_objective_is_the_mean_ratio_to_the_floor():
     table = {"model": {"firing_rate": 0.4, "correlation": 0.3, "van_rossum": 0.0, "synchrony": 9.0},
              "floor": {"firing_rate": 0.2, "correlation": 0.1, "van_rossum": 0.0, "synchrony": 1.0}}  # fmt: skip
-    parts = objective_parts(table)
+    parts = objective_parts("realism", _Evaluation(table))
     assert parts["firing_rate"] == {"kl": 0.4, "ratio": 2.0} and parts["correlation"]["ratio"] == pytest.approx(3.0)
     assert parts["van_rossum"]["ratio"] == 0.0 / SMALLEST_FLOOR
     assert objective_value("realism", parts) == pytest.approx(5 / 3)
     assert objective_value("kl", parts) == pytest.approx(0.7 / 3)
+
+
+def test_headline_objective_is_one_for_a_floor_like_model_and_inverts_coverage():
+    def scores(kl, coverage):
+        return {name: {"value": coverage if name in HIGHER_IS_BETTER else kl, "interval": [0, 1]} for name in CHECKS}
+
+    floor = scores(0.2, 0.9)
+    like_real = objective_parts("headline", _Evaluation(headline={"model": scores(0.2, 0.9), "floor": floor}))
+    assert set(like_real) == set(CHECKS) and objective_value("headline", like_real) == pytest.approx(1.0)
+    worse = objective_parts("headline", _Evaluation(headline={"model": scores(0.4, 0.3), "floor": floor}))
+    assert worse["firing_rate"] == {"value": 0.4, "ratio": 2.0} and worse["recall"]["ratio"] == pytest.approx(3.0)
+    assert objective_value("headline", worse) == pytest.approx((8 * 2.0 + 2 * 3.0) / 10)
+    collapsed = objective_parts("headline", _Evaluation(headline={"model": scores(0.4, 0.0), "floor": floor}))
+    assert collapsed["precision"]["ratio"] == pytest.approx(0.9 / SMALLEST_COVERAGE)

@@ -1,9 +1,12 @@
-"""Phase shuffle (1D and 2D): reflection at the edges, one shift per example, identity outside training."""
+"""Phase shuffle (1D and 2D): reflection at the edges, one shift per example, identity outside training;
+per-neuron batch statistics."""
 
 import numpy as np
 import pytest
 
-from calciumgan.models.layers import PhaseShuffle, PhaseShuffle2D
+from calciumgan.config import ModelConfig
+from calciumgan.models.layers import NeuronBatchStatistics, PhaseShuffle, PhaseShuffle2D
+from calciumgan.models.registry import build_models
 
 pytestmark = pytest.mark.backend
 
@@ -75,3 +78,24 @@ def test_phase_shuffle_2d_is_identity_outside_training_and_without_shifts():
     np.testing.assert_array_equal(only_neurons[..., 0], _grid(32, 6, 5)[..., 0])  # time untouched
     clone = PhaseShuffle2D.from_config(PhaseShuffle2D(3, 4, seed=5, name="shuffle").get_config())
     assert (clone.max_shift, clone.max_neuron_shift, clone.seed, clone.name) == (3, 4, 5, "shuffle")
+
+
+def test_neuron_batch_statistics_are_each_neurons_mean_and_spread_over_the_batch():
+    batch = np.random.default_rng(0).normal([1.0, -2.0, 0.5], [0.5, 2.0, 1.0], size=(8, 30, 3)).astype(np.float32)
+    outputs = np.asarray(NeuronBatchStatistics()(batch))
+    expected = np.concatenate([batch.mean(axis=(0, 1)), batch.std(axis=(0, 1))])
+    assert outputs.shape == (8, 6)
+    np.testing.assert_allclose(outputs, np.tile(expected, (8, 1)), rtol=1e-5)
+
+
+def test_a_critic_with_neuron_statistics_has_2n_more_weights_and_scores_batch_rates():
+    arguments = {**vars(ModelConfig(filters=4, kernel_size=4, num_blocks=2, phase_shuffle=0)), "window": 16,
+                 "num_neurons": 5}  # fmt: skip
+    _, plain = build_models("wavegan", arguments)
+    _, informed = build_models("wavegan", {**arguments, "critic_neuron_statistics": True})
+    assert informed.count_params() == plain.count_params() + 2 * 5
+    batch = np.random.default_rng(1).normal(size=(4, 16, 5)).astype(np.float32)
+    # one example's score now depends on the rest of its batch
+    alone, together = np.asarray(informed(batch[:1])), np.asarray(informed(batch))[:1]
+    assert not np.allclose(alone, together)
+    np.testing.assert_allclose(np.asarray(plain(batch[:1])), np.asarray(plain(batch))[:1], rtol=1e-5)

@@ -51,6 +51,8 @@ def test_cpu_size_configs_differ_from_the_demo_only_in_the_model(name):
         ({"model.variant": "wavegan2d_fft", "model.output": "calcium"}, "model.output must be 'direct' for wavegan2d"),
         ({"model.variant": "wavegan2d", "data.window": 36}, "data.window 36 must be a multiple of .* = 8"),
         ({"model.variant": "wavegan2d", "model.edge_margin": 1}, "model.edge_margin: only the 1D variant"),
+        ({"model.variant": "wavegan2d", "model.critic_neuron_statistics": True},
+         "model.critic_neuron_statistics: only the 1D variant"),
     ],
 )
 def test_config_check_names_the_keys(make_config, overrides, message):
