@@ -56,7 +56,7 @@ lfp-demo: $(INSTALLED)
 test: test-tensorflow test-jax
 
 test-fast: $(INSTALLED)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m "not slow"
 
 test-tensorflow: $(INSTALLED)
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)

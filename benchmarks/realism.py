@@ -43,7 +43,7 @@ import numpy as np  # noqa: E402
 from calciumgan.config import EvaluateConfig, ExperimentConfig, config_from_dict, load_config  # noqa: E402
 from calciumgan.data.prepare import load_data  # noqa: E402
 from calciumgan.evaluation.cheats import HELD_OUT, caught, cheater_evaluation  # noqa: E402
-from calciumgan.evaluation.headline import CHECKS, losses  # noqa: E402
+from calciumgan.evaluation.headline import CHECKS, beats_on  # noqa: E402
 from calciumgan.evaluation.inference import calibrate  # noqa: E402
 from calciumgan.evaluation.pipeline import evaluate_run  # noqa: E402
 from calciumgan.evaluation.scoring import STATISTICS  # noqa: E402
@@ -159,7 +159,8 @@ def cheaters(dataset: str, count: int, window: int) -> bool:
 
 def headline_summary(dataset: str, results: dict) -> None:
     """Per variant: each headline check's mean and spread over seeds, and per seed how many checks it beats,
-    ties and loses against each baseline."""
+    ties and loses against each baseline and the correlation over neurons of its mean firing rates with the
+    held-out data's (rate r)."""
     print(f"\n## {dataset}: headline checks, mean ± standard deviation over seeds (KL lower, precision/recall higher "
           "is better)")  # fmt: skip
     first = next(iter(next(iter(results.values())).values()))["evaluation"]
@@ -172,16 +173,19 @@ def headline_summary(dataset: str, results: dict) -> None:
         cells = [f"{np.mean([s[c]['value'] for s in scores]):.3f} ± {np.std([s[c]['value'] for s in scores]):.3f}"
                  if len(scores) > 1 else f"{scores[0][c]['value']:.3f}" for c in CHECKS]  # fmt: skip
         print(f"| {name} | " + " | ".join(cells) + " |")
-    print("\n| variant | seed | worse than floor on | vs DG: beats/ties/loses | vs Poisson: beats/ties/loses |")
-    print("| --- | --- | --- | --- | --- |")
+    print("\n| variant | seed | worse than floor on | vs DG: beats/ties/loses | vs Poisson: beats/ties/loses | rate r |")
+    print("| --- | --- | --- | --- | --- | --- |")
     for variant, runs in results.items():
         for seed, run in runs.items():
             headline, verdict = run["evaluation"].extras["headline"], run["evaluation"].extras["verdicts"]["model"]
             counts = []
             for baseline in ("dichotomized_gaussian", "poisson"):
-                beats, lost = len(verdict["beats"][baseline]), len(losses(headline, "model", baseline))
+                beats, lost = len(verdict["beats"][baseline]), len(beats_on(headline, baseline, "model"))
                 counts.append(f"{beats}/{len(CHECKS) - beats - lost}/{lost}")
-            print(f"| {variant} | {seed} | {len(verdict['worse_than_floor'])} | " + " | ".join(counts) + " |")
+            statistics = run["evaluation"].statistics
+            rates = [statistics[name].firing_rate.mean(axis=0) for name in ("real", "model")]
+            print(f"| {variant} | {seed} | {len(verdict['worse_than_floor'])} | " + " | ".join(counts)
+                  + f" | {np.corrcoef(*rates)[0, 1]:.2f} |")
 
 
 def main() -> None:

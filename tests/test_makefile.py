@@ -33,4 +33,4 @@ def test_the_lanes_select_what_the_readme_says():
     assert jax.startswith("KERAS_BACKEND=jax ") and jax.endswith("-m backend") and ".venv-jax/" in jax
     assert " -n 2 " in tensorflow + " " and " -n 2 " in jax  # pytest-xdist, a worker per core
     (fast,) = [line for line in _planned("test-fast") if "-m pytest" in line]
-    assert fast.endswith('-m "not slow"') and "KERAS_BACKEND" not in fast
+    assert fast.endswith('-m "not slow"') and "KERAS_BACKEND" not in fast and " -n 2 " in fast

@@ -98,9 +98,11 @@ class WindowValues:
                      (name in COVERAGE_CHECKS and self.summaries is not None))  # fmt: skip
 
 
-def _mean_kl(real_counts: np.ndarray, other_counts: np.ndarray, trivial: np.ndarray, pseudo_count: float) -> float:
-    """Mean over columns of the KL of (C, bins) histogram counts; 0 for the ``trivial`` columns."""
-    return float(np.mean(np.where(trivial, 0.0, kl_of_counts(real_counts, other_counts, pseudo_count))))
+def _mean_kl(real_counts: np.ndarray, other_counts: np.ndarray, trivial: np.ndarray, pseudo_count: float):
+    """(...,) mean over columns of the KL of (..., C, bins) histogram counts; 0 for the (C,) ``trivial`` columns."""
+    bins = real_counts.shape[-1]
+    kl = kl_of_counts(real_counts.reshape(-1, bins), other_counts.reshape(-1, bins), pseudo_count)
+    return np.where(trivial, 0.0, kl.reshape(real_counts.shape[:-1])).mean(axis=-1)
 
 
 def _coverage(real: WindowValues, other: WindowValues, index: np.ndarray) -> tuple[float, float]:
@@ -128,10 +130,12 @@ def headline_scores(real: WindowValues, other: WindowValues, blocks: np.ndarray,
         if name in COVERAGE_CHECKS or name not in real.columns:
             continue
         real_counts, other_counts, trivial = window_histograms(real.columns[name], other.columns[name], config.kl_bins)
-        value = _mean_kl(real_counts.sum(axis=0), other_counts.sum(axis=0), trivial, config.kl_pseudo_count)
-        draws = [_mean_kl(np.tensordot(weight, real_counts, 1), np.tensordot(weight, other_counts, 1), trivial,
-                          config.kl_pseudo_count) for weight in weights]  # fmt: skip
-        scores[name] = {"value": value, "interval": shifted_interval(np.array(draws), value)}
+        value = float(_mean_kl(real_counts.sum(axis=0), other_counts.sum(axis=0), trivial, config.kl_pseudo_count))
+        # every resample's histograms at once: (draws, K) window weights times (K, C bins) counts
+        resampled = [(weights @ counts.reshape(len(counts), -1)).reshape(len(weights), *counts.shape[1:])
+                     for counts in (real_counts, other_counts)]  # fmt: skip
+        draws = _mean_kl(*resampled, trivial, config.kl_pseudo_count)
+        scores[name] = {"value": value, "interval": shifted_interval(draws, value)}
     if real.summaries is not None and other.summaries is not None:
         values = _coverage(real, other, np.arange(len(blocks)))
         draws = np.array([_coverage(real, other, index) for index in indices])
@@ -148,6 +152,12 @@ def _better(first: dict, second: dict, check: str) -> bool:
     return first["interval"][1] < second["interval"][0]
 
 
+def beats_on(scores: dict, row: str, other: str) -> list:
+    """The checks on which ``row`` beats ``other`` (``scores``: row -> :func:`headline_scores`)."""
+    return [name for name in CHECKS if name in scores[row] and name in scores[other]
+            and _better(scores[row][name], scores[other][name], name)]  # fmt: skip
+
+
 def verdicts(scores: dict, memorised: dict, baselines: tuple) -> dict:
     """Row -> {"worse_than_floor": [checks], "beats": {baseline: [checks]}, "memorised": bool}.
 
@@ -155,23 +165,8 @@ def verdicts(scores: dict, memorised: dict, baselines: tuple) -> dict:
     given); ``memorised``: row -> whether the memorisation check flagged it; ``baselines``: the
     rows every other row is compared with.
     """
-    floor = scores.get("floor", {})
-    result = {}
-    for row, checks in scores.items():
-        if row == "floor":
-            continue
-        result[row] = {
-            "worse_than_floor": [name for name in CHECKS if name in checks and name in floor
-                                 and _better(floor[name], checks[name], name)],  # fmt: skip
-            "beats": {baseline: [name for name in CHECKS if name in checks and name in scores[baseline]
-                                 and _better(checks[name], scores[baseline][name], name)]
-                      for baseline in baselines if baseline != row and baseline in scores},  # fmt: skip
-            "memorised": bool(memorised.get(row, False)),
-        }
-    return result
-
-
-def losses(scores: dict, row: str, baseline: str) -> list:
-    """The checks on which ``baseline`` beats ``row``."""
-    return [name for name in CHECKS if name in scores[row] and name in scores[baseline]
-            and _better(scores[baseline][name], scores[row][name], name)]  # fmt: skip
+    return {row: {"worse_than_floor": beats_on(scores, "floor", row) if "floor" in scores else [],
+                  "beats": {baseline: beats_on(scores, row, baseline)
+                            for baseline in baselines if baseline != row and baseline in scores},
+                  "memorised": bool(memorised.get(row, False))}
+            for row in scores if row != "floor"}  # fmt: skip

@@ -12,7 +12,7 @@ import numpy as np
 
 from calciumgan.core.files import atomic_path
 from calciumgan.evaluation import plots
-from calciumgan.evaluation.headline import CHECKS, HIGHER_IS_BETTER, losses
+from calciumgan.evaluation.headline import CHECKS, HIGHER_IS_BETTER, beats_on
 from calciumgan.evaluation.headline import TITLES as CHECK_TITLES
 from calciumgan.evaluation.scoring import INTERVAL_LEVEL, STATISTICS, TITLES
 
@@ -155,7 +155,7 @@ def _verdict_lines(report: dict) -> list:
     verdict, checks = report["verdicts"][primary], list(headline[primary])
     lines = []
     for baseline, beaten in verdict["beats"].items():
-        lost = losses(headline, primary, baseline)
+        lost = beats_on(headline, baseline, primary)
         ties = len(checks) - len(beaten) - len(lost)
         lines.append(f"- **{titles[primary]} vs {titles[baseline]}: beats on {len(beaten)}, ties on {ties}, loses on "
                      f"{len(lost)} of {len(checks)} headline checks**" + _named(("beats", beaten), ("loses", lost)))

@@ -29,6 +29,7 @@ import numpy as np
 LEVEL_VALUES_PER_WINDOW = 32  # frames of each window kept for the ΔF/F distributions
 MAX_PAIRS = 1000  # pairs whose correlations are compared; a fixed random subset beyond it
 LAG_SECONDS = (0.05, 0.25, 1.0)  # autocorrelation lags, rounded to whole frames (at least 1)
+CHUNK_BYTES = 64 * 2**20  # float64 traces handled at a time
 
 
 def pair_subset(num_neurons: int, limit: int = MAX_PAIRS) -> np.ndarray:
@@ -58,12 +59,24 @@ class TraceStatistics:
 
     @classmethod
     def of(cls, traces: np.ndarray, sampling_rate: float, pairs: np.ndarray | None = None) -> "TraceStatistics":
-        """Statistics of (K, W, N) traces sampled at ``sampling_rate`` Hz; ``pairs`` as :func:`pair_subset`."""
-        traces = np.asarray(traces, dtype=np.float64)
+        """Statistics of (K, W, N) traces sampled at ``sampling_rate`` Hz; ``pairs`` as :func:`pair_subset`.
+
+        Computed in float64, chunk by chunk of windows, so that the temporaries stay near
+        ``CHUNK_BYTES`` however large the set.
+        """
+        traces = np.asarray(traces)
         if traces.ndim != 3 or traces.shape[1] < 3:
             raise ValueError(f"traces must be (K, W >= 3, N); got shape {traces.shape}")
+        pairs = pair_subset(traces.shape[2]) if pairs is None else pairs
+        step = max(1, CHUNK_BYTES // (8 * traces.shape[1] * traces.shape[2]))
+        chunks = [cls._of_chunk(traces[start : start + step].astype(np.float64), sampling_rate, pairs)
+                  for start in range(0, len(traces), step)]  # fmt: skip
+        return cls(**{field.name: np.concatenate([getattr(chunk, field.name) for chunk in chunks])
+                      for field in dataclasses.fields(cls)})  # fmt: skip
+
+    @classmethod
+    def _of_chunk(cls, traces: np.ndarray, sampling_rate: float, pairs: np.ndarray) -> "TraceStatistics":
         _, window, neurons = traces.shape
-        pairs = pair_subset(neurons) if pairs is None else pairs
         stride = max(1, -(-window // LEVEL_VALUES_PER_WINDOW))
         centred = traces - traces.mean(axis=1, keepdims=True)
         energy = np.sum(centred**2, axis=1)  # (K, N)
@@ -99,18 +112,16 @@ def _difference_skewness(traces: np.ndarray) -> np.ndarray:
     """(K, N) skewness of the frame-to-frame differences of (K, W, N) traces; NaN where they are constant."""
     differences = np.diff(traces, axis=1)
     centred = differences - differences.mean(axis=1, keepdims=True)
-    variance = np.mean(centred**2, axis=1)
+    squares = centred * centred  # not ** 3: a float power is several times slower than two products
+    variance = np.mean(squares, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        skew = np.mean(centred**3, axis=1) / variance**1.5
+        skew = np.mean(squares * centred, axis=1) / variance**1.5
     return np.where(variance > 0, skew, np.nan)
 
 
 def _pair_correlations(centred: np.ndarray, energy: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """(K, P) Pearson correlations of the ``pairs`` of neurons of each window of mean-free (K, W, N) traces."""
     first, second = (index[pairs] for index in np.triu_indices(centred.shape[2], 1))
-    correlations = np.empty((len(centred), len(pairs)))
-    for k, window in enumerate(centred):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            products = np.einsum("wp,wp->p", window[:, first], window[:, second])
-            correlations[k] = products / np.sqrt(energy[k, first] * energy[k, second])
-    return correlations
+    products = np.matmul(centred.transpose(0, 2, 1), centred)[:, first, second]  # (K, P) from (K, N, N)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return products / np.sqrt(energy[:, first] * energy[:, second])

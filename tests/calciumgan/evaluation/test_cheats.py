@@ -4,7 +4,7 @@ import pytest
 from calciumgan.config import DataConfig, EvaluateConfig
 from calciumgan.data.prepare import load_data
 from calciumgan.evaluation.cheats import CHEATS, HELD_OUT, caught, cheat_sets, cheater_evaluation
-from calciumgan.evaluation.headline import losses
+from calciumgan.evaluation.headline import beats_on
 
 TRAINING = np.random.default_rng(0).standard_normal((500, 4)).cumsum(axis=0)
 
@@ -69,4 +69,4 @@ def test_every_cheat_is_caught_and_held_out_real_data_pass(preset):
     assert not missed, {name: evaluation.extras["headline"][name] for name in missed}
     assert verdicts["copies"]["memorised"] and verdicts["repeated_window"]["memorised"]
     for baseline in ("dichotomized_gaussian", "poisson"):
-        assert losses(evaluation.extras["headline"], "floor", baseline) == [], baseline
+        assert beats_on(evaluation.extras["headline"], baseline, "floor") == [], baseline

@@ -3,7 +3,7 @@ import numpy as np
 from calciumgan.config import EvaluateConfig
 from calciumgan.evaluation.coverage import standardiser
 from calciumgan.evaluation.divergence import kl_per_column
-from calciumgan.evaluation.headline import CHECKS, WindowValues, headline_scores, losses, verdicts
+from calciumgan.evaluation.headline import CHECKS, WindowValues, beats_on, headline_scores, verdicts
 from calciumgan.evaluation.scoring import SpikeStatistics
 from calciumgan.evaluation.trace_statistics import TraceStatistics, pair_subset
 
@@ -77,7 +77,8 @@ def test_verdicts_need_intervals_that_do_not_overlap():
     assert result["copies"] == {"worse_than_floor": ["recall"], "beats": {"poisson": ["firing_rate"]},
                                 "memorised": True}  # fmt: skip
     assert result["poisson"]["beats"] == {} and result["poisson"]["worse_than_floor"] == ["firing_rate", "recall"]
-    assert losses(scores, "copies", "poisson") == [] and losses(scores, "poisson", "model") == ["firing_rate", "recall"]
+    assert beats_on(scores, "poisson", "copies") == []
+    assert beats_on(scores, "model", "poisson") == ["firing_rate", "recall"]
 
 
 def test_kl_checks_equal_the_mean_kl_per_column_over_all_windows():

@@ -59,3 +59,14 @@ def test_pair_subset_is_all_pairs_or_a_fixed_sorted_sample():
 def test_short_windows_are_refused():
     with pytest.raises(ValueError, match="W >= 3"):
         TraceStatistics.of(np.zeros((2, 2, 3)), 24.0)
+
+
+def test_chunks_of_windows_give_the_statistics_of_the_whole_set(monkeypatch):
+    from calciumgan.evaluation import trace_statistics
+
+    traces = _transients(np.random.default_rng(3), windows=11, frames=64).astype(np.float32)
+    whole = TraceStatistics.of(traces, 24.0)
+    monkeypatch.setattr(trace_statistics, "CHUNK_BYTES", 8 * 64 * 5 * 3)  # three windows per chunk
+    chunked = TraceStatistics.of(traces, 24.0)
+    for name in ("levels", "autocorrelation", "rise_decay", "correlation", "population"):
+        np.testing.assert_array_equal(getattr(chunked, name), getattr(whole, name))
