@@ -196,7 +196,8 @@ def _headline_lines(report: dict) -> list:
                     f"{100 * INTERVAL_LEVEL:.0f}% intervals do not overlap ({better}: higher is better). Each KL "
                     "compares how a quantity is distributed over the windows of a set, so a set of average-looking "
                     "or repeated windows scores badly; precision and recall (Kynkäänniemi et al. 2019) are taken "
-                    "over each window's per-neuron trace mean and spread. Memorisation is checked where training "
+                    "over six summaries of each window's traces (level, population fluctuation, neuron spread, "
+                    "autocorrelation, rise/decay skew, pair correlation). Memorisation is checked where training "
                     "data are known."]  # fmt: skip
 
 
