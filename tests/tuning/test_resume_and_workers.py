@@ -35,6 +35,7 @@ def _oracle_trials(folder) -> dict:
     return {trial_id: trial.status for trial_id, trial in tuner.oracle.trials.items()}
 
 
+@pytest.mark.slow  # trains its trials: not in make test-fast
 def test_resume_after_sigkill_repeats_no_trial(tmp_path, write_search):
     config = write_search(tmp_path, SPACE, trials=3, budget={"epochs": 8, "steps_per_epoch": 6})
     folder = tmp_path / "out"
@@ -66,6 +67,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.slow  # trains its trials: not in make test-fast
 def test_chief_and_two_workers_run_every_trial_exactly_once(tmp_path, write_search):
     """Through the shipped launcher, tuning/jobs/search_local.sh: a chief and two workers on localhost."""
     config = write_search(tmp_path, SPACE, trials=5)
@@ -104,6 +106,7 @@ def test_a_fixed_seed_proposes_the_same_trials(tmp_path, write_search, oracle):
     assert len({tuple(sorted(values.items(), key=str)) for values in first}) == 6  # no trial proposed twice
 
 
+@pytest.mark.slow  # trains its trials: not in make test-fast
 def test_hyperband_continues_the_training_of_the_trials_it_promotes(tmp_path, write_search):
     from tuning.search import main
 

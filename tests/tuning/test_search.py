@@ -12,6 +12,8 @@ from calciumgan.train import main as train_main
 from tuning.results import read_records
 from tuning.search import main
 
+pytestmark = pytest.mark.slow  # trains every trial: not in make test-fast
+
 # marked backend: a search on JAX needs no TensorFlow, HParams included; the summary and the best config do not
 # depend on the backend
 
