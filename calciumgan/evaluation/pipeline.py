@@ -252,7 +252,8 @@ def _compare(real: TraceFile, synthetic: dict, train: TraceFile | None, config: 
     count, window, _ = _common_shape(real, synthetic, train, config)
     fitted = train or real
     config = dataclasses.replace(config, spike_inference=resolve_mode(config.spike_inference, "file"))
-    settings, calibration = _settings(config, fitted.training_traces(count, window), timer)
+    training = fitted.training_traces(count, window)  # read once: the calibration and the memorisation reference
+    settings, calibration = _settings(config, training, timer)
     inputs = {"real": real, **({} if train is None else {"floor": train}), **synthetic}  # the order of the rows
     with timer.stage("spike inference"):
         spikes = {name: trace.spikes(count, window, settings, config.workers, out, config.progress)
@@ -270,7 +271,7 @@ def _compare(real: TraceFile, synthetic: dict, train: TraceFile | None, config: 
         if baseline_traces is not None:
             traces[name] = baseline_traces
     statistics, divergences, heatmaps, intervals = _score(spikes, real.sampling_rate, config, timer, blocks)
-    memorisation = {} if train is None else _memorisation(traces, train.training_traces(count, window), timer)
+    memorisation = {} if train is None else _memorisation(traces, training, timer)
     headline, verdict = _headline(traces, statistics, positions, blocks, real.sampling_rate, config, memorisation,
                                   timer)  # fmt: skip
     fitted_to = (f"the training data {train.name}" if train is not None else
