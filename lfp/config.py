@@ -1,4 +1,4 @@
-"""The LFP GAN's experiment configuration (thesis: Asprusten 2020; see ``seed-specs.md`` §1).
+"""The LFP GAN's experiment configuration (thesis: Asprusten 2020).
 
 One YAML file describes a whole experiment: the data, the autoencoders' pre-training, the GAN
 and its evaluation. Every stage (``lfp.pretrain``, ``lfp.train``, ``lfp.generate``,

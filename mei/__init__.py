@@ -1,4 +1,4 @@
-"""Most exciting inputs (seed 003): a simulated visual population with known receptive fields, the
+"""Most exciting inputs (Walker et al. 2019): a simulated visual population with known receptive fields, the
 oracle-correlation selection of neurons, and a CNN response model (Walker et al. 2019's core and
 pyramid readout) fitted to the neurons' repeated-trial responses.
 
@@ -8,21 +8,22 @@ Subpackages and modules, in data-flow order:
                   trials, their expected rates (``Population.true_response``) and optimal stimuli
 - ``dataset``     images, (trials, images, neurons) responses and the true neurons, in one HDF5 file;
                   the split of the images into training, validation and test sets
-- ``oracle``      oracle correlation (leave-one-out over trials, 50 draws) and the seed's selection
+- ``oracle``      oracle correlation (leave-one-out over trials, 50 draws) and the selection of neurons
 - ``models``      the three-block CNN core, its Laplace and group-sparsity penalties, the pyramid
                   readout: a Keras functional model, images (batch, height, width, 1) -> rates
 - ``training``    Poisson loss, Adam, early stopping on validation correlation
 - ``evaluation``  test correlations (single trials, trial means, true rates); ``report``: JSON,
                   markdown and the test-versus-oracle figure
 - ``experiment``  the experiment folder; ``fitting``: the fit stage; ``config``: the YAML schema
-- ``optimisation`` most exciting inputs: the seed's smoothed gradient ascent with blur annealing and
+- ``optimisation`` most exciting inputs: Walker et al.'s smoothed gradient ascent with blur annealing and
                   the contrast term, the Gabor comparison, the comparison with the true neurons
-- ``latent``      seed 002: a DCGAN-style image generator, PCA + ridge decoding of responses to its
-                  latent codes, and a genetic search of codes for a neuron
+- ``latent``      a DCGAN-style image generator (Radford et al. 2016), PCA + ridge decoding of
+                  responses to its latent codes (after VanRullen & Reddy 2019), and a genetic search
+                  of codes for a neuron (after Ponce et al. 2019)
 
 Command-line tools: ``python -m mei.simulate`` (writes the dataset), ``python -m mei.fit``
 (selection, response model, report) and ``python -m mei.optimise`` (MEIs), each ``--config
-demo|seed|FILE --out FOLDER``; ``python -m mei.latent train|decode|evolve --config demo``. Only the
+demo|allen_scale|FILE --out FOLDER``; ``python -m mei.latent train|decode|evolve --config demo``. Only the
 generic core of ``calciumgan`` is used, and ``lfp.data.images`` for the generated images. The
 package's Keras objects register themselves with Keras, so its ``.keras`` files load anywhere.
 """

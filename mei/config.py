@@ -1,4 +1,4 @@
-"""The MEI experiment's configuration (seed 003; see ``seed-specs.md`` §3).
+"""The MEI experiment's configuration (most exciting inputs after Walker et al. 2019).
 
 One YAML file describes the simulated recording, the neuron selection, the response model and
 its fitting, and the most exciting inputs (``mei:``). ``mei.simulate``, ``mei.fit`` and
@@ -6,16 +6,23 @@ its fitting, and the most exciting inputs (``mei:``). ``mei.simulate``, ``mei.fi
 config whose simulation part differs from the one its dataset was made with. Unknown keys, wrong
 types and bad values are one-line errors naming the file and key.
 
-Values the seed does not give are marked "not in the seed" where they are set.
+Defaults are sized like Allen Brain Observatory Neuropixels session 798911424 (118 natural scenes
+shown 50 times, 135 VISam units); values that are this package's own are marked "our choice".
+Shipped configs: ``demo`` and ``allen_scale`` (``seed`` is the old name of ``allen_scale``; it still
+loads, with a warning, until the next release).
 """
 
 import dataclasses
+import logging
 import pathlib
 
 from calciumgan.core import config as schema_loader
 from calciumgan.core.config import setting
 
 SHIPPED_CONFIGS = pathlib.Path(__file__).parent / "configs"
+RENAMED_CONFIGS = {"seed": "allen_scale"}  # old shipped name -> new one; the old names go in the next release
+
+logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,11 +30,11 @@ class SimulationConfig:
     """The simulated recording (``mei.simulation``): generated images, Gabor simple and complex cells."""
 
     seed: int = setting(0, minimum=0)  # images, receptive fields and trials each draw from a stream of it
-    num_images: int = setting(118, minimum=4)  # the seed: 118 natural scenes
-    image_height: int = setting(60, minimum=8)  # the seed resizes its images to 60 x 96
+    num_images: int = setting(118, minimum=4)  # the Allen session's 118 natural scenes
+    image_height: int = setting(60, minimum=8)  # its images resized to 60 x 96 (our choice)
     image_width: int = setting(96, minimum=8)
-    trials: int = setting(50, minimum=2)  # showings of every image (the seed: 50)
-    num_neurons: int = setting(135, minimum=1)  # the seed's session has 135 VISam units
+    trials: int = setting(50, minimum=2)  # showings of every image (the Allen session: 50)
+    num_neurons: int = setting(135, minimum=1)  # the Allen session has 135 VISam units
     complex_fraction: float = setting(0.5, minimum=0, maximum=1)
     noiseless_neurons: int = setting(0, minimum=0)  # the first ones repeat their expected count in every trial
     centre_extent: float = setting(0.3, above=0, maximum=1)  # centres in this central fraction of each image axis
@@ -43,17 +50,17 @@ class SimulationConfig:
 
 @dataclasses.dataclass(frozen=True)
 class SelectionConfig:
-    """Oracle-correlation selection (the seed's ``average_super_oracle``, ``mei.oracle``)."""
+    """Oracle-correlation selection of reliable neurons (``mei.oracle``)."""
 
-    draws: int = setting(50, minimum=1)  # random trial draws averaged (the seed: 50)
+    draws: int = setting(50, minimum=1)  # random trial draws averaged (our choice)
     seed: int = setting(0, minimum=0)
-    oracle_quantile: float = setting(0.6, minimum=0, maximum=1)  # keep oracle above this quantile (the seed: 0.6)
-    variance_quantile: float = setting(0.5, minimum=0, maximum=1)  # and variance above this one (the seed: 0.5)
+    oracle_quantile: float = setting(0.6, minimum=0, maximum=1)  # keep oracle above this quantile (our choice)
+    variance_quantile: float = setting(0.5, minimum=0, maximum=1)  # and variance above this one (our choice)
 
 
 @dataclasses.dataclass(frozen=True)
 class ModelConfig:
-    """The CNN core and pyramid readout (``mei.models``), the seed's values."""
+    """The CNN core (Klindt et al. 2017's penalties) and pyramid readout of Walker et al. 2019 (``mei.models``)."""
 
     hidden_channels: int = setting(64, minimum=1)
     layers: int = setting(3, minimum=1)
@@ -68,10 +75,10 @@ class ModelConfig:
 
 @dataclasses.dataclass(frozen=True)
 class FitConfig:
-    """Training with the Poisson loss and Adam, early stopping on validation correlation (not in the seed)."""
+    """Training with the Poisson loss and Adam (Walker et al. 2019), early stopping on validation correlation."""
 
-    neurons: str = setting("selected", choices=("selected", "all"))  # the selected neurons (the seed) or all
-    validation_fraction: float = setting(0.15, above=0, below=1)  # of the images (the seed's split is not shown)
+    neurons: str = setting("selected", choices=("selected", "all"))  # the selected neurons or all
+    validation_fraction: float = setting(0.15, above=0, below=1)  # of the images (our choice)
     test_fraction: float = setting(0.15, above=0, below=1)
     split_seed: int = setting(0, minimum=0)
     epochs: int = setting(200, minimum=1)
@@ -83,15 +90,15 @@ class FitConfig:
 
 @dataclasses.dataclass(frozen=True)
 class OptimisationConfig:
-    """Most exciting inputs (``mei.optimisation``, ``mei.optimise``): the seed's ascent and Gabor comparison."""
+    """Most exciting inputs (``mei.optimisation``, ``mei.optimise``): Walker et al.'s ascent, a Gabor comparison."""
 
     steps: int = setting(1000, minimum=1)
-    step_size: float = setting(0.1, above=0)  # alpha (the seed's function default, which ran; its text says 0.01)
+    step_size: float = setting(0.1, above=0)  # alpha (our choice)
     contrast_weight: float = setting(2.0, minimum=0)  # lambda on |C* - std|; C* is the images' mean std (computed)
     sigma_start: float = setting(7.0, above=0)  # blur width (pixels), annealed toward sigma_end
     sigma_end: float = setting(0.001, above=0)
     seed: int = setting(0, minimum=0)  # the white-noise start
-    mask_radius: float = setting(12.0, above=0)  # pixels, the seed's at 60 x 96
+    mask_radius: float = setting(12.0, above=0)  # pixels at 60 x 96 (our choice)
     max_neurons: int = setting(0, minimum=0)  # the first fitted neurons only; 0: every fitted neuron
 
 
@@ -121,8 +128,19 @@ class MEIConfig:
 
 
 def load_config(name_or_path) -> MEIConfig:
-    """Read and check an MEI experiment config (a path or a shipped config's name: demo, seed)."""
-    return schema_loader.load_config(name_or_path, MEIConfig, SHIPPED_CONFIGS)
+    """Read and check an MEI experiment config (a path or a shipped config's name: demo, allen_scale)."""
+    return schema_loader.load_config(_current_name(name_or_path), MEIConfig, SHIPPED_CONFIGS)
+
+
+def _current_name(name_or_path):
+    """``name_or_path``, or the new name of a renamed shipped config (with a one-line warning)."""
+    path = pathlib.Path(name_or_path)
+    old = path.stem if path.suffix == ".yaml" else path.name
+    if path.is_file() or path.parent != pathlib.Path(".") or old not in RENAMED_CONFIGS:
+        return name_or_path
+    new = RENAMED_CONFIGS[old]
+    logger.warning("config name '%s' is deprecated and will be removed in the next release; use '%s'", old, new)
+    return new
 
 
 def config_from_dict(raw: dict, origin: str = "<dict>") -> MEIConfig:

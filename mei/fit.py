@@ -16,7 +16,7 @@ from calciumgan.core.cli import CommandParser, run_command
 
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m mei.fit", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, seed")
+    parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, allen_scale")
     parser.add_argument("--out", help="experiment folder (default: runs/mei-<config name>)")
     args = parser.parse_args(argv)
 

@@ -22,7 +22,7 @@ def neuron_list(text: str) -> list:
 
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m mei.optimise", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, seed")
+    parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, allen_scale")
     parser.add_argument("--out", help="experiment folder (default: runs/mei-<config name>)")
     parser.add_argument("--neurons", type=neuron_list, help="comma-separated dataset indices of fitted neurons "
                         "(default: the config's mei.max_neurons first fitted ones)")  # fmt: skip

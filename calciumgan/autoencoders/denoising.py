@@ -1,4 +1,4 @@
-"""A 1D convolutional denoising autoencoder for calcium traces (seed 004, after Erdmann et al. 2019).
+"""A 1D convolutional denoising autoencoder for calcium traces (after Erdmann et al. 2019).
 
 The dichotomized-Gaussian surrogates (``calciumgan.data.surrogate``) make each trace as
 ``y = c + sigma u`` with AR(1) calcium ``c`` driven by the known spikes; :func:`clean_calcium`
@@ -8,11 +8,11 @@ fitted on the training block (``calciumgan.data.split``).
 
 Architecture (:func:`build_denoising_autoencoder`): ``poolings`` blocks of a same-padded
 convolution (ReLU) and a max pooling by 2 (500 -> 250 -> 125 -> 62 -> 31 samples), the last
-convolution with ``code_channels`` channels, so 500 samples give the seed's code of 16 x 31;
+convolution with ``code_channels`` channels, so 500 samples give Erdmann et al.'s code of 16 x 31;
 the decoder mirrors it with nearest-neighbour upsampling by 2, a zero frame appended where the
 encoder's pooling dropped one (62 -> 124 -> 125), and a convolution (ReLU) per level, then a
-linear one-channel convolution. The seed's kernel sizes were in a figure that is not in its
-text; this package uses 9 frames (0.375 s at 24 Hz) by default.
+linear one-channel convolution. The kernel size is this package's choice: 9 frames (0.375 s at
+24 Hz) by default.
 
 A long trace is denoised in windows that overlap by half (:func:`denoise_traces`); each frame
 takes the output of the window whose centre is nearest, so only the recording's first and last

@@ -1,18 +1,17 @@
-"""A variational autoencoder over windows of a recording: the VAE baseline generator (seed 004).
+"""A variational autoencoder over windows of a recording: the VAE baseline generator (Kingma & Welling 2014).
 
 Windows (W, N) of the training block, in the units of the GAN's min-max scaler
-(``calciumgan.data.split``), are encoded by a dense network (seed 004: 500 hidden units) to the
+(``calciumgan.data.split``), are encoded by a dense network (500 hidden units) to the
 mean and the log variance of a Gaussian posterior over a 50-dimensional latent code; the
 decoder (500 hidden units, ReLU, then a sigmoid) maps a code back to the (W, N) mean of the
-window. Seed 004 calls the prior "uniform" and the log variance a "standard deviation": both are
-slips, the KL term it describes is to the standard normal N(0, I) and its encoder's second head
-is a log variance, as here.
+window. The prior is the standard normal N(0, I) and the encoder's second head is a log
+variance, as in Kingma & Welling 2014.
 
 Loss (the negative evidence lower bound, per window, in nats): the Gaussian negative
 log-likelihood of the window under the decoded mean and a learned noise standard deviation per
 neuron, ``sum_(t,n) [ (x - m)^2 / (2 s_n^2) + log s_n + log(2 pi) / 2 ]``, plus the closed-form
 ``KL(N(mu, diag sigma^2) || N(0, I)) = sum_j (mu_j^2 + sigma_j^2 - 1 - log sigma_j^2) / 2``.
-With the noise fixed this is the seed's "MSE + KL" with the MSE weighted by ``1 / (2 s^2)``;
+With the noise fixed this is the common "MSE + KL" with the MSE weighted by ``1 / (2 s^2)``;
 learning ``s_n`` sets that weight from the data instead of by hand, and it is the noise that
 samples get: a sample is ``decoder(z) + s_n u`` with ``z ~ N(0, I)`` and ``u ~ N(0, 1)`` (the
 surrogates' own measurement noise is white and Gaussian too).
@@ -139,7 +138,7 @@ class VariationalAutoencoder(keras.Model):
 
 def build_vae(window: int, num_neurons: int, hidden_units: int = 500, latent_dim: int = 50,
               initial_noise_std: float = 0.05, seed=None) -> VariationalAutoencoder:  # fmt: skip
-    """The VAE of seed 004 for (window, N) windows."""
+    """The dense VAE (Kingma & Welling 2014) for (window, N) windows."""
     return VariationalAutoencoder(build_encoder(window, num_neurons, hidden_units, latent_dim),
                                   build_decoder(window, num_neurons, hidden_units, latent_dim),
                                   initial_noise_std=initial_noise_std, seed=seed)  # fmt: skip

@@ -1,4 +1,4 @@
-"""An auxiliary-classifier conditional GAN (AC-GAN, Odena et al. 2017; seed 004) on calcium windows.
+"""An auxiliary-classifier conditional GAN (AC-GAN, Odena et al. 2017) on calcium windows.
 
 The label of a window is the index of the surrogate preset (the "recording day") it was cut
 from. The generator is the WaveGAN generator with a label embedding concatenated to its noise;

@@ -1,7 +1,8 @@
 """The AC-GAN's experiment schema: labelled surrogate data, the two WaveGAN networks, WGAN-GP training.
 
 Shipped configs live in ``calciumgan/conditional/configs/`` and can be named without folder
-or suffix (``acgan_demo``). Values seed 004 does not give are marked "not in the seed".
+or suffix (``acgan_demo``). Values that neither Odena et al. 2017 (AC-GAN) nor Gulrajani et al.
+2017 (WGAN-GP) give are marked "our choice".
 """
 
 import dataclasses
@@ -34,7 +35,7 @@ class LabelledModelConfig:
     """WaveGAN generator and critic (Table 3.1 layout, tiny sizes) plus the label's embedding."""
 
     noise_dim: int = setting(16, minimum=1)
-    embedding_dim: int = setting(8, minimum=1)  # not in the seed
+    embedding_dim: int = setting(8, minimum=1)  # our choice
     filters: int = setting(8, minimum=1)
     kernel_size: int = setting(8, minimum=1)
     strides: int = setting(2, minimum=2)
@@ -46,7 +47,7 @@ class LabelledModelConfig:
 
 @dataclasses.dataclass(frozen=True)
 class LabelledTrainConfig:
-    """WGAN-GP (lambda 10, seed 004) with the auxiliary classifier's cross-entropy; Adam for both networks."""
+    """WGAN-GP (lambda 10, Gulrajani et al. 2017) with the auxiliary classifier's cross-entropy; Adam for both."""
 
     epochs: int = setting(10, minimum=1)
     steps_per_epoch: int = setting(50, minimum=1)
@@ -55,7 +56,7 @@ class LabelledTrainConfig:
     learning_rate: float = setting(1e-3, above=0)
     beta_1: float = setting(0.5, minimum=0, below=1)
     beta_2: float = setting(0.9, minimum=0, below=1)
-    penalty_weight: float = setting(10.0, minimum=0)  # seed 004: lambda = 10
+    penalty_weight: float = setting(10.0, minimum=0)  # Gulrajani et al. 2017: lambda = 10
     auxiliary_weight: float = setting(1.0, minimum=0)  # Odena et al.: the class log-likelihood unweighted
     auxiliary_on_generated: bool = True  # the critic also classifies generated samples (Odena's AC-GAN)
     validation_batches: int = setting(4, minimum=1)

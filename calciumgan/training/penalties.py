@@ -68,7 +68,7 @@ class OneSidedGradientPenalty(_Penalty):
 
     With ``scale_by_wasserstein`` (Eq. 2.9) the term is ``max(0, W) P_1``; the factor
     ``max(0, W)`` is held constant for differentiation, so it rescales lambda step by step
-    rather than adding a gradient through ``W`` (the seed does not say; this is EEG-GAN's
+    rather than adding a gradient through ``W`` (Asprusten 2020 does not say; this is EEG-GAN's, Hartmann et al. 2018,
     reading). Without it, the term is ``P_1``.
     """
 

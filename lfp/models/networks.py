@@ -4,7 +4,7 @@
 The latent space is (batch, 115, channels): the 10-channel code (signal encoder or random-input
 net) first, then the image encoder's (5, 23, 2) code reshaped channels-last to (115, 2) (the same
 values as PyTorch's flatten of (2, 5, 23) to 2 x 115). Both together have 12 channels, where the
-thesis's tables take 10 (seed-specs §1.4, the channel fix): the GAN's signal decoder and
+thesis's tables take 10 (our fix of this mismatch): the GAN's signal decoder and
 combination net take 12 input channels, and ``lfp.models.transfer`` zero-initialises the 2 extra
 input slices of a pre-trained decoder. ``use_image=False`` is the thesis's variant without the
 image encoder: the generator takes only noise, the critic only the signal, and the latent space

@@ -6,7 +6,7 @@ A table is a tuple of :class:`ConvLayer` rows. ``kernel``, ``strides`` and ``pad
 (:func:`mirror_table`): transposed convolutions in reverse order whose output padding makes every
 layer reproduce its encoder layer's input size exactly.
 
-Fixes of the thesis's typos (seed-specs §1.3-1.4): Table 4.3 layer 2 has kernel 40 (not 30), so
+Our fixes of the thesis's typos (its §4.3-4.4): Table 4.3 layer 2 has kernel 40 (not 30), so
 the random-input net ends at 115 like the signal encoder; Table 4.2 layer 3 outputs 199 x 263 (the
 table prints 119).
 """

@@ -1,4 +1,4 @@
-"""Initialise the GAN from the pre-trained autoencoders (thesis §4.4, seed-specs §1.4).
+"""Initialise the GAN from the pre-trained autoencoders (Asprusten 2020, §4.4).
 
 The generator gets the signal decoder, the critic the signal encoder, and both the image encoder
 (when they have one and an image autoencoder is given). The random-input net and the combination

@@ -1,4 +1,4 @@
-"""Latent codes of a trained image generator (seed 002): decode them from responses, search them for a neuron.
+"""Latent codes of a trained image generator: decode them from responses, search them for a neuron.
 
 - ``config``      the YAML schema: simulation (``mei.config.SimulationConfig``), generator, decoding, search
 - ``generator``   a DCGAN-style generator and critic, trained as WGAN-GP by ``calciumgan.training``

@@ -1,8 +1,10 @@
-"""The latent-code experiment's configuration (seed 002: DCGAN, PCA + linear regression, genetic search).
+"""The latent-code experiment's configuration: DCGAN, PCA + linear regression, genetic search.
 
-Seed 002 gives no numeric parameters for any of the three stages (``seed-specs.md`` §2); every
-value below is this package's choice. The simulation section is ``mei.config.SimulationConfig``.
-Unknown keys, wrong types and bad values are one-line errors naming the file and key.
+The stages follow Radford et al. 2016 (DCGAN), VanRullen & Reddy 2019 (a linear map from brain
+responses to a generator's latent codes) and Ponce et al. 2019 (a genetic search of latent codes
+that drives a neuron); every value below is this package's choice. The simulation section is
+``mei.config.SimulationConfig``. Unknown keys, wrong types and bad values are one-line errors
+naming the file and key.
 """
 
 import dataclasses

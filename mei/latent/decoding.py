@@ -1,4 +1,4 @@
-"""Responses to latent codes: PCA, standardisation and ridge regression (seed 002's linear brain reading).
+"""Responses to latent codes: PCA, standardisation and ridge regression (after VanRullen & Reddy 2019).
 
 Fit (on training stimuli): centre the (stimuli, neurons) responses, project them on their first
 k principal axes, divide each component by its standard deviation, and regress the latent codes,

@@ -1,6 +1,6 @@
 """A DCGAN-style image generator and its critic, trained as WGAN-GP by the package's GAN engine.
 
-Generator (seed 002's DCGAN, at small size): z (batch, latent_dim) ~ N(0, 1) -> dense to a
+Generator (DCGAN, Radford et al. 2016, at small size): z (batch, latent_dim) ~ N(0, 1) -> dense to a
 (height / 8, width / 8, channels) map -> three stride-2 transposed convolutions (kernel 4), each
 followed by batch normalisation and ReLU except the last, whose sigmoid gives (batch, height,
 width, 1) images in [0, 1] (the simulated population's range). Critic: three stride-2 convolutions

@@ -1,4 +1,4 @@
-"""A genetic algorithm over latent codes that maximises a fitness (seed 002; Ponce et al. 2019's idea).
+"""A genetic algorithm over latent codes that maximises a fitness (after Ponce et al. 2019).
 
 Each generation keeps its ``elite`` fittest codes unchanged and fills the rest with children:
 two parents chosen by tournament (the fittest of ``tournament_size`` codes drawn at random) or

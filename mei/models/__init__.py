@@ -1,4 +1,4 @@
-"""The seed's response model (``network``): the CNN core, the pyramid readout and their penalties."""
+"""The response model of Walker et al. 2019 (``network``): the CNN core, the pyramid readout and their penalties."""
 
 from mei.models.network import build_core, build_response_model
 from mei.models.readout import PyramidReadout, bilinear_sample, laplace_pyramid

@@ -1,26 +1,25 @@
-"""The seed's response model: a three-block CNN core (``Stacked2dCore``) and the pyramid readout.
+"""The response model of Walker et al. 2019: a three-block CNN core (``Stacked2dCore``) and the pyramid readout.
 
 Images are (batch, height, width, 1) greyscale in [0, 1]; the model returns (batch, neurons)
 predicted spike counts per trial (> 0). It is a Keras functional model, so an MEI optimiser can
 call ``model(images)`` and differentiate the output with respect to the images.
 
-Core (seed 003, ``Stacked2dCore_pooling`` with the notebook's arguments), ``layers`` blocks of
-convolution -> average pooling -> batch normalisation -> ELU:
+Core (the PyTorch original's ``Stacked2dCore``, with average pooling after the first block),
+``layers`` blocks of convolution -> average pooling -> batch normalisation -> ELU:
 
 - block 0: ``input_kernel`` x ``input_kernel`` convolution 1 -> ``hidden_channels`` with zero
   padding ``input_kernel // 2`` (k = 4, pad 2: 60 x 96 -> 61 x 97), then ``pooling`` x
   ``pooling`` average pooling (-> 30 x 48);
-- blocks 1 ...: ``hidden_kernel`` convolutions (odd, size-preserving padding), no pooling (the
-  seed's hidden pooling is 1);
-- every convolution has no bias and Keras's ``GlorotNormal`` initialiser (the seed's Xavier-normal
+- blocks 1 ...: ``hidden_kernel`` convolutions (odd, size-preserving padding), no pooling;
+- every convolution has no bias and Keras's ``GlorotNormal`` initialiser (the original's Xavier-normal
   variance, from a truncated normal); batch normalisation with Keras momentum 0.9 and epsilon 1e-5
   (PyTorch's momentum 0.1 and default epsilon);
 - the outputs of all blocks are concatenated: (30, 48, 192) for 60 x 96 images and 64 channels;
 - penalties: ``LaplaceL2(gamma_input)`` on block 0's kernel, ``GroupSparsity(gamma_hidden / (layers - 1))``
   on each hidden kernel (``mei.models.regularizers``); Keras adds them to the loss in ``fit``.
 
-Trainable parameters: k^2 C + (layers - 1) 9 C^2 + 2 C layers in the core (75,136 for the seed)
-plus 771 per neuron in the readout; 75,907 for the seed's single neuron (``outdims=1``).
+Trainable parameters: k^2 C + (layers - 1) 9 C^2 + 2 C layers in the core (75,136 for k = 4, C = 64
+and 3 layers) plus 771 per neuron in the readout; 75,907 for a single neuron (``outdims=1``).
 """
 
 import keras

@@ -1,4 +1,7 @@
-"""The seed's spatial readout (``SpatialTransformerPyramid2d``, Walker et al. 2019) in ``keras.ops``.
+"""The spatial-transformer pyramid readout of Walker et al. 2019 in ``keras.ops``.
+
+It follows the PyTorch original, ``SpatialTransformerPyramid2d`` (its ``Pyramid`` with the
+``gauss5x5`` filter and ``lap_split``), which the names below refer to.
 
 Feature maps (batch, height, width, channels) from the core are split into a Laplace pyramid of
 ``scales + 1`` levels (``laplace_pyramid``). Each neuron owns one location (x, y) in [-1, 1]^2
@@ -8,8 +11,8 @@ pixels, so the same location points at the same place on every level). The (leve
 values are weighted by the neuron's non-negative feature weights, a bias is added, and the result
 goes through ELU + 1, so predicted rates are positive.
 
-Parameters per neuron: 2 (location) + levels x channels (features) + 1 (bias); 771 for the seed's
-192 channels and 4 levels.
+Parameters per neuron: 2 (location) + levels x channels (features) + 1 (bias); 771 for 192
+channels (three 64-channel blocks) and 4 levels.
 """
 
 import keras
@@ -23,7 +26,7 @@ GAUSS_5X5 = np.float32([
     [0.015019, 0.059912, 0.094907, 0.059912, 0.015019],
     [0.023792, 0.094907, 0.150342, 0.094907, 0.023792],
     [0.015019, 0.059912, 0.094907, 0.059912, 0.015019],
-    [0.003765, 0.015019, 0.023792, 0.015019, 0.003765]])  # fmt: skip  # the seed's 'gauss5x5' filter
+    [0.003765, 0.015019, 0.023792, 0.015019, 0.003765]])  # fmt: skip  # the original's 'gauss5x5' filter
 
 
 def _separable_factor(table: np.ndarray) -> np.ndarray:
@@ -38,7 +41,7 @@ GAUSS_5 = _separable_factor(GAUSS_5X5)  # outer(GAUSS_5, GAUSS_5) matches the ta
 def smoothing_matrix(size: int) -> np.ndarray:
     """(ceil(size / 2), size) float32 D: ``D @ x`` filters a length-``size`` axis with ``GAUSS_5`` (zero
     padding 2) and keeps every other sample, from the first. Its transpose, ``D.T @ low``, places ``low`` on
-    the even samples of zeros and filters with the same (symmetric) kernel: the seed's stride-2 transposed
+    the even samples of zeros and filters with the same (symmetric) kernel: the original's stride-2 transposed
     convolution with padding 2, back to ``size`` samples."""
     rows = np.arange(0, size, 2)[:, None]
     offset = np.arange(size)[None, :] - rows + 2  # kernel tap that joins output row and input column
@@ -49,7 +52,7 @@ def smoothing_matrix(size: int) -> np.ndarray:
 def laplace_pyramid(maps, scales: int) -> list:
     """``scales + 1`` levels of (batch, height, width, channels) maps: ``scales`` band-pass, then the low-pass rest.
 
-    One split (the seed's ``lap_split``): ``smooth`` = maps filtered with the 5 x 5 Gaussian (zero
+    One split (the original's ``lap_split``): ``smooth`` = maps filtered with the 5 x 5 Gaussian (zero
     padding 2); ``low`` = every other row and column of ``smooth``; the band-pass level is ``maps -
     4 * transposed_convolution(low)`` (stride 2, padding 2, back to the maps' size). The Gaussian is
     separable, so both steps are products with ``smoothing_matrix`` along the height and the width
@@ -92,8 +95,8 @@ class PyramidReadout(keras.layers.Layer):
 
     Weights: ``location`` (neurons, 2) as (x, y), initialised U(-init_range, init_range) and kept in
     [-1, 1] by a ``Clip`` constraint; ``features`` (neurons, (scales + 1) * channels), level-major
-    as the seed concatenates them, initialised to 1 / channels and kept >= 0 by a ``NonNeg``
-    constraint (the seed zeroes negative weights before each forward pass, the same projection);
+    as the original concatenates them, initialised to 1 / channels and kept >= 0 by a ``NonNeg``
+    constraint (the original zeroes negative weights before each forward pass, the same projection);
     ``bias`` (neurons,), initialised to 0.
     """
 

@@ -1,17 +1,17 @@
-"""The core's weight penalties and the readout's location constraint (seed 003, after Walker et al. 2019).
+"""The core's weight penalties (Klindt et al. 2017) and the readout's location constraint (Walker et al. 2019).
 
 Keras kernels are (kernel height, kernel width, input channels, output channels).
 
 - ``LaplaceL2``: smoothness of the first layer's filters. Each (kernel height x kernel width)
   filter is filtered with the 3 x 3 Laplace kernel [[0, -1, 0], [-1, 4, -1], [0, -1, 0]] without
   padding; the penalty is ``strength * mean(Laplace(w)^2) / 2`` over every output value of every
-  filter (the seed's ``LaplaceL2`` with padding 0).
+  filter (the PyTorch original's ``LaplaceL2`` with padding 0).
 - ``GroupSparsity``: ``strength * mean over (input, output) channel pairs of the L2 norm of that
-  pair's spatial kernel``, the seed's ``group_sparsity`` for one layer. A group is one input
+  pair's spatial kernel``, the original's ``group_sparsity`` for one layer. A group is one input
   channel's kernel into one output channel, so whole input-output connections are driven to 0.
-  The seed averages this over the hidden layers and scales the average by gamma_hidden, so each
+  The original averages this over the hidden layers and scales the average by gamma_hidden, so each
   of L hidden layers gets ``strength = gamma_hidden / L``.
-- ``Clip``: a constraint that projects a weight onto [low, high] after every update (the seed
+- ``Clip``: a constraint that projects a weight onto [low, high] after every update (the original
   clamps the readout's locations to [-1, 1] before every forward pass, the same projection).
 """
 

@@ -1,4 +1,4 @@
-"""Most exciting inputs (seed 003, ``seed-specs.md`` §3 "MEI" and "Gabor comparison").
+"""Most exciting inputs (Walker et al. 2019) and their comparison with Gabor patches.
 
 - ``filters``     the per-step image operations: Fourier smoothing of the gradient, Gaussian blur with
                   the annealed width, min-max rescaling (``keras.ops``), and the blur schedule

@@ -1,16 +1,16 @@
-"""Gradient ascent on a response model's input: the seed's MEI optimisation.
+"""Gradient ascent on a response model's input: the MEI optimisation of Walker et al. 2019.
 
 The objective of an image x (pixels in [0, 1]) for one model neuron is
 
-    L(x) = r(x) - contrast_weight * |contrast_target - std(x)|      (the seed: weight 2, target the
+    L(x) = r(x) - contrast_weight * |contrast_target - std(x)|      (by default weight 2, target the
                                                                      mean std of the dataset's images)
 
 and every step (``SmoothedAscent.update_step``) takes dL/dx, smooths it in Fourier space, adds
 ``step_size`` times it, blurs the image with the annealed width and min-max rescales it to [0, 1]
 (``mei.optimisation.filters``). The step is a Keras optimizer acting on the image, held as the
 only trainable weight of ``ImageObjective`` (the response model frozen, batch normalisation in
-inference mode), so ``train_on_batch`` takes the input gradient on either backend. The seed's
-curves peak and then decline, so the image with the best objective is kept.
+inference mode), so ``train_on_batch`` takes the input gradient on either backend. The objective
+can peak and then decline over the steps, so the image with the best objective is kept.
 """
 
 import dataclasses

@@ -1,15 +1,14 @@
-"""The MEI's Gabor comparison (seed 003) and, for a simulation, its comparison with the truth.
+"""The MEI's comparison with Gabor patches and, for a simulation, its comparison with the truth.
 
-- ``gabor_statistics``: in a circular mask of radius r (pixels) the **luminance** (masked sum / (pi r^2),
-  the seed's definition) and **masked contrast** (std of the pixels inside), the unmasked std, and
-  the symmetry indices.
+- ``gabor_statistics``: in a circular mask of radius r (pixels) the **luminance** (masked sum / (pi r^2))
+  and **masked contrast** (std of the pixels inside), the unmasked std, and the symmetry indices.
 - ``symmetry_indices``: SI_n = |sum_theta P_theta exp(i 2 n theta)| / sum_theta P_theta, with P_theta
   the mean power of the image's spectrum (mean removed; DC and frequencies beyond 0.5 cycles per pixel
   excluded) over the frequencies whose
   axial orientation (modulo pi) falls in each of ``bins`` bins of pi / bins, theta the bin centre.
   A pure grating gives 1, an isotropic pattern about 0.
 - ``receptive_field_centre``: where the image's local contrast is highest: the argmax of its local
-  variance, blur(x^2) - blur(x)^2 with a Gaussian of ``width`` pixels (the seed placed its mask by eye;
+  variance, blur(x^2) - blur(x)^2 with a Gaussian of ``width`` pixels (rather than a mask placed by eye;
   a flat dark or bright region, which MEIs also have, has none).
 - ``truth_correlation``: Pearson's r of the MEI with the true optimal stimulus, for a complex cell
   the best over phase: the r with the best combination of its quadrature pair (the MEI's projection

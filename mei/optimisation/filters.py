@@ -1,14 +1,14 @@
-"""The MEI's per-step image operations (seed 003): gradient smoothing, annealed blur, rescaling.
+"""The MEI's per-step image operations (Walker et al. 2019): gradient smoothing, annealed blur, rescaling.
 
 Images here are (1, height, width, 1) tensors (``keras.ops``, either backend); the filter and
 the schedule are NumPy.
 
 - **Fourier smoothing** multiplies the gradient's spectrum by ``t = 1 / (radius + 1e-8)^(1/4)``
-  divided by its mean over the ``rfft2`` half-plane (the seed's normalisation). The seed's radius
-  uses unwrapped indices (rows 0 .. height - 1); here it is the proper frequency radius in cycles
-  per pixel, ``hypot(fftfreq(height), fftfreq(width))``, so the filter is symmetric and the
-  smoothed gradient real. The DC gain stays finite (``1e-8 ** -0.25 = 100`` before normalising);
-  it only shifts the image's mean, which the min-max rescaling removes.
+  divided by its mean over the ``rfft2`` half-plane. The radius is the proper frequency radius in
+  cycles per pixel, ``hypot(fftfreq(height), fftfreq(width))``, not the unwrapped indices (rows
+  0 .. height - 1), so the filter is symmetric and the smoothed gradient real. The DC gain stays
+  finite (``1e-8 ** -0.25 = 100`` before normalising); it only shifts the image's mean, which the
+  min-max rescaling removes.
 - **Gaussian blur** of the image, separable, with symmetric padding (SciPy's ``reflect``) and a
   fixed radius ``ceil(4 sigma_start)`` (capped at the image size - 1), so one compiled step serves
   every width of the schedule.

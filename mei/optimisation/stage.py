@@ -7,7 +7,7 @@ experiment folder (``mei.fit`` wrote them) and writes ``meis.h5`` and, in ``repo
 C* (the contrast target) is the mean over the dataset's images of each image's std. With the true
 neurons of a simulation, every MEI is compared with its neuron's optimal stimulus
 (``Population.optimal_stimulus`` at the images' mean luminance and std C*, min-max scaled to
-[0, 1] as the seed scaled its Gabor): Pearson's r (``truth_correlation``), over the whole image
+[0, 1] like the Gabor patches): Pearson's r (``truth_correlation``), over the whole image
 and inside the mask at the true centre, and the true response to the MEI over the best true
 response to a dataset image. The Gabor comparison puts the mask at the MEI's
 ``receptive_field_centre`` and, for the true stimulus, at the neuron's true centre.

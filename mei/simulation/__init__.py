@@ -1,4 +1,4 @@
-"""A simulated visual population with known ground truth (``seed-specs.md`` §3 stands in for Allen data).
+"""A simulated visual population with known ground truth (it stands in for Allen Brain Observatory data).
 
 - ``gabor``       even and odd Gabor receptive-field filters on a pixel grid
 - ``population``  simple and complex (energy-model) cells: expected rates, Poisson trials, optimal stimuli

@@ -6,8 +6,8 @@ Two kinds of cells, each with a Gabor receptive field (``mei.simulation.gabor``)
 - a **complex cell** (energy model) sums the squared drives of a quadrature pair:
   ``rate = baseline + gain * (<even, image>^2 + <odd, image>^2)``.
 
-Rates are expected spike counts per trial (one showing of an image; the seed's showings last
-0.25 s, so 1 count is 4 Hz). A trial's count is Poisson with that mean, except for *noiseless*
+Rates are expected spike counts per trial (one showing of an image; the Allen natural scenes
+last 0.25 s, so 1 count is 4 Hz). A trial's count is Poisson with that mean, except for *noiseless*
 neurons, whose every trial is the rate itself (tests use them: their oracle correlation is 1).
 
 Because the response is known, so is each neuron's **optimal stimulus** under the MEI's

@@ -1,10 +1,12 @@
-"""Stage boundaries, checked on the import statements of the source files."""
+"""Stage boundaries, checked on the import statements of the source files; the source's citations."""
 
 import pathlib
+import re
 
 from source_imports import module_imports
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "calciumgan"
+SOURCE_PACKAGES = ("calciumgan", "lfp", "mei", "tuning")
 
 
 def _modules(folder: str = "") -> dict:
@@ -32,3 +34,17 @@ def test_backend_code_lives_in_one_step_module_per_backend():
 def test_nothing_in_the_package_imports_lfp_or_tuning():
     for path, names in _modules().items():
         assert not {name.split(".")[0] for name in names} & {"lfp", "tuning"}, path
+
+
+def test_the_source_cites_published_works_not_the_projects_seed_documents():
+    """No "seed 00x" in the packages' .py and .yaml files: readers have the cited works, not those documents."""
+    root = PACKAGE.parent
+    paths = sorted(path for package in SOURCE_PACKAGES for suffix in ("*.py", "*.yaml")
+                   for path in (root / package).rglob(suffix))  # fmt: skip
+    assert len(paths) > 100  # the walk found the packages
+    hits = []
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search("seed 00", line, re.IGNORECASE):
+                hits.append(f"{path.relative_to(root).as_posix()}:{number}: {line.strip()}")
+    assert not hits, "\n".join(hits)

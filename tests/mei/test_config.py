@@ -1,4 +1,8 @@
-"""The MEI config: shipped configs, the seed's values, one-line errors."""
+"""The MEI config: shipped configs, the Allen-scale values, the renamed config's old name, one-line errors."""
+
+import logging
+import subprocess
+import sys
 
 import pytest
 
@@ -6,8 +10,8 @@ from calciumgan.core.errors import ConfigError
 from mei.config import config_from_dict, load_config
 
 
-def test_seed_config_has_the_seeds_sizes_and_selection():
-    config = load_config("seed")
+def test_allen_scale_config_has_the_allen_sizes_and_selection():
+    config = load_config("allen_scale")
     simulation, model = config.simulation, config.model
     assert (simulation.num_images, simulation.image_height, simulation.image_width) == (118, 60, 96)
     assert (simulation.trials, simulation.num_neurons) == (50, 135)
@@ -17,6 +21,29 @@ def test_seed_config_has_the_seeds_sizes_and_selection():
     assert model.pooling == 2
     assert (model.gamma_input, model.gamma_hidden, model.pyramid_scales, model.init_range) == (0.1, 0.1, 3, 0.1)
     assert config.fit.neurons == "selected"
+
+
+@pytest.mark.parametrize("old_name", ["seed", "seed.yaml"])
+def test_the_old_name_seed_still_loads_allen_scale_with_a_one_line_warning(old_name, caplog):
+    with caplog.at_level(logging.WARNING, logger="mei.config"):
+        assert load_config(old_name) == load_config("allen_scale")
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert warnings == ["config name 'seed' is deprecated and will be removed in the next release; use 'allen_scale'"]
+
+
+def test_the_old_name_warns_in_one_line_on_stderr_without_any_logging_set_up(tmp_path):
+    code = "from mei.config import load_config; load_config('seed')"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert result.stderr.splitlines() == [
+        "config name 'seed' is deprecated and will be removed in the next release; use 'allen_scale'"]
+
+
+def test_a_file_named_seed_is_read_as_it_is(tmp_path, monkeypatch, caplog):
+    (tmp_path / "seed.yaml").write_text("simulation:\n  num_images: 7\n")
+    monkeypatch.chdir(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="mei.config"):
+        assert load_config("seed.yaml").simulation.num_images == 7
+    assert not caplog.records
 
 
 def test_demo_config_is_small():

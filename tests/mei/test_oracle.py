@@ -1,4 +1,4 @@
-"""Oracle correlation and selection: known answers, the seed's algorithm as a loop, missing trials."""
+"""Oracle correlation and selection: known answers, the algorithm as a plain loop, missing trials."""
 
 import numpy as np
 import pytest
@@ -16,7 +16,7 @@ from mei.oracle import (
 
 
 def seed_oracle_draw(responses, picked) -> np.ndarray:
-    """The seed's ``super_oracle`` for one draw, as its loop, with the trials it picks given."""
+    """The oracle correlation of one draw as a plain loop over neurons and images, with the picked trials given."""
     trials, images, neurons = responses.shape
     scores = []
     for neuron in range(neurons):

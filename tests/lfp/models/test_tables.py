@@ -1,4 +1,4 @@
-"""Layer tables: the thesis's output sizes (Tables 4.1-4.4, with the seed-specs fixes), mirrors, size errors."""
+"""Layer tables: the thesis's output sizes (Tables 4.1-4.4, with our typo fixes), mirrors, size errors."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The response model: the seed's shapes and exact parameter counts, saving, input gradients."""
+"""The response model: Walker et al.'s shapes and exact parameter counts, saving, input gradients."""
 
 import keras
 import numpy as np
@@ -32,7 +32,7 @@ def input_gradient(model, images: np.ndarray) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def seed_model():
-    return build_response_model((60, 96), 1)  # the seed's images and outdims=1; built, never trained
+    return build_response_model((60, 96), 1)  # 60 x 96 images and outdims=1; built, never trained
 
 
 def test_seed_core_makes_192_maps_of_30_by_48(seed_model):

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.backend
 
 
 def reference_pyramid(maps: np.ndarray, scales: int) -> list:
-    """The seed's ``Pyramid.forward`` for (batch, height, width, channels), with its 2-D filter table:
+    """The PyTorch original's ``Pyramid.forward`` for (batch, height, width, channels), with its 2-D table:
     conv2d (padding 2), stride-2 subsampling, 4 x conv_transpose2d (stride 2, padding 2, output padding)."""
     table = GAUSS_5X5.astype(np.float64)
     levels = []

@@ -16,7 +16,7 @@ HEIGHT, WIDTH = 32, 48
 def gabor_cell(kernel: np.ndarray) -> keras.Model:
     """(batch, height, width, 1) -> (batch, 1): ELU(<kernel, image>) + 1, the kernel a fixed full-size convolution.
 
-    ELU + 1 (the seed's text's output) rather than ReLU: the first steps' heavy blur can push the drive
+    ELU + 1 (the readout's output) rather than ReLU: the first steps' heavy blur can push the drive
     below 0, where a ReLU has no gradient and the ascent stops.
     """
     images = keras.Input((*kernel.shape, 1))
@@ -57,8 +57,8 @@ def test_contrast_term_alone_pulls_the_std_toward_the_target(target):
     """One plain gradient step on the objective, the model's response constant: the image moves by
     alpha * lambda * sign(C* - std) (x - mean) / (N std) (closed form) and its std toward C*.
 
-    (In the seed's full step the min-max rescaling undoes such a change of scale: the pull then
-    only acts through the image's shape, which is why the seed's MEIs end far below C*.)
+    (In the full step the min-max rescaling undoes such a change of scale: the pull then only acts
+    through the image's shape, which is why an MEI's std can end far below C*.)
     """
     images = keras.Input((HEIGHT, WIDTH, 1))
     constant = keras.Model(images, keras.layers.Lambda(lambda x: 0.0 * keras.ops.mean(x, axis=(1, 2)) + 1.0)(images))

@@ -1,4 +1,4 @@
-"""The config's ``mei:`` section: the seed's values by default and in seed.yaml."""
+"""The config's ``mei:`` section: the same values by default and in allen_scale.yaml."""
 
 import pytest
 
@@ -6,8 +6,8 @@ from calciumgan.core.errors import ConfigError
 from mei.config import config_from_dict, load_config
 
 
-def test_seed_values_are_the_defaults_and_the_seed_configs():
-    for config in (config_from_dict({}), load_config("seed")):
+def test_allen_scale_values_are_the_defaults():
+    for config in (config_from_dict({}), load_config("allen_scale")):
         settings = config.mei
         assert (settings.steps, settings.step_size, settings.contrast_weight) == (1000, 0.1, 2.0)
         assert (settings.sigma_start, settings.sigma_end, settings.mask_radius) == (7.0, 0.001, 12)

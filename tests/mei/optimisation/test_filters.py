@@ -1,4 +1,4 @@
-"""The MEI's per-step operations: the smoothing filter's closed form, the seed's blur schedule, SciPy's blur."""
+"""The MEI's per-step operations: the smoothing filter's closed form, the blur schedule, SciPy's blur."""
 
 import numpy as np
 import pytest
