@@ -17,6 +17,10 @@ UV := $(TOOLS)/bin/uv
 RESOLVED := $(TOOLS)/resolved.txt
 EXTRAS := tensorflow,jax,test,tuning
 PYTEST_WORKERS ?= 2
+# Tests are spread over the workers one by one, except the modules that share an expensive
+# fixture (SHARED_FIXTURE_MODULES in tests/conftest.py): each runs whole on one worker, so the
+# fixture (a trained experiment, a search) is built once instead of once per worker.
+PYTEST := -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 comma := ,
 
 .PHONY: install demo lfp-demo test test-fast test-tensorflow test-jax benchmark docker clean
@@ -56,13 +60,13 @@ lfp-demo: $(INSTALLED)
 test: test-tensorflow test-jax
 
 test-fast: $(INSTALLED)
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m "not slow"
+	$(BIN)/python $(PYTEST) -m "not slow"
 
 test-tensorflow: $(INSTALLED)
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
+	$(BIN)/python $(PYTEST)
 
 test-jax: $(JAX_INSTALLED)
-	KERAS_BACKEND=jax $(JAX_BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m backend
+	KERAS_BACKEND=jax $(JAX_BIN)/python $(PYTEST) -m backend
 
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/train_step.py

@@ -61,6 +61,9 @@ VARIANTS = {
     "calcium-ema": {"model.output": "calcium", "train.generator_ema": 0.999},
     "calcium-margin": {"model.output": "calcium", "model.edge_margin": 1},
     "calcium-margin-stats": {"model.output": "calcium", "model.edge_margin": 1, "model.critic_neuron_statistics": True},
+    "calcium-margin-head": {"model.output": "calcium", "model.edge_margin": 1, "model.head_from_data": True},
+    "calcium-margin-head-stats": {"model.output": "calcium", "model.edge_margin": 1, "model.head_from_data": True,
+                                  "model.critic_neuron_statistics": True},
 }
 BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
 

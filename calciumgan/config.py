@@ -89,6 +89,9 @@ class ModelConfig:
     # wavegan: the critic's last layer also sees each neuron's mean and spread over the batch, so a batch
     # with the wrong per-neuron rates or amplitudes scores apart from a real one (issue 21's ablation)
     critic_neuron_statistics: bool = False
+    # wavegan with output "calcium": before training, set each neuron's baseline, noise and event bias from the
+    # training traces, so every neuron starts at its recorded level of activity (issue 21's ablation)
+    head_from_data: bool = False
     normalization: str = setting("layer", choices=("layer", "none"))  # in the generator
     # "fast": strided convolutions rewritten as exact stride-1 ones (sub-pixel / space-to-depth);
     # "keras": keras.layers.Conv1DTranspose and Conv1D. Same parameters, same outputs. 1D variant only.

@@ -16,6 +16,7 @@ from calciumgan.core.files import check_output_folder
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.split import window_starts
 from calciumgan.data.windows import training_data
+from calciumgan.models.heads import start_head_from_traces
 from calciumgan.models.registry import build_models
 from calciumgan.run import CalciumRun
 from calciumgan.training.checkpoints import restore_latest
@@ -81,6 +82,8 @@ def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> tu
     keras.utils.set_random_seed(config.train.seed)
     with model_scope(config.train.data_parallel):
         gan = build_gan(config, data.recording.num_neurons)
+    if config.model.head_from_data and not resuming:
+        start_head_from_traces(gan.generator, data.train_scaled, seed=config.train.seed)
     completed = restore_latest(gan, run.checkpoints) if resuming else 0
     train = config.train
     gan_data = training_data(data, config.data, train)

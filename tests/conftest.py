@@ -40,6 +40,34 @@ def _with_overrides(overrides: dict) -> dict:
     return raw
 
 
+# Modules whose tests share an expensive module fixture (a trained experiment, a search) or the
+# MEI tests' session experiment. Under `--dist loadgroup` (make test) each of them runs whole on one
+# worker, so the fixture is built once, not once per worker; every other test is sent on its own,
+# as under `--dist load`. (xdist's own `xdist_group` marks do not group tests under pytest 9.)
+SHARED_FIXTURE_MODULES = {
+    "tests/lfp/test_pipeline.py": "lfp experiment",
+    "tests/tuning/test_search.py": "search",
+    "tests/mei/latent/test_cli.py": "latent experiment",
+    "tests/mei/test_cli.py": "mei experiment",
+    "tests/mei/optimisation/test_optimise_cli.py": "mei experiment",
+    "tests/calciumgan/test_evaluate.py": "evaluated run",
+}
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: unknown when xdist is not loaded
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``--dist loadgroup``: the modules of ``SHARED_FIXTURE_MODULES`` by group, every other test alone."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return SHARED_FIXTURE_MODULES.get(nodeid.split("::", 1)[0], nodeid)
+
+    return SharedFixtureScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def make_config():
     """Factory: TINY with ``"section.key": value`` overrides, as an ExperimentConfig."""

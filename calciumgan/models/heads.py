@@ -60,8 +60,9 @@ def _decay_powers(log_decay, size: int, lag_offset: int, lag_unit: int):
     return ops.exp(exponents[None] * log_decay[:, None, None]) * causal
 
 
-def _inverse_softplus(value: float) -> float:
-    return math.log(math.expm1(value))
+def _inverse_softplus(value):
+    """softplus^-1, elementwise, for values > 0 (float or array)."""
+    return np.log(np.expm1(value))
 
 
 @keras.saving.register_keras_serializable(package="calciumgan")
@@ -155,3 +156,53 @@ def output_layers(output: str, units: int, dtype=None, head_name: str = "traces"
         dense = keras.layers.Dense(units, bias_initializer=bias, dtype=dtype, name="per_frame_dense")
         return dense, CalciumHead(name=head_name)
     raise ValueError(f"unknown generator output '{output}' (known: direct, calcium)")
+
+
+NOISE_PER_MAD = 1.0 / (0.6745 * math.sqrt(2.0))  # noise sd per median |frame difference| of white noise
+LOW_QUANTILE = 0.1  # the baseline is read from the traces' 10th percentile ...
+LOW_QUANTILE_Z = 1.2816  # ... which lies 1.28 noise sd below it where a neuron is quiet
+
+
+def head_targets(traces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-neuron measurement baseline and noise sd, each (neurons,), of (frames, neurons) traces.
+
+    Noise: the median absolute frame-to-frame change times ``NOISE_PER_MAD`` (calcium transients
+    move few frames, so the median change is the noise's). Baseline: the 10th percentile plus
+    1.28 noise sd, i.e. the level of a neuron that is quiet at least a tenth of the time (for a
+    neuron that never is, its lowest calcium level, and smaller events make up its mean).
+    Both in the traces' units.
+    """
+    changes = np.abs(np.diff(np.asarray(traces, dtype=np.float64), axis=0))
+    noise = np.maximum(np.median(changes, axis=0) * NOISE_PER_MAD, 1e-4)
+    baseline = np.quantile(traces, LOW_QUANTILE, axis=0) + LOW_QUANTILE_Z * noise
+    return baseline, noise
+
+
+def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, rounds: int = 4, seed: int = 0) -> None:
+    """Start an untrained calcium-head generator at the training data's per-neuron levels.
+
+    ``traces`` (frames, neurons) are the scaled training block. Sets the head's baseline and
+    noise sd per neuron (``head_targets``) and then moves the event bias of each neuron (the
+    ``per_frame_dense`` bias) until the mean of ``samples`` generated windows matches that
+    neuron's mean level: events are about ``exp(bias)`` where sparse, so each of ``rounds``
+    rounds adds ``log(wanted calcium / generated calcium)``, clipped to +-4. Every neuron then
+    starts with the right rate of activity, which the critic alone learns slowly (issue 21).
+    """
+    head, dense = generator.get_layer("traces"), generator.get_layer("per_frame_dense")
+    if not isinstance(head, CalciumHead):
+        raise ValueError("start_head_from_traces needs a generator with model.output 'calcium'")
+    traces = np.asarray(traces, dtype=np.float64)
+    if traces.ndim != 2 or traces.shape[1] != head.baseline.shape[0]:
+        raise ValueError(f"start_head_from_traces: traces of shape {traces.shape} do not match the generator's "
+                         f"{head.baseline.shape[0]} neurons")  # fmt: skip
+    baseline, noise = head_targets(traces)
+    head.baseline.assign(baseline.astype("float32"))
+    head.noise_parameter.assign(_inverse_softplus(noise).astype("float32"))
+    wanted = np.maximum(traces.mean(axis=0) - baseline, 1e-4)
+    noise_inputs = keras.random.normal((samples, *generator.inputs[0].shape[1:]), seed=seed)
+    for _ in range(rounds):
+        generated = np.asarray(ops.convert_to_numpy(generator(noise_inputs)), dtype=np.float64)
+        calcium = np.maximum(generated.mean(axis=(0, 1)) - baseline, 1e-6)
+        step = np.clip(np.log(wanted / calcium), -4.0, 4.0)
+        bias = np.asarray(ops.convert_to_numpy(dense.bias), dtype=np.float64)
+        dense.bias.assign((bias + step).astype(dense.bias.dtype))

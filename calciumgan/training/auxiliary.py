@@ -16,7 +16,8 @@ With ``CE`` the mean sparse categorical cross-entropy of logits against labels (
 import keras
 from keras import ops
 
-AUXILIARY_LOG_NAMES = ("auxiliary_loss", "real_accuracy", "generated_accuracy", "generator_auxiliary_loss")
+AUXILIARY_CRITIC_LOG_NAMES = ("auxiliary_loss", "real_accuracy", "generated_accuracy")
+AUXILIARY_LOG_NAMES = (*AUXILIARY_CRITIC_LOG_NAMES, "generator_auxiliary_loss")
 """Scalars an auxiliary-classifier GAN's steps return besides ``gan.LOG_NAMES``: the term added to
 the critic's loss, the critic's classification accuracy on real and on generated samples, and the
 term added to the generator's loss."""

@@ -40,14 +40,16 @@ scaling. Scores, losses and the penalty are computed in float32.
 import keras
 from keras import ops
 
-from calciumgan.training.auxiliary import AUXILIARY_LOG_NAMES
+from calciumgan.training.auxiliary import AUXILIARY_CRITIC_LOG_NAMES, AUXILIARY_LOG_NAMES
 from calciumgan.training.losses import WassersteinLoss
 from calciumgan.training.penalties import GradientPenalty
 from calciumgan.training.regularizers import orthogonal_penalty
 
+CRITIC_LOG_NAMES = ("critic_loss", "wasserstein", "penalty", "gradient_norm")
 LOG_NAMES = ("critic_loss", "generator_loss", "wasserstein", "penalty", "gradient_norm")
 """Scalars each step returns: losses, the critic's Wasserstein estimate E[D(x)] - E[D(G(z))],
-the penalty term added to the critic's loss and the mean norm of the penalised gradients."""
+the penalty term added to the critic's loss and the mean norm of the penalised gradients
+(``CRITIC_LOG_NAMES``: those of a critic update, averaged over the step's n_critic updates)."""
 
 
 @keras.saving.register_keras_serializable(package="calciumgan")
@@ -138,6 +140,11 @@ class GAN(keras.Model):
     def log_names(self) -> tuple:
         """Names of the scalars each step returns."""
         return LOG_NAMES + (AUXILIARY_LOG_NAMES if self.auxiliary is not None else ())
+
+    @property
+    def critic_log_names(self) -> tuple:
+        """Names of the scalars ``critic_objective`` returns."""
+        return CRITIC_LOG_NAMES + (AUXILIARY_CRITIC_LOG_NAMES if self.auxiliary is not None else ())
 
     def critic_inputs(self, samples, conditions=None):
         """What the critic is called with: ``samples``, or ``[samples, conditions]`` when it takes conditions."""
@@ -235,9 +242,31 @@ def critic_score(outputs):
     return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
 
 
-def mean_logs(logs: list) -> dict:
-    """Average a list of log dicts with the same keys (the n_critic critic updates of a step)."""
-    return {name: sum(entry[name] for entry in logs) / len(logs) for name in logs[0]}
+def critic_updates(gan, update, carry, rolled: bool = True):
+    """``gan.n_critic`` critic updates; with ``rolled``, as one loop, so a compiled step traces the update once.
+
+    ``update(index, carry) -> (logs, carry)`` makes update ``index`` (a scalar tensor when rolled,
+    an int otherwise) and returns its logs (``gan.critic_log_names``: float32 scalars) and the new
+    ``carry``, whatever state the backend threads through the updates. Returns the logs averaged
+    over the updates and the last carry. ``rolled=False`` writes the updates out one after the
+    other, for a loop body that may not hold a synchronisation point (a ``tf.distribute``
+    optimizer update).
+    """
+    names = gan.critic_log_names
+
+    def body(index, values):
+        totals, carry = values
+        logs, carry = update(index, carry)
+        return [total + ops.cast(logs[name], "float32") for total, name in zip(totals, names)], carry
+
+    values = ([ops.zeros((), "float32") for _ in names], carry)
+    if rolled:
+        values = ops.fori_loop(0, gan.n_critic, body, values)
+    else:
+        for index in range(gan.n_critic):
+            values = body(index, values)
+    totals, carry = values
+    return {name: total / gan.n_critic for name, total in zip(names, totals)}, carry
 
 
 def _copy_of(generator):

@@ -9,7 +9,8 @@ Models run through ``stateless_call`` and optimizers through ``stateless_apply``
 guide "customizing fit() with JAX"); random draws read and advance the seed state inside a
 ``keras.StatelessScope``, so the steps are pure and ``jax.jit`` compiles each once. The
 penalty's input gradient is a ``jax.grad`` inside the critic update's ``jax.value_and_grad``
-(second order).
+(second order). The n_critic critic updates are one ``fori_loop`` over the state, so each step
+compiles the update once.
 
 The Keras variables are written only by ``sync`` (before a checkpoint or a save) and read
 by ``reload`` (after a restore).
@@ -27,7 +28,7 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from keras import ops
 
-from calciumgan.training.gan import critic_score, mean_logs
+from calciumgan.training.gan import critic_score, critic_updates
 
 
 class _Stateless:
@@ -136,23 +137,38 @@ class JaxSteps:
         samples, conditions = gan.real_and_conditions(self.assemble(batch))
         real = self._split(gan.split_for_critic_updates(samples), batch_axis=1)
         real_conditions = self._split(gan.split_for_critic_updates(conditions), batch_axis=1)
-        with keras.StatelessScope(state_mapping=[(gan.seed_generator.state, state["seed"][0])]) as scope:
+
+        def generate(state):
             generator = _Stateless(gan.generator, state["generator"], state["generator_state"], training=True)
             fake = generator(gan.generator_inputs(gan.sample_noise(ops.shape(samples)[0]), conditions))
-            fake = self._split(ops.reshape(fake, ops.shape(real)), batch_axis=1)
-            state = {**state, "generator_state": generator.non_trainable}
-            critic_logs = []
-            for index in range(gan.n_critic):
-                slice_conditions = None if conditions is None else real_conditions[index]
+            return self._split(ops.reshape(fake, ops.shape(real)), batch_axis=1), {
+                **state, "generator_state": generator.non_trainable}  # fmt: skip
+
+        fake, state = self._seeded(state, generate)
+
+        def critic_update(index, state):
+            def update(state):
                 points = gan.penalty.points(real[index], fake[index], gan.seed_generator)
-                logs, state = self._critic_update(state, real[index], fake[index], points, slice_conditions)
-                critic_logs.append(logs)
+                slice_conditions = None if conditions is None else real_conditions[index]
+                return self._critic_update(state, real[index], fake[index], points, slice_conditions)
+
+            return self._seeded(state, update)
+
+        critic_logs, state = critic_updates(gan, critic_update, state)
+
+        def generator_update(state):
             noise = self._split(gan.sample_noise(ops.shape(real)[1]), 0)
-            generator_logs, state = self._generator_update(
-                state, noise, None if conditions is None else real_conditions[0]
-            )
-            state["seed"] = [scope.get_current_value(gan.seed_generator.state)]
-        return {**mean_logs(critic_logs), **generator_logs}, state
+            return self._generator_update(state, noise, None if conditions is None else real_conditions[0])
+
+        generator_logs, state = self._seeded(state, generator_update)
+        return {**critic_logs, **generator_logs}, state
+
+    def _seeded(self, state, compute):
+        """``compute(state) -> (result, state)`` with the GAN's random draws reading and advancing ``state["seed"]``."""
+        seed = self.gan.seed_generator.state
+        with keras.StatelessScope(state_mapping=[(seed, state["seed"][0])]) as scope:
+            result, state = compute(state)
+            return result, {**state, "seed": [scope.get_current_value(seed)]}
 
     def _critic_update(self, state, real, fake, points, conditions):
         gan, optimizer = self.gan, self.gan.d_optimizer

@@ -23,7 +23,6 @@ from calciumgan.experiment import train_experiment
 from calciumgan.generate import generate
 from calciumgan.run import CalciumRun
 
-# The JAX lane (-m backend) runs the tests marked backend below: what can differ between the backends.
 pytestmark = pytest.mark.slow
 
 ROWS = ["floor", "model", "untrained", "dichotomized_gaussian", "poisson"]
@@ -48,7 +47,6 @@ def prepared(run):
     return prepare_data(CalciumRun(run).config().data)
 
 
-@pytest.mark.backend
 def test_cli_writes_the_report(tiny_run, evaluation):
     assert main(["--run", str(tiny_run)]) == 0
     out = tiny_run / "evaluation"

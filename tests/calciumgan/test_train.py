@@ -53,7 +53,6 @@ def test_run_folder_holds_everything(trained_run):
         np.testing.assert_array_equal(data.ground_truth[name], values)
 
 
-@pytest.mark.backend
 def test_models_load_in_a_fresh_process_after_a_bare_package_import(trained_run, tmp_path):
     noise = np.random.default_rng(0).normal(size=(3, 4)).astype(np.float32)
     np.save(tmp_path / "noise.npy", noise)
@@ -74,7 +73,6 @@ def test_models_load_in_a_fresh_process_after_a_bare_package_import(trained_run,
     assert np.load(outputs[0]).shape == (3, 32, 6)
 
 
-@pytest.mark.backend
 def test_generate_writes_original_units_with_attributes(trained_run, tmp_path):
     out = generate(trained_run.root, num_samples=10, out=tmp_path / "samples.h5", seed=7, batch_size=4)
     noise = np.random.default_rng(7).standard_normal((10, 4)).astype(np.float32)

@@ -98,7 +98,6 @@ def test_generate_writes_one_window_per_showing_of_the_chosen_images(experiment,
     assert again.returncode == 2 and "exists" in again.stderr
 
 
-@pytest.mark.backend
 def test_train_resumes_with_more_epochs(experiment, tmp_path, write_lfp_config):
     _, shared = experiment
     out = shutil.copytree(shared, tmp_path / "experiment")  # the module's experiment stays as the others read it

@@ -53,6 +53,9 @@ def test_cpu_size_configs_differ_from_the_demo_only_in_the_model(name):
         ({"model.variant": "wavegan2d", "model.edge_margin": 1}, "model.edge_margin: only the 1D variant"),
         ({"model.variant": "wavegan2d", "model.critic_neuron_statistics": True},
          "model.critic_neuron_statistics: only the 1D variant"),
+        ({"model.head_from_data": True}, "model.head_from_data needs model.output 'calcium'"),
+        ({"model.variant": "wavegan2d", "model.output": "calcium", "model.head_from_data": True},
+         "model.head_from_data: only the 1D variant"),
     ],
 )
 def test_config_check_names_the_keys(make_config, overrides, message):

@@ -40,6 +40,31 @@ def test_each_step_makes_n_critic_critic_updates_and_one_generator_update():
         steps.train_step(windows[:10])
 
 
+def test_rolled_critic_updates_equal_the_updates_written_out(monkeypatch):
+    """The step's loop over the n_critic critic updates changes nothing but how often it is traced."""
+    import importlib
+
+    from calciumgan.training import gan as gan_module
+
+    windows = np.random.default_rng(1).random((3 * 4, 16, 3), np.float32)
+    results = []
+    for rolled in (True, False):
+        steps_module = importlib.import_module(f"calciumgan.training.{keras.backend.backend()}_steps")
+        monkeypatch.setattr(steps_module, "critic_updates",
+                            lambda *args, rolled_now=rolled, **kwargs: gan_module.critic_updates(
+                                *args, **{**kwargs, "rolled": rolled_now}))  # fmt: skip
+        keras.utils.set_random_seed(0)
+        gan = _compiled_gan(n_critic=3)
+        steps = make_steps(gan)
+        logs = [steps.train_step(windows) for _ in range(2)][-1]
+        steps.sync()
+        results.append(({name: float(value) for name, value in logs.items()}, _weights(gan)))
+    (rolled_logs, rolled_weights), (written_logs, written_weights) = results
+    assert rolled_logs == pytest.approx(written_logs, rel=1e-5, abs=1e-6)
+    for rolled_values, written_values in zip(rolled_weights, written_weights, strict=True):
+        np.testing.assert_allclose(rolled_values, written_values, rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("policy, scaled", [("mixed_float16", True), ("mixed_bfloat16", False)])
 def test_mixed_precision_step_is_finite_with_float32_outputs(policy, scaled):
     keras.utils.set_random_seed(0)
