@@ -47,6 +47,15 @@ def test_truncated_noise_follows_the_truncated_normal(threshold):
     assert np.var(values) == pytest.approx(law.var(), rel=0.02)
 
 
+@pytest.mark.parametrize("threshold", [1e-300, 1e-3])
+def test_tiny_thresholds_give_finite_noise_inside_the_bound(threshold):
+    """Redrawing until inside would never end for 1e-300; the inverse CDF draws each component once."""
+    values = seeded_noise(2000, NOISE_DIM, seed=5, truncation=threshold)
+    assert np.isfinite(values).all() and np.abs(values).max() <= np.float32(threshold)
+    # so narrow a normal is flat: uniform on [-T, T], variance T^2 / 3 (0 once T underflows float32)
+    assert np.var(values.astype(np.float64)) == pytest.approx(float(np.float32(threshold)) ** 2 / 3, rel=0.03)
+
+
 @pytest.mark.parametrize("threshold", [0.0, -1.0])
 def test_a_threshold_that_is_not_positive_is_refused(threshold):
     with pytest.raises(ValueError, match="truncation must be positive"):
