@@ -6,7 +6,8 @@
 
 Re-running the same command in the same folder continues the search: finished trials are kept
 and an interrupted one resumes from its checkpoint. When the search ends, ``DIR/best.yaml`` is
-the best trial's experiment config, for ``python -m calciumgan.train --config DIR/best.yaml``.
+the best trial's experiment config, for ``python -m calciumgan.train --config DIR/best.yaml``; a
+search that ends with no completed trial exits with status 2 after listing why each one failed.
 For a distributed search set keras-tuner's ``KERASTUNER_TUNER_ID`` (``chief``, ``tuner0``,
 ...), ``KERASTUNER_ORACLE_IP`` and ``KERASTUNER_ORACLE_PORT`` and start the same command once
 per process (see the README).
@@ -19,7 +20,7 @@ import sys
 import time
 
 from calciumgan.core.cli import CommandParser, run_command
-from calciumgan.core.errors import ConfigError
+from calciumgan.core.errors import ConfigError, RunError
 
 
 def parse_args(argv=None):
@@ -44,13 +45,16 @@ def _check_same_search(search, folder: pathlib.Path) -> None:
     save_config(search, snapshot)
 
 
-def _report(folder: pathlib.Path) -> None:
+def _report(folder: pathlib.Path) -> tuple[pathlib.Path | None, int]:
+    """Print the trial table and the best config's path; return that path (``None`` when no trial has
+    completed) and the number of trial records."""
     from tuning.results import read_records, trial_table, write_best_config
 
     records = read_records(folder)
     print(trial_table(records))
     best = write_best_config(folder, records)
     print(f"\nbest config: {best}" if best else "\nno trial has completed yet")
+    return best, len(records)
 
 
 def main(argv=None) -> int:
@@ -82,7 +86,10 @@ def main(argv=None) -> int:
             seconds, tuner.trial_seconds, seconds - tuner.trial_seconds,
         )  # fmt: skip
         if os.environ.get("KERASTUNER_TUNER_ID", "chief") == "chief" or "KERASTUNER_ORACLE_IP" not in os.environ:
-            _report(folder)
+            best, trials = _report(folder)
+            if best is None:
+                raise RunError(f"{folder}: the search ended and none of its {trials} trials completed "
+                               "(their reasons are listed above)")  # fmt: skip
 
     return run_command(action)
 

@@ -125,3 +125,13 @@ def test_headline_objective_is_one_for_a_floor_like_model_and_inverts_coverage()
     assert objective_value("headline", worse) == pytest.approx((8 * 2.0 + 2 * 3.0) / 10)
     collapsed = objective_parts("headline", _Evaluation(headline={"model": scores(0.4, 0.0), "floor": floor}))
     assert collapsed["precision"]["ratio"] == pytest.approx(0.9 / SMALLEST_COVERAGE)
+
+
+def test_a_search_in_which_no_trial_completes_exits_non_zero(tmp_path, write_search, capsys):
+    """Every kernel size of the space is invalid for fast convolutions (not a multiple of the stride, 2)."""
+    config = write_search(tmp_path, {"model.kernel_size": {"choice": [3, 5]}}, trials=2)
+    assert main(["--config", str(config), "--dir", str(tmp_path / "out")]) == 2
+    printed = capsys.readouterr()
+    assert printed.out.count("failed: invalid combination") == 2 and "no trial has completed yet" in printed.out
+    assert printed.err.strip().endswith("none of its 2 trials completed (their reasons are listed above)")
+    assert main(["--summary", str(tmp_path / "out")]) == 0  # a summary reports; it does not judge
