@@ -6,7 +6,7 @@ Scores every finished GAN run in the experiment folder (``gan-scratch``, ``gan-p
 against held-out showings, beside Gaussian noise and two real-versus-real floors
 (``lfp.evaluation.table``), and writes ``report/report.md``, ``report/report.json`` and the
 figures. Inception-v3 FID / IS are added only with local weights (``--inception-weights`` or
-``LFP_INCEPTION_WEIGHTS``); nothing is downloaded.
+``LFP_INCEPTION_WEIGHTS``); nothing is downloaded, and weights given but unusable are an error.
 """
 
 import sys

@@ -131,7 +131,8 @@ class TensorFlowSteps:
         fake = ops.reshape(gan.generator(gan.generator_inputs(noise, conditions), training=True), ops.shape(real))
 
         def update(index, carry):
-            return self._critic_update(real[index], fake[index], None if conditions is None else real_conditions[index]), carry
+            slice_conditions = None if conditions is None else real_conditions[index]
+            return self._critic_update(real[index], fake[index], slice_conditions), carry
 
         critic_logs, _ = critic_updates(gan, update, ops.zeros(()), rolled=self._strategy is None)
         generator_logs = self._generator_update(ops.shape(real)[1], None if conditions is None else real_conditions[0])

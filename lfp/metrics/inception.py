@@ -10,6 +10,7 @@ import functools
 import os
 import pathlib
 
+import h5py
 import keras
 import numpy as np
 
@@ -22,9 +23,12 @@ IMAGE_SIZE = 299
 
 
 def inception_available(weights_path=None):
-    """(True, path description) if Inception-v3 weights are at hand locally, else (False, one-line reason).
+    """(True, path description) if Inception-v3 weights were given and can be used; (False, one-line
+    reason) if none were given.
 
-    ``weights_path`` falls back to the environment variable ``LFP_INCEPTION_WEIGHTS``.
+    ``weights_path`` falls back to the environment variable ``LFP_INCEPTION_WEIGHTS``. Weights that
+    were given but cannot be used (no such file, not a ``.h5`` file, not HDF5) are a ``ConfigError``
+    naming the file: the user asked for FID / IS, so they are not skipped quietly.
     """
     path = weights_path or os.environ.get(WEIGHTS_VARIABLE)
     if not path:
@@ -32,10 +36,15 @@ def inception_available(weights_path=None):
                        "inception_v3_weights_tf_dim_ordering_tf_kernels.h5 (nothing is downloaded)")  # fmt: skip
     path = pathlib.Path(path)
     if not path.is_file():
-        return False, f"Inception-v3 weights {path}: no such file"
-    if path.suffix != ".h5":
-        return False, f"Inception-v3 weights {path}: expected a Keras .h5 weights file"
-    return True, f"Inception-v3 weights {path}"
+        problem = "is a directory" if path.is_dir() else "no such file"
+    elif path.suffix != ".h5":
+        problem = "expected a Keras .h5 weights file"
+    elif not h5py.is_hdf5(path):
+        problem = "not an HDF5 file (damaged or not Keras weights)"
+    else:
+        return True, f"Inception-v3 weights {path}"
+    raise ConfigError(f"Inception-v3 weights {path}: {problem}; give inception_v3_weights_tf_dim_ordering_tf_"
+                      f"kernels.h5 or leave --inception-weights and {WEIGHTS_VARIABLE} unset to skip FID / IS")  # fmt: skip
 
 
 def render_windows(windows, image_size: int = IMAGE_SIZE) -> np.ndarray:

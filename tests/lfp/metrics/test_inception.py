@@ -15,23 +15,30 @@ def test_without_a_path_or_variable_the_reason_says_how_to_provide_weights(monke
     assert "\n" not in reason
 
 
-def test_a_missing_file_from_the_variable_is_named(monkeypatch, tmp_path):
+def test_a_missing_file_from_the_variable_is_an_error_naming_it(monkeypatch, tmp_path):
     monkeypatch.setenv(WEIGHTS_VARIABLE, str(tmp_path / "absent.h5"))
-    assert inception_available() == (False, f"Inception-v3 weights {tmp_path / 'absent.h5'}: no such file")
+    with pytest.raises(ConfigError, match=f"Inception-v3 weights {tmp_path / 'absent.h5'}: no such file; give "):
+        inception_available()
 
 
-def test_a_file_that_is_not_h5_is_refused(tmp_path):
-    weights = tmp_path / "weights.pt"
-    weights.write_bytes(b"not keras")
-    available, reason = inception_available(weights)
-    assert not available and reason.endswith("expected a Keras .h5 weights file")
+@pytest.mark.parametrize("name, content, problem", [
+    ("weights.pt", b"not keras", "expected a Keras .h5 weights file"),
+    ("weights.h5", b"garbage, not HDF5", "not an HDF5 file"),
+    ("folder.h5", None, "is a directory"),
+])  # fmt: skip
+def test_weights_that_cannot_be_used_are_refused_before_any_work(tmp_path, name, content, problem):
+    weights = tmp_path / name
+    weights.mkdir() if content is None else weights.write_bytes(content)
+    with pytest.raises(ConfigError, match=problem) as error:
+        inception_available(weights)
+    assert "\n" not in str(error.value) and str(weights) in str(error.value)
 
 
 def test_metrics_without_weights_raise_the_reason_as_a_config_error(monkeypatch, tmp_path):
     monkeypatch.delenv(WEIGHTS_VARIABLE, raising=False)
     windows = np.zeros((2, 313, 22), dtype=np.float32)
-    with pytest.raises(ConfigError, match=f"{tmp_path / 'none.h5'}: no such file"):
-        inception_metrics(windows, windows, weights_path=tmp_path / "none.h5")
+    with pytest.raises(ConfigError, match="no Inception-v3 weights: pass a weights path"):
+        inception_metrics(windows, windows)
 
 
 @pytest.mark.backend
