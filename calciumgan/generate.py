@@ -24,11 +24,10 @@ import logging
 import pathlib
 import sys
 
-import h5py
 import numpy as np
 
 from calciumgan.core.cli import CommandParser, non_negative_int, positive_float, positive_int, run_command
-from calciumgan.core.files import atomic_path, check_output_file
+from calciumgan.core.files import atomic_hdf5, check_output_file
 from calciumgan.data.recording import HDF5_SUFFIXES
 from calciumgan.training.sampling import BATCH_SIZE
 
@@ -71,7 +70,7 @@ def write_samples_hdf5(path, batches, shape: tuple, sampling_rate: float, neuron
 
     Root attributes: ``sampling_rate`` (Hz), ``neuron_ids`` (N,) and ``attributes``.
     """
-    with atomic_path(path) as temporary, h5py.File(temporary, "w") as file:
+    with atomic_hdf5(path) as file:
         signals = file.create_dataset("signals", shape, dtype="float32")
         file.attrs.update(sampling_rate=sampling_rate, neuron_ids=np.asarray(neuron_ids), **attributes)
         written = 0

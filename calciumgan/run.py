@@ -24,7 +24,7 @@ import numpy as np
 
 from calciumgan.config import DataConfig, ExperimentConfig
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_hdf5
 from calciumgan.data.readers import read_recording
 from calciumgan.data.recording import load_recording, save_recording
 from calciumgan.data.split import MinMaxScaler, PreparedData
@@ -72,7 +72,7 @@ class CalciumRun(RunFolder):
         save_recording(data.recording, self.recording_path)
         data.scaler.save(self.scaler_path)
         if data.ground_truth is not None:
-            with atomic_path(self.ground_truth_path) as temporary, h5py.File(temporary, "w") as file:
+            with atomic_hdf5(self.ground_truth_path) as file:
                 for name, values in data.ground_truth.items():
                     file.create_dataset(name, data=np.asarray(values, dtype=np.float64))
         self.write_json("recording.json", data.info())

@@ -21,7 +21,7 @@ import pathlib
 
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path, check_output_folder
+from calciumgan.core.files import check_output_folder, write_json_atomic
 from calciumgan.training.run_folder import RunFolder
 from lfp.config import LFPConfig
 from lfp.data.recording import load_stimulus_lfp, save_stimulus_lfp, split_images
@@ -99,8 +99,7 @@ class Experiment:
         save_stimulus_lfp(recording, self.data_path)
         split = {"source": recording.source, "train_images": [int(i) for i in train_ids],
                  "test_images": [int(i) for i in test_ids]}  # fmt: skip
-        with atomic_path(self.split_path) as temporary:
-            temporary.write_text(json.dumps(split, indent=1))
+        write_json_atomic(self.split_path, split)
 
     def load_data(self):
         """(recording, train image ids, test image ids) as the data stage wrote them."""

@@ -12,11 +12,10 @@ temporary name, renamed when complete); an existing file is kept unless ``--over
 import logging
 import sys
 
-import h5py
 import numpy as np
 
 from calciumgan.core.cli import CommandParser, non_negative_int, run_command
-from calciumgan.core.files import atomic_path, check_output_file
+from calciumgan.core.files import atomic_hdf5, check_output_file
 
 logger = logging.getLogger("lfp.generate")
 IMAGE_SETS = ("train", "test", "all")
@@ -38,7 +37,7 @@ def generate(experiment_dir, out, init: str = "pretrained", images: str = "test"
     showings = showings_of(recording, chosen)
     generator = run.load_model(run.generator_path)
     windows = generate_windows(generator, recording.images, recording.image_ids[showings], seed)
-    with atomic_path(out) as temporary, h5py.File(temporary, "w") as file:
+    with atomic_hdf5(out) as file:
         file.create_dataset("windows", data=windows)
         file.create_dataset("image_ids", data=np.asarray(recording.image_ids[showings], np.int64))
         file.create_dataset("showings", data=np.asarray(showings, np.int64))

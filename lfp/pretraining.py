@@ -21,7 +21,7 @@ import keras
 import numpy as np
 
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path, remove_stale_partials
+from calciumgan.core.files import atomic_path, remove_stale_partials, write_json_atomic
 from calciumgan.training.run_folder import load_saved_model
 from lfp.data.recording import pretraining_starts, standardize_windows
 from lfp.models import build_image_autoencoder, build_signal_autoencoder
@@ -87,8 +87,7 @@ class Pretraining:
         """The model first, then the progress that names it (a crash in between repeats one save's work)."""
         with atomic_path(self.model_path(name)) as temporary:
             model.save(temporary)
-        with atomic_path(self.progress_path) as temporary:
-            temporary.write_text(json.dumps(progress, indent=1))
+        write_json_atomic(self.progress_path, progress)
 
     def require_finished(self, config) -> None:
         if not self.is_finished(config):

@@ -18,7 +18,7 @@ import h5py
 import numpy as np
 
 from calciumgan.core.errors import ConfigError, RecordingError
-from calciumgan.core.files import atomic_path, open_hdf5
+from calciumgan.core.files import atomic_hdf5, open_hdf5
 from mei.oracle import checked_responses
 from mei.simulation.population import PARAMETERS, Population
 
@@ -59,7 +59,7 @@ class ResponseDataset:
 def save_dataset(dataset: ResponseDataset, path) -> pathlib.Path:
     """Write ``dataset`` to one HDF5 file at ``path`` (atomically); return the path."""
     path = pathlib.Path(path)
-    with atomic_path(path) as temporary, h5py.File(temporary, "w") as file:
+    with atomic_hdf5(path) as file:
         file.create_dataset("images", data=dataset.images, compression="gzip")
         file.create_dataset("responses", data=dataset.responses, compression="gzip")
         file.attrs["source"] = dataset.source

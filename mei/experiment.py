@@ -13,12 +13,11 @@
 ``mei.fit`` refuses a config whose simulation part differs from the one the dataset was made with.
 """
 
-import json
 import pathlib
 
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path, check_output_folder
+from calciumgan.core.files import check_output_folder, write_json_atomic
 from mei.config import MEIConfig
 from mei.dataset import ResponseDataset, load_dataset, save_dataset
 
@@ -77,6 +76,4 @@ class Experiment:
         return load_dataset(self.dataset_path)
 
     def write_json(self, name: str, value) -> pathlib.Path:
-        with atomic_path(self.path(name)) as temporary:
-            temporary.write_text(json.dumps(value, indent=1))
-        return self.path(name)
+        return write_json_atomic(self.path(name), value)

@@ -13,7 +13,7 @@ import pathlib
 import numpy as np
 
 from calciumgan.core.figures import save_png, subplots
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import write_texts_atomic
 from mei.simulation.population import KINDS
 
 COLUMNS = {  # row key -> table heading
@@ -58,10 +58,8 @@ def write_report(report: dict, folder) -> list:
     """``report.json``, ``report.md`` and ``test_vs_oracle.png`` in ``folder`` (atomically); their paths."""
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / "report.json", folder / "report.md"]
-    for path, text in zip(paths, (json.dumps(report, indent=1), markdown(report))):
-        with atomic_path(path) as temporary:
-            temporary.write_text(text)
+    paths = write_texts_atomic({folder / "report.json": json.dumps(report, indent=1),
+                                folder / "report.md": markdown(report)})  # fmt: skip
     return paths + [plot_test_vs_oracle(report["rows"], folder / "test_vs_oracle.png")]
 
 

@@ -10,7 +10,7 @@ import json
 import pathlib
 import shutil
 
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_path, write_json_atomic
 from calciumgan.training.summaries import ScalarWriter
 from tuning.hparams import experiment_summary, session_end_summary, session_start_summary
 
@@ -20,8 +20,7 @@ METRICS = ("objective", "wasserstein")
 
 def write_record(run_folder: pathlib.Path, record: dict) -> None:
     run_folder.mkdir(parents=True, exist_ok=True)
-    with atomic_path(run_folder / RECORD) as temporary:
-        temporary.write_text(json.dumps(record, indent=1))
+    write_json_atomic(run_folder / RECORD, record)
 
 
 def read_records(folder: pathlib.Path) -> list:

@@ -33,7 +33,7 @@ import numpy as np
 
 from calciumgan.core.config import save_config
 from calciumgan.core.errors import OutputError, RecordingError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_path, write_texts_atomic
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.recording import Recording
 from calciumgan.data.split import PreparedData, window_starts
@@ -225,10 +225,7 @@ def run_denoiser(config, out, verbose: int = 0) -> dict:
     data.scaler.save(out / "scaler.json")
     with atomic_path(out / MODEL_FILE) as temporary:
         model.save(temporary)
-    with atomic_path(out / "report.json") as temporary:
-        temporary.write_text(json.dumps(report, indent=1))
-    with atomic_path(out / "report.md") as temporary:
-        temporary.write_text(report_markdown(report))
+    write_texts_atomic({out / "report.json": json.dumps(report, indent=1), out / "report.md": report_markdown(report)})
     logger.info("held-out MSE to the clean trace: noisy %.4g, denoised %.4g; report in %s", report["mse"]["noisy"],
                 report["mse"]["denoised"], out)  # fmt: skip
     return report

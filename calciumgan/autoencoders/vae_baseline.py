@@ -17,7 +17,6 @@ loss terms per epoch and the learned noise levels), ``samples.h5`` (the scored s
 """
 
 import dataclasses
-import json
 import logging
 import pathlib
 
@@ -26,7 +25,7 @@ import keras
 from calciumgan.autoencoders.variational import build_vae
 from calciumgan.core.config import save_config
 from calciumgan.core.errors import OutputError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_path, write_json_atomic
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.split import window_starts
 from calciumgan.evaluation.pipeline import evaluate_arrays, resolve_mode
@@ -76,8 +75,7 @@ def run_vae(config, out, verbose: int = 0):
         model.save(temporary)
     noise_std = model.noise_std() * data.scaler.scale  # (N,) per neuron, in the recording's units
     training = {"history": history, "noise_std": noise_std.tolist()}
-    with atomic_path(out / "training.json") as temporary:
-        temporary.write_text(json.dumps(training, indent=1))
+    write_json_atomic(out / "training.json", training)
     evaluation, samples = score_vae(model, data, config.evaluate)
     provenance = {"model": MODEL_FILE, "seed": config.evaluate.sample_seed}
     recording = data.recording

@@ -13,7 +13,6 @@ import dataclasses
 import json
 import logging
 
-import h5py
 import keras
 import numpy as np
 
@@ -21,7 +20,7 @@ from calciumgan.conditional.config import ConditionalConfig
 from calciumgan.conditional.data import labelled_gan_data, labelled_windows
 from calciumgan.conditional.fidelity import label_agreement
 from calciumgan.conditional.models import build_classifying_critic, build_conditional_generator
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_hdf5
 from calciumgan.data.presets import SAMPLING_RATE_HZ
 from calciumgan.training.auxiliary import AuxiliaryClassifierLoss
 from calciumgan.training.gan import GAN
@@ -104,7 +103,7 @@ def labelled_samples(generator, num_classes: int, per_label: int, seed: int) -> 
 def write_labelled_samples(path, signals, labels, presets, attributes: dict) -> None:
     """HDF5 with ``signals`` (K, window, N) float32 in recording units and ``labels`` (K,) int32; root
     attributes ``presets`` (label k names ``presets[k]``), ``sampling_rate`` (Hz) and ``attributes``."""
-    with atomic_path(path) as temporary, h5py.File(temporary, "w") as file:
+    with atomic_hdf5(path) as file:
         file.create_dataset("signals", data=np.asarray(signals, np.float32))
         file.create_dataset("labels", data=np.asarray(labels, np.int32))
         file.attrs.update(presets=list(presets), sampling_rate=SAMPLING_RATE_HZ, **attributes)

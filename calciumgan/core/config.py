@@ -20,7 +20,7 @@ import typing
 import yaml
 
 from calciumgan.core.errors import ConfigError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import write_text_atomic
 
 
 def setting(default, *, choices=None, minimum=None, above=None, below=None, maximum=None):
@@ -96,8 +96,7 @@ def with_overrides(config, overrides: dict, origin: str = "overrides"):
 
 def save_config(config, path) -> None:
     """Write a config as YAML, atomically; ``load_config`` reads it back unchanged."""
-    with atomic_path(path) as temporary:
-        temporary.write_text(yaml.safe_dump(dataclasses.asdict(config), sort_keys=False))
+    write_text_atomic(path, yaml.safe_dump(dataclasses.asdict(config), sort_keys=False))
 
 
 def _build(schema: type, raw, prefix: str, origin: str):

@@ -18,4 +18,4 @@ class RunError(CalciumGANError):
 
 
 class OutputError(CalciumGANError):
-    """An output path cannot be written: a folder, an existing file, or the wrong kind of file."""
+    """An output path cannot be written: a folder, an existing file, the wrong kind of file, or a full disk."""

@@ -41,7 +41,7 @@ from pynwb.ophys import Fluorescence, ImageSegmentation, OpticalChannel, PlaneSe
 
 import calciumgan
 from calciumgan.core.errors import RecordingError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_hdf5
 from calciumgan.data.nwb import open_nwb
 
 MODULE, CONTAINER, SERIES, TABLE = "ophys", "Fluorescence", "synthetic_traces", "samples"
@@ -87,7 +87,7 @@ def write_samples_nwb(path, batches, shape: tuple, sampling_rate: float, neuron_
         "the recording the run trained on, unknown to calciumgan (a.u.)",
     )
     nwbfile.add_time_intervals(_samples_table(count, window / float(sampling_rate)))
-    with atomic_path(path) as temporary, NWBHDF5IO(str(temporary), "w") as io:
+    with atomic_hdf5(path) as file, NWBHDF5IO(file=file, mode="w") as io:
         io.write(nwbfile)
     return path
 

@@ -21,7 +21,7 @@ import h5py
 import numpy as np
 
 from calciumgan.core.errors import RecordingError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_hdf5, atomic_path
 
 logger = logging.getLogger(__name__)
 
@@ -257,15 +257,14 @@ def save_recording(recording: Recording, path) -> pathlib.Path:
     arrays = {"signals": recording.signals, "neuron_ids": recording.neuron_ids}
     if recording.spikes is not None:
         arrays["spikes"] = recording.spikes
-    with atomic_path(path) as temporary:
-        if path.suffix == ".npz":
-            with open(temporary, "wb") as handle:
-                np.savez(handle, sampling_rate=np.float64(recording.sampling_rate), **arrays)
-        elif path.suffix in HDF5_SUFFIXES:
-            with h5py.File(temporary, "w") as file:
-                file.attrs["sampling_rate"] = recording.sampling_rate
-                for name, array in arrays.items():
-                    file.create_dataset(name, data=array)
-        else:
-            raise RecordingError(f"{path}: unknown format '{path.suffix}', expected .npz, .h5 or .hdf5")
+    if path.suffix == ".npz":
+        with atomic_path(path) as temporary, open(temporary, "wb") as handle:
+            np.savez(handle, sampling_rate=np.float64(recording.sampling_rate), **arrays)
+    elif path.suffix in HDF5_SUFFIXES:
+        with atomic_hdf5(path) as file:
+            file.attrs["sampling_rate"] = recording.sampling_rate
+            for name, array in arrays.items():
+                file.create_dataset(name, data=array)
+    else:
+        raise RecordingError(f"{path}: unknown format '{path.suffix}', expected .npz, .h5 or .hdf5")
     return path

@@ -14,7 +14,7 @@ import json
 import numpy as np
 
 from calciumgan.core.errors import RecordingError, RunError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import write_json_atomic
 from calciumgan.data.recording import Recording
 
 
@@ -84,8 +84,7 @@ class MinMaxScaler:
 
     def save(self, path) -> None:
         payload = {"minimum": self.minimum.tolist(), "maximum": self.maximum.tolist()}
-        with atomic_path(path) as temporary:
-            temporary.write_text(json.dumps(payload))
+        write_json_atomic(path, payload, indent=None)
 
     @classmethod
     def load(cls, path) -> "MinMaxScaler":

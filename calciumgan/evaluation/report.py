@@ -10,7 +10,7 @@ import pathlib
 
 import numpy as np
 
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import write_texts_atomic
 from calciumgan.evaluation import plots
 from calciumgan.evaluation.headline import CHECKS, HIGHER_IS_BETTER, beats_on
 from calciumgan.evaluation.headline import TITLES as CHECK_TITLES
@@ -252,8 +252,5 @@ def write_report(evaluation, out) -> pathlib.Path:
     out.mkdir(parents=True, exist_ok=True)
     draw_figures(evaluation, out)
     report = report_dict(evaluation)
-    with atomic_path(out / "report.json") as temporary:
-        temporary.write_text(json.dumps(report, indent=1))
-    with atomic_path(out / "report.md") as temporary:
-        temporary.write_text(_markdown(report))
+    write_texts_atomic({out / "report.json": json.dumps(report, indent=1), out / "report.md": _markdown(report)})
     return out

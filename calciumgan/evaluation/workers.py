@@ -16,7 +16,7 @@ import pathlib
 import numpy as np
 
 from calciumgan.core.errors import RecordingError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_hdf5
 from calciumgan.core.progress import ProgressBar
 from calciumgan.evaluation.inference import SpikeInferenceSettings, infer_spikes
 
@@ -121,7 +121,7 @@ def infer_spikes_hdf5(
                     )
                 yield start, chunk
 
-        with atomic_path(out) as temporary, h5py.File(temporary, "w") as target:
+        with atomic_hdf5(out) as target:
             target.attrs.update(dict(file.attrs))
             if "neuron_ids" in file and isinstance(file["neuron_ids"], h5py.Dataset):
                 target.create_dataset("neuron_ids", data=file["neuron_ids"][()])

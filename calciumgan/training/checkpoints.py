@@ -21,7 +21,7 @@ import h5py
 import numpy as np
 
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_hdf5
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def save_checkpoint(gan, directory, epoch: int, keep: int) -> pathlib.Path:
     """Write the checkpoint after ``epoch`` completed epochs; keep only the newest ``keep``."""
     directory = pathlib.Path(directory)
     path = directory / f"epoch-{epoch:05d}.h5"
-    with atomic_path(path) as temporary, h5py.File(temporary, "w") as file:
+    with atomic_hdf5(path) as file:
         file.attrs["epoch"] = epoch
         for index, variable in enumerate(training_variables(gan)):
             dataset = file.create_dataset(str(index), data=np.asarray(variable))

@@ -19,7 +19,7 @@ import zipfile
 
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path, remove_stale_partials
+from calciumgan.core.files import atomic_path, remove_stale_partials, write_json_atomic
 from calciumgan.training.checkpoints import list_checkpoints
 
 
@@ -94,8 +94,7 @@ class RunFolder:
         return config_loader.load_config(self.config_path, self.schema, shipped_folder=None)
 
     def write_json(self, name: str, payload) -> None:
-        with atomic_path(self.path(name)) as temporary:
-            temporary.write_text(json.dumps(payload, indent=1))
+        write_json_atomic(self.path(name), payload)
 
     def read_json(self, name: str):
         path = self.require(self.path(name))

@@ -22,7 +22,7 @@ import h5py
 import numpy as np
 
 from calciumgan.core.errors import ConfigError, RecordingError
-from calciumgan.core.files import atomic_path, open_hdf5
+from calciumgan.core.files import atomic_hdf5, open_hdf5
 
 ARRAYS = ("lfp", "channel_ids", "onsets", "image_ids")
 
@@ -125,7 +125,7 @@ class StimulusLFP:
 def save_stimulus_lfp(recording: StimulusLFP, path) -> pathlib.Path:
     """Write ``recording`` to one HDF5 file at ``path`` (atomically); return the path."""
     path = pathlib.Path(path)
-    with atomic_path(path) as temporary, h5py.File(temporary, "w") as file:
+    with atomic_hdf5(path) as file:
         for name in ARRAYS:
             file.create_dataset(name, data=getattr(recording, name))
         if recording.images is not None:

@@ -7,7 +7,7 @@ import logging
 import numpy as np
 
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import write_texts_atomic
 from lfp.evaluation.plots import plot_channel_correlations, plot_channel_means, plot_image_examples, plot_spectra
 from lfp.evaluation.table import ROW_TITLES, evaluate_splits
 from lfp.experiment import GAN_RUNS, Experiment
@@ -61,10 +61,7 @@ def evaluate_experiment(experiment_dir, inception_weights=None) -> dict:
     figures = _figures(recording, results, config, folder)
     report = {"table": results["table"], "inception": results["inception"], "figures": figures,
               "runs": sorted(generators), "source": recording.source}  # fmt: skip
-    with atomic_path(folder / "report.json") as temporary:
-        temporary.write_text(json.dumps(report, indent=1))
-    with atomic_path(folder / "report.md") as temporary:
-        temporary.write_text(markdown(report))
+    write_texts_atomic({folder / "report.json": json.dumps(report, indent=1), folder / "report.md": markdown(report)})
     logger.info("wrote %s and %s", folder / "report.md", folder / "report.json")
     return report
 

@@ -13,7 +13,6 @@ Decoding and search read the dataset and generator that ``train`` wrote, and ref
 whose simulation or generator part differs from the folder's; training again removes their reports.
 """
 
-import json
 import logging
 import pathlib
 import shutil
@@ -22,7 +21,7 @@ import numpy as np
 
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path, check_output_folder
+from calciumgan.core.files import atomic_path, check_output_folder, write_json_atomic
 from calciumgan.training.run_folder import load_saved_model
 from mei.dataset import load_dataset, save_dataset
 from mei.latent import report
@@ -47,8 +46,7 @@ class LatentExperiment:
         self.generator_path = self.root / "generator.keras"
 
     def write_json(self, name: str, value) -> None:
-        with atomic_path(self.root / name) as temporary:
-            temporary.write_text(json.dumps(value, indent=1))
+        write_json_atomic(self.root / name, value)
 
     def check_same_generator(self, config: LatentConfig) -> None:
         """A one-line ``RunError`` unless the folder holds a generator trained with ``config``'s settings."""

@@ -6,7 +6,7 @@ import pathlib
 import numpy as np
 
 from calciumgan.core.figures import save_png, subplots
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import write_texts_atomic
 
 EXAMPLES = 6  # held-out images shown in the decoding figure
 SCORES = {"code_correlation": "code r (all entries)", "image_correlation": "image r, G(z_hat) vs G(z)",
@@ -90,10 +90,6 @@ def _number(value) -> str:
 
 
 def _write(result: dict, text: str, figure, folder: pathlib.Path, figure_name: str) -> list:
-    paths = [folder / "report.json", folder / "report.md", folder / figure_name]
-    for path, content in zip(paths, (json.dumps(result, indent=1), text)):
-        with atomic_path(path) as temporary:
-            temporary.write_text(content)
+    paths = write_texts_atomic({folder / "report.json": json.dumps(result, indent=1), folder / "report.md": text})
     figure.tight_layout()
-    save_png(figure, paths[2], dpi=100)
-    return paths
+    return paths + [save_png(figure, folder / figure_name, dpi=100)]

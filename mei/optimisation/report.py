@@ -7,7 +7,7 @@ import pathlib
 import numpy as np
 
 from calciumgan.core.figures import save_png, subplots
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import write_texts_atomic
 from mei.optimisation.ascent import STARTS
 from mei.report import json_number
 
@@ -27,9 +27,8 @@ def write_mei_report(rows: list, settings: dict, meis, truths: list, neurons: li
     report = {"settings": _json_ready(settings), "means": means, "rows": rows}
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in (("mei_report.json", json.dumps(report, indent=1)), ("mei_report.md", markdown(report))):
-        with atomic_path(folder / name) as temporary:
-            temporary.write_text(text)
+    write_texts_atomic({folder / "mei_report.json": json.dumps(report, indent=1),
+                        folder / "mei_report.md": markdown(report)})  # fmt: skip
     plot_meis(meis, truths, neurons, folder / "meis.png")
     return report
 

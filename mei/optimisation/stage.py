@@ -16,11 +16,10 @@ response to a dataset image. The Gabor comparison puts the mask at the MEI's
 import json
 import logging
 
-import h5py
 import numpy as np
 
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path
+from calciumgan.core.files import atomic_hdf5
 from mei.optimisation.comparison import circular_mask, gabor_statistics, receptive_field_centre, truth_correlation
 
 logger = logging.getLogger(__name__)
@@ -119,7 +118,7 @@ def save_meis(path, neurons, meis, trajectories, best_steps, contrast_target: fl
     3: objective, response, std), ``best_step`` (n, starts); attributes ``starts``, ``contrast_target``."""
     from mei.optimisation.ascent import STARTS, TRAJECTORY
 
-    with atomic_path(path) as temporary, h5py.File(temporary, "w") as file:
+    with atomic_hdf5(path) as file:
         file.create_dataset("neurons", data=np.asarray(neurons, np.int64))
         file.create_dataset("images", data=meis.astype(np.float32), compression="gzip")
         file.create_dataset("trajectories", data=trajectories, compression="gzip")

@@ -4,7 +4,7 @@ import h5py
 import numpy as np
 import pytest
 
-from calciumgan.core.errors import RecordingError
+from calciumgan.core.errors import OutputError, RecordingError
 from calciumgan.data.recording import Recording, load_recording, save_recording
 
 
@@ -126,7 +126,7 @@ def test_save_is_atomic_when_writing_fails(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(h5py.File, "create_dataset", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match=f"{path}: not written \\(disk full\\)"):
         save_recording(_recording(num_frames=80), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["rec.h5"]
