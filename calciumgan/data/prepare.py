@@ -55,6 +55,10 @@ def surrogate_ground_truth(preset: str, num_neurons: int) -> dict:
 def prepare_data(config: DataConfig) -> PreparedData:
     """Load, split into contiguous train/validation blocks and fit the scaler on train."""
     recording = load_data(config)
+    if len(recording.silent_neurons()) == recording.num_neurons:
+        raise RecordingError(f"{recording.source}: all {recording.num_neurons} neurons are constant over the "
+                             f"{recording.num_frames} frames, so there is nothing to learn; check the file and the "
+                             "series or key it is read from")  # fmt: skip
     recording.report_silent_neurons()
     train, validation = split_train_validation(recording, config.window, config.validation_fraction)
     scaler = MinMaxScaler.fit(train.signals, per_neuron=config.scaling == "per_neuron")

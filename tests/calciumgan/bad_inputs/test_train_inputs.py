@@ -37,6 +37,8 @@ RECORDINGS = (
     Case("three-dimensions", lambda w: train(w.recording_npz(signals=np.ones((2, FRAMES, 3))), w),
          "rec.npz", "3 dimensions"),
     Case("no-frames", lambda w: train(w.recording_npz(signals=np.ones((0, NEURONS))), w), "rec.npz", "empty"),
+    Case("every-neuron-constant", lambda w: train(w.recording_npz(signals=np.full((FRAMES, NEURONS), 0.5)), w),
+         "rec.npz", f"all {NEURONS} neurons are constant"),
     Case("text-values", lambda w: train(w.recording_npz(signals=np.full((FRAMES, NEURONS), "x")), w),
          "rec.npz", "non-numeric"),
     Case("missing-signals", lambda w: train(w.recording_npz(signals=None, traces=good_signals()), w),
