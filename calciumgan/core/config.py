@@ -38,6 +38,8 @@ def resolve_config_path(name_or_path, shipped_folder: pathlib.Path | None) -> pa
     path = pathlib.Path(name_or_path)
     if path.is_file():
         return path
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a directory, not a config file; give the YAML file inside it")
     if shipped_folder is None:
         raise ConfigError(f"{path}: no such config file")
     shipped = shipped_folder / (path.name if path.suffix else f"{path.name}.yaml")

@@ -86,7 +86,7 @@ CONFIGS = (
     text("section-is-a-number", "train: 3\n", "section 'train'", "mapping"),
     text("python-object", "train: !!python/object:os.system {}\n", "not valid YAML"),
     Case("missing-config", lambda w: train(w / "nowhere.yaml", w), "nowhere.yaml", "no such config"),
-    Case("config-is-a-folder", lambda w: train(w.folder("configs"), w), "configs", "no such config"),
+    Case("config-is-a-folder", lambda w: train(w.folder("configs"), w), "configs", "is a directory, not a config file"),
 )
 
 
