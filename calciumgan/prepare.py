@@ -20,7 +20,8 @@
   name; see ``calciumgan.data.nwb``), at the series' own rate.
 
 For Suite2p folders and NWB files ``--sampling-rate`` is optional and must agree with the
-source's rate, and the .npy options do not apply. The output layout is documented in
+source's rate (a Suite2p folder whose ``ops.npy`` has no ``fs`` takes it as its rate), and the
+.npy options do not apply. The output layout is documented in
 ``calciumgan.data.recording``; an existing output is kept unless ``--overwrite``.
 """
 
@@ -78,7 +79,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 def reader_settings(args: argparse.Namespace) -> ReaderSettings:
     """The reader settings the flags give, the defaults elsewhere."""
     given = {"neuropil_coefficient": args.neuropil_coefficient, "trace": args.trace, "nwb_series": args.series,
-             "baseline_percentile": args.baseline_percentile, "baseline_window_s": args.baseline_window}  # fmt: skip
+             "baseline_percentile": args.baseline_percentile, "baseline_window_s": args.baseline_window,
+             "sampling_rate": args.sampling_rate}  # fmt: skip
     return ReaderSettings(cells_only=not args.all_rois, include_spikes=args.suite2p_spikes,
                           **{name: value for name, value in given.items() if value is not None})  # fmt: skip
 

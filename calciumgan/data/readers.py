@@ -31,6 +31,7 @@ class ReaderSettings:
         baseline_percentile: percentile of the running baseline F0 (Suite2p).
         baseline_window_s: seconds of the running baseline's window (Suite2p).
         nwb_series: the RoiResponseSeries to read, "<container>/<series>" or "<series>"; None: the first (NWB).
+        sampling_rate: the frame rate (Hz) of a Suite2p folder whose ``ops.npy`` gives none; None: required there.
     """
 
     neuropil_coefficient: float = NEUROPIL_COEFFICIENT
@@ -40,6 +41,7 @@ class ReaderSettings:
     baseline_percentile: float = BASELINE_PERCENTILE
     baseline_window_s: float = BASELINE_WINDOW_S
     nwb_series: str | None = None
+    sampling_rate: float | None = None
 
 
 def source_kind(path) -> str:
@@ -58,7 +60,8 @@ def read_recording(path, settings: ReaderSettings = ReaderSettings()) -> Recordi
         return read_suite2p(path, neuropil_coefficient=settings.neuropil_coefficient, cells_only=settings.cells_only,
                             include_spikes=settings.include_spikes, trace=settings.trace,
                             baseline_percentile=settings.baseline_percentile,
-                            baseline_window_s=settings.baseline_window_s)  # fmt: skip
+                            baseline_window_s=settings.baseline_window_s,
+                            sampling_rate=settings.sampling_rate)  # fmt: skip
     if kind == "nwb":
         from calciumgan.data.nwb import read_nwb  # pynwb loads only for NWB files
 

@@ -13,7 +13,9 @@ versions 0.x and 1.x):
 
 Suite2p >= 1.0 writes ``ops.npy`` only with ``settings["io"]["save_ops_orig"]`` (the default)
 and always writes ``settings.npy``, a pickled dict with the same top-level ``fs``; its
-``db.npy`` holds no rate. The rate is read from ``ops.npy``, else from ``settings.npy``.
+``db.npy`` holds no rate. The rate is read from ``ops.npy``, else from ``settings.npy``,
+and where neither gives ``fs`` it is ``sampling_rate`` (``--sampling-rate``), which such
+folders then need.
 These two are the only files the package loads with pickling: pickles can run code, so
 read only Suite2p folders you trust.
 
@@ -53,18 +55,19 @@ RATE_FILES = ("ops.npy", "settings.npy")  # pickled dicts holding 'fs', in the o
 
 def read_suite2p(folder, *, neuropil_coefficient: float = NEUROPIL_COEFFICIENT, cells_only: bool = True,
                  include_spikes: bool = False, trace: str = "dff", baseline_percentile: float = BASELINE_PERCENTILE,
-                 baseline_window_s: float = BASELINE_WINDOW_S) -> Recording:  # fmt: skip
+                 baseline_window_s: float = BASELINE_WINDOW_S,
+                 sampling_rate: float | None = None) -> Recording:  # fmt: skip
     """The (T, N) traces of a Suite2p plane folder's cells (every ROI unless ``cells_only``).
 
     ``folder``: a ``plane<k>`` folder, or a ``suite2p`` folder holding exactly one. Neuron ids
     are the ROIs' row numbers in ``F.npy``. The arguments are described in the module docstring.
     """
     plane = plane_folder(folder)
-    _check_files(plane, cells_only, include_spikes)
+    _check_files(plane, cells_only, include_spikes, rate_given=sampling_rate is not None)
     fluorescence = _load_matrix(plane, "F.npy")
     neuropil = _load_matrix(plane, "Fneu.npy", fluorescence.shape)
     rois = _kept_rois(plane, len(fluorescence)) if cells_only else np.arange(len(fluorescence))
-    rate = suite2p_frame_rate(plane)
+    rate = suite2p_frame_rate(plane, sampling_rate)
     window = max(1, round(baseline_window_s * rate))
     signals = np.empty((fluorescence.shape[1], len(rois)), np.float32)
     for column, roi in enumerate(rois):
@@ -92,12 +95,16 @@ def plane_folder(folder) -> pathlib.Path:
     return planes[0] if planes else folder
 
 
-def suite2p_frame_rate(plane) -> float:
-    """The frame rate (Hz) ``fs`` of the plane's ``ops.npy``, else of its ``settings.npy``."""
+def suite2p_frame_rate(plane, fallback: float | None = None) -> float:
+    """The frame rate (Hz) ``fs`` of the plane's ``ops.npy``, else of its ``settings.npy``; ``fallback``
+    (Hz, e.g. ``--sampling-rate``) where neither file gives one."""
     plane = pathlib.Path(plane)
     path = next((plane / name for name in RATE_FILES if (plane / name).is_file()), None)
     if path is None:
-        raise RecordingError(f"{plane}: no {' or '.join(RATE_FILES)} to read the frame rate 'fs' from")
+        if fallback is not None:
+            return fallback
+        raise RecordingError(f"{plane}: no {' or '.join(RATE_FILES)} to read the frame rate 'fs' from; "
+                             "give it with --sampling-rate")  # fmt: skip
     try:
         settings = np.load(path, allow_pickle=True).item()  # Suite2p's own pickled dict (module docstring)
     except Exception as error:  # numpy and pickle raise many kinds for a foreign file
@@ -105,7 +112,9 @@ def suite2p_frame_rate(plane) -> float:
     if not isinstance(settings, dict):
         raise RecordingError(f"{path}: holds a {type(settings).__name__}, expected Suite2p's dict of settings")
     if "fs" not in settings:
-        raise RecordingError(f"{path}: no key 'fs' (the frame rate in Hz)")
+        if fallback is not None:
+            return fallback
+        raise RecordingError(f"{path}: no key 'fs' (the frame rate in Hz); give it with --sampling-rate")
     try:
         return checked_sampling_rate(settings["fs"], str(path))
     except RecordingError:
@@ -133,11 +142,12 @@ def _trace(corrected: np.ndarray, kind: str, percentile: float, window: int, pla
     return (corrected - baseline) / baseline
 
 
-def _check_files(plane: pathlib.Path, cells_only: bool, include_spikes: bool) -> None:
-    """A one-line error naming every file the reading needs that the folder lacks."""
+def _check_files(plane: pathlib.Path, cells_only: bool, include_spikes: bool, rate_given: bool) -> None:
+    """A one-line error naming every file the reading needs that the folder lacks (no rate file when
+    ``rate_given``)."""
     needed = ["F.npy", "Fneu.npy"] + ["iscell.npy"] * cells_only + ["spks.npy"] * include_spikes
     missing = [name for name in needed if not (plane / name).is_file()]
-    if not any((plane / name).is_file() for name in RATE_FILES):
+    if not rate_given and not any((plane / name).is_file() for name in RATE_FILES):
         missing.append(" or ".join(RATE_FILES))
     if missing:
         raise RecordingError(f"{plane}: not a Suite2p plane folder (missing {', '.join(missing)})")

@@ -108,13 +108,25 @@ BAD_FOLDERS = [
     ("no-cells", _replaced("iscell.npy", np.zeros((4, 2))), r"iscell.npy: none of the 4 ROIs is labelled a cell"),
     ("f-pickled", _replaced("F.npy", np.array([None, 1], dtype=object)), r"F.npy: not a plain .npy array"),
     ("f-text", _replaced("F.npy", np.full((4, FRAMES), "x")), r"plane0: 'F.npy' has non-numeric dtype"),
-    ("no-fs", _replaced("ops.npy", {"nframes": FRAMES}), r"ops.npy: no key 'fs' \(the frame rate in Hz\)"),
+    ("no-fs", _replaced("ops.npy", {"nframes": FRAMES}),
+     r"ops.npy: no key 'fs' \(the frame rate in Hz\); give it with --sampling-rate"),
     ("zero-fs", _replaced("ops.npy", {"fs": 0.0}), r"ops.npy: 'fs' must be a positive number of Hz, got 0.0"),
     ("text-fs", _replaced("ops.npy", {"fs": "fast"}), r"ops.npy: 'fs' must be a positive number of Hz, got 'fast'"),
     ("ops-not-a-dict", _replaced("ops.npy", np.arange(3.0)), r"ops.npy: not a Suite2p settings file"),
     ("negative-baseline", lambda folder: write_plane(folder, BASELINES[:, None] + events() - 200),
      r"plane0: ROI 0 has a baseline F0 <= 0 .* use a smaller neuropil coefficient or the trace 'delta_f'"),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize("settings", [{"nframes": FRAMES}, None], ids=["no-fs", "no-rate-file"])
+def test_a_folder_without_a_frame_rate_takes_the_given_one(tmp_path, settings):
+    reference = read_suite2p(write_plane(tmp_path / "with" / "plane0"))
+    plane = write_plane(tmp_path / "without" / "plane0", settings=settings)
+    recording = read_suite2p(plane, sampling_rate=RATE)
+    assert recording.sampling_rate == RATE
+    np.testing.assert_array_equal(recording.signals, reference.signals)
+    # a rate in the folder wins over the given one: prepare checks that the two agree
+    assert read_suite2p(tmp_path / "with" / "plane0", sampling_rate=2 * RATE).sampling_rate == RATE
 
 
 @pytest.mark.parametrize("write, message", [case[1:] for case in BAD_FOLDERS], ids=[case[0] for case in BAD_FOLDERS])
