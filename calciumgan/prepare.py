@@ -7,7 +7,8 @@
 ``--signals`` is one of
 
 - a .npy array of shape (T, N), or (N, T) with ``--neurons-first``; an array with fewer frames
-  than neurons is refused as probably transposed. ``--sampling-rate`` is required; ``--spikes``
+  than neurons is refused as probably transposed, and a square one as ambiguous, unless
+  ``--frames-first`` states the (T, N) layout. ``--sampling-rate`` is required; ``--spikes``
   optionally adds spike counts of the same shape. Recordings are stored as float32: raw
   fluorescence on a large offset must lose its baseline first (``--subtract-baseline`` subtracts
   each neuron's median in float64);
@@ -35,7 +36,8 @@ from calciumgan.data.suite2p import TRACES
 
 DEFAULTS = ReaderSettings()
 SOURCES = {"recording": ".npy signals", "suite2p": "a Suite2p folder", "nwb": "an NWB file"}  # by source_kind
-FLAG_SOURCES = {"spikes": "recording", "neurons_first": "recording", "subtract_baseline": "recording",
+FLAG_SOURCES = {"spikes": "recording", "neurons_first": "recording", "frames_first": "recording",
+                "subtract_baseline": "recording",
                 "neuropil_coefficient": "suite2p", "all_rois": "suite2p", "suite2p_spikes": "suite2p",
                 "trace": "suite2p", "baseline_percentile": "suite2p", "baseline_window": "suite2p",
                 "series": "nwb"}  # fmt: skip
@@ -49,7 +51,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "checked against a Suite2p or NWB file's rate")  # fmt: skip
     parser.add_argument("--out", required=True, help="output .h5, .hdf5 or .npz")
     parser.add_argument("--spikes", help=".npy: optional spike counts, same layout as --signals")
-    parser.add_argument("--neurons-first", action="store_true", help=".npy: arrays are (N, T), as Suite2p's F.npy")
+    layout = parser.add_mutually_exclusive_group()
+    layout.add_argument("--neurons-first", action="store_true", help=".npy: arrays are (N, T), as Suite2p's F.npy")
+    layout.add_argument("--frames-first", action="store_true",
+                        help=".npy: arrays are (T, N), even with as many or fewer frames than neurons")  # fmt: skip
     parser.add_argument("--subtract-baseline", action="store_true", help=".npy: subtract each neuron's median first")
     parser.add_argument("--neuropil-coefficient", type=number_in(0), metavar="C",
                         help=f"Suite2p: c of F - c * Fneu (default {DEFAULTS.neuropil_coefficient})")  # fmt: skip
@@ -89,7 +94,7 @@ def convert(args: argparse.Namespace):
     """Write the recording file the arguments describe."""
     if source_kind(args.signals) == "recording":
         return convert_arrays(args.signals, args.sampling_rate, args.out, args.spikes, args.neurons_first,
-                              args.subtract_baseline, args.overwrite)  # fmt: skip
+                              args.subtract_baseline, args.overwrite, args.frames_first)  # fmt: skip
     return convert_recording(args.signals, args.out, reader_settings(args), args.sampling_rate, args.overwrite)
 
 

@@ -30,12 +30,20 @@ def load_array(path, neurons_first: bool = False) -> np.ndarray:
     return array.T if neurons_first and array.ndim == 2 else array
 
 
-def check_orientation(signals: np.ndarray, path, neurons_first: bool) -> None:
-    """Refuse a (T, N) reading with fewer frames than neurons: the array is almost surely the other way round."""
-    if signals.ndim == 2 and signals.shape[0] < signals.shape[1]:
-        frames, neurons = signals.shape
+def check_orientation(signals: np.ndarray, path, neurons_first: bool, frames_first: bool = False) -> None:
+    """Refuse a (T, N) reading whose layout is in doubt: fewer frames than neurons (almost surely the other
+    way round) unless ``frames_first`` says so, and as many frames as neurons unless a layout was given."""
+    if signals.ndim != 2 or frames_first:
+        return
+    frames, neurons = signals.shape
+    if frames == neurons and not neurons_first:
+        raise RecordingError(f"{path}: {frames} x {neurons} has as many frames as neurons, so its layout cannot be "
+                             "told; pass --frames-first if it is (frames, neurons) or --neurons-first if it is "
+                             "(neurons, frames)")  # fmt: skip
+    if frames < neurons:
         advice = ("drop --neurons-first if it is stored (frames, neurons)" if neurons_first else
-                  "if it is stored (neurons, frames), as Suite2p's F.npy, pass --neurons-first")  # fmt: skip
+                  "if it is stored (neurons, frames), as Suite2p's F.npy, pass --neurons-first; if it really is "
+                  "(frames, neurons), pass --frames-first")  # fmt: skip
         raise RecordingError(f"{path}: reads as {frames} frames x {neurons} neurons, fewer frames than neurons; "
                              f"{advice}")  # fmt: skip
 
@@ -47,15 +55,17 @@ def subtract_baseline(signals: np.ndarray) -> np.ndarray:
 
 
 def convert_arrays(signals, sampling_rate: float, out, spikes=None, neurons_first: bool = False,
-                   baseline: bool = False, overwrite: bool = False) -> pathlib.Path:  # fmt: skip
+                   baseline: bool = False, overwrite: bool = False,
+                   frames_first: bool = False) -> pathlib.Path:  # fmt: skip
     """Write the ``.npy`` traces ``signals`` (and optional ``spikes``) as a recording file ``out``.
 
     ``baseline`` subtracts each neuron's median first (for raw fluorescence on a large offset,
     which float32 would otherwise quantise). ``out`` must not exist unless ``overwrite``.
+    ``neurons_first`` / ``frames_first`` state the arrays' layout (``check_orientation``).
     """
     out = check_output_file(out, RECORDING_SUFFIXES, overwrite)
     traces = load_array(signals, neurons_first)
-    check_orientation(traces, signals, neurons_first)
+    check_orientation(traces, signals, neurons_first, frames_first)
     if baseline and traces.ndim == 2 and np.issubdtype(traces.dtype, np.number):
         traces = subtract_baseline(traces)
     recording = Recording(

@@ -52,6 +52,16 @@ def test_prepare_cli_converts_neurons_first_arrays(tmp_path):
     assert recording.sampling_rate == 15.0
 
 
+@pytest.mark.parametrize("shape", [(8, 8), (5, 8)], ids=["square", "fewer-frames"])
+def test_frames_first_states_a_layout_the_shape_cannot_tell(tmp_path, shape):
+    traces = np.random.default_rng(2).normal(size=shape).astype(np.float32)
+    np.save(tmp_path / "F.npy", traces)
+    arguments = ["--signals", str(tmp_path / "F.npy"), "--sampling-rate", "15", "--out", str(tmp_path / "rec.h5")]
+    assert prepare_main(arguments) == 2 and not (tmp_path / "rec.h5").exists()
+    assert prepare_main([*arguments, "--frames-first"]) == 0
+    np.testing.assert_array_equal(load_recording(tmp_path / "rec.h5").signals, traces)
+
+
 def test_prepare_cli_reports_bad_input_in_one_line(tmp_path, capsys):
     np.save(tmp_path / "cube.npy", np.zeros((2, 3, 4)))
     code = prepare_main(["--signals", str(tmp_path / "cube.npy"), "--sampling-rate", "24", "--out",
