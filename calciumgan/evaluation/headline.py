@@ -158,15 +158,16 @@ def beats_on(scores: dict, row: str, other: str) -> list:
             and _better(scores[row][name], scores[other][name], name)]  # fmt: skip
 
 
-def verdicts(scores: dict, memorised: dict, baselines: tuple) -> dict:
-    """Row -> {"worse_than_floor": [checks], "beats": {baseline: [checks]}, "memorised": bool}.
+def verdicts(scores: dict, memorised: dict, baselines: tuple, without_spikes=()) -> dict:
+    """Row -> {"worse_than_floor": [checks], "beats": {baseline: [checks]}, "memorised": bool, "spikes_found": bool}.
 
     ``scores``: row -> :func:`headline_scores` (with a "floor" row where training data were
     given); ``memorised``: row -> whether the memorisation check flagged it; ``baselines``: the
-    rows every other row is compared with.
+    rows every other row is compared with; ``without_spikes``: the rows in which spike inference
+    found nothing (their spike checks compare empty sets).
     """
     return {row: {"worse_than_floor": beats_on(scores, "floor", row) if "floor" in scores else [],
                   "beats": {baseline: beats_on(scores, row, baseline)
                             for baseline in baselines if baseline != row and baseline in scores},
-                  "memorised": bool(memorised.get(row, False))}
+                  "memorised": bool(memorised.get(row, False)), "spikes_found": row not in without_spikes}
             for row in scores if row != "floor"}  # fmt: skip

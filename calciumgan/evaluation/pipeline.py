@@ -270,10 +270,11 @@ def _compare(real: TraceFile, synthetic: dict, train: TraceFile | None, config: 
         spikes[name] = baseline_spikes
         if baseline_traces is not None:
             traces[name] = baseline_traces
+    silent = sets_without_spikes(spikes)
     statistics, divergences, heatmaps, intervals = _score(spikes, real.sampling_rate, config, timer, blocks)
     memorisation = {} if train is None else _memorisation(traces, training, timer)
     headline, verdict = _headline(traces, statistics, positions, blocks, real.sampling_rate, config, memorisation,
-                                  timer)  # fmt: skip
+                                  silent, timer)  # fmt: skip
     fitted_to = (f"the training data {train.name}" if train is not None else
                  f"the real file {real.name} itself (no training data given): the baselines saw the data they are "
                  "scored against, which flatters them")  # fmt: skip
@@ -282,11 +283,24 @@ def _compare(real: TraceFile, synthetic: dict, train: TraceFile | None, config: 
               "calibration": _calibration_summary(calibration, fitted.name), "baselines_fitted_to": fitted_to,
               "dichotomized_gaussian_fit": adjustments, "edges": edge_summary(traces, spikes),
               "intervals": intervals, "independent_windows": len(np.unique(blocks)), "headline": headline,
-              "verdicts": verdict, "row_titles": titles, "timings": timer.seconds}  # fmt: skip
+              "verdicts": verdict, "sets_without_spikes": silent, "row_titles": titles,
+              "timings": timer.seconds}  # fmt: skip
     if first in memorisation:
         extras["memorisation"] = memorisation[first].summary()
     return Evaluation(real.sampling_rate, real.neuron_ids, config, traces, spikes, statistics, divergences, heatmaps,
                       extras)  # fmt: skip
+
+
+def sets_without_spikes(spikes: dict) -> list:
+    """The names of the sets of (K, W, N) spike trains in which inference found no spike at all, after one
+    warning line naming them: their spike statistics compare empty histograms and say nothing."""
+    silent = [name for name, values in spikes.items() if not np.any(values)]
+    if silent:
+        logger.warning("no spikes were found in %s: the spike checks (firing rate, correlations, van Rossum, "
+                       "synchrony) say nothing about %s; check that the traces are fluorescence or ΔF/F with "
+                       "transients, and the spike-inference settings", ", ".join(silent),
+                       "it" if len(silent) == 1 else "them")  # fmt: skip
+    return silent
 
 
 def _first(arrays: dict, count: int) -> dict:
@@ -315,8 +329,8 @@ def _settings(config: EvaluateConfig, training: np.ndarray, timer: Timer):
     """
     with timer.stage("calibration"):
         calibration = calibrate(training[:CALIBRATION_FRAMES], config.spike_settings("estimated"))
-    size = float(np.nanmedian(calibration.spike_size)) if np.isfinite(calibration.spike_size).any() else np.nan
-    if config.spike_inference == "fixed" and size < config.min_spike:
+    size = _finite_median(calibration.spike_size)
+    if config.spike_inference == "fixed" and size is not None and size < config.min_spike:
         logger.warning("fixed spike inference needs events of at least %g, but a spike in these traces measures "
                        "about %.3g (median over neurons): most spikes will be missed; use spike_inference "
                        "'calibrated'", config.min_spike, size)  # fmt: skip
@@ -324,10 +338,17 @@ def _settings(config: EvaluateConfig, training: np.ndarray, timer: Timer):
 
 
 def _calibration_summary(calibration: Calibration, fitted_on: str) -> dict:
-    """Medians over neurons of the calibrated values, and where they were fitted."""
+    """Medians over neurons of the calibrated values (``None`` where no neuron has one), and where they were fitted."""
     return {"fitted_on": fitted_on,
-            **{f"median_{name}": float(np.nanmedian(getattr(calibration, name)))
+            **{f"median_{name}": _finite_median(getattr(calibration, name))
                for name in ("decay", "noise", "min_spike", "baseline", "spike_size")}}  # fmt: skip
+
+
+def _finite_median(values) -> float | None:
+    """The median of the finite entries of ``values``, or ``None`` where there are none."""
+    values = np.asarray(values, dtype=np.float64)
+    finite = values[np.isfinite(values)]
+    return float(np.median(finite)) if finite.size else None
 
 
 def _infer_all(traces: dict, settings: SpikeInferenceSettings, config: EvaluateConfig, timer: Timer) -> dict:
@@ -388,7 +409,7 @@ def _memorisation(traces: dict, training: np.ndarray, timer: Timer) -> dict:
 
 
 def _headline(traces: dict, statistics: dict, positions: dict, blocks: np.ndarray, sampling_rate: float,
-              config: EvaluateConfig, memorisation: dict, timer: Timer):  # fmt: skip
+              config: EvaluateConfig, memorisation: dict, silent: list, timer: Timer):  # fmt: skip
     """Row -> check -> {"value", "interval"} of every set but "real", and the verdicts (``headline``).
 
     Window summaries are standardised on the floor's windows (training data) where there are, else
@@ -409,4 +430,4 @@ def _headline(traces: dict, statistics: dict, positions: dict, blocks: np.ndarra
         scores = {name: headline_scores(values["real"], values[name], blocks, config, rng)
                   for name in values if name != "real"}  # fmt: skip
         memorised = {name: check.copies_training_data for name, check in memorisation.items()}
-        return scores, verdicts(scores, memorised, BASELINES)
+        return scores, verdicts(scores, memorised, BASELINES, silent)

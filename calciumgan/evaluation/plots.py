@@ -79,8 +79,10 @@ def correlation_distributions(real_correlations, synthetic_correlations, samples
         real, synthetic = real_correlations[sample], synthetic_correlations[sample]
         pooled = np.concatenate([real[np.isfinite(real)], synthetic[np.isfinite(synthetic)]])
         bins = np.linspace(pooled.min(), pooled.max() + 1e-9, 30) if len(pooled) else 30
-        axis.hist(real[np.isfinite(real)], bins=bins, color=REAL, alpha=0.6, density=True)
-        axis.hist(synthetic[np.isfinite(synthetic)], bins=bins, color=SYNTHETIC, alpha=0.6, density=True)
+        for values, colour in ((real, REAL), (synthetic, SYNTHETIC)):
+            finite = values[np.isfinite(values)]
+            if finite.size:  # a sample without spikes has no defined correlation: nothing to draw
+                axis.hist(finite, bins=bins, color=colour, alpha=0.6, density=True)
         axis.set(title=f"sample {sample}, KL {kl[sample]:.2f}", xlabel="correlation")
     _save(figure, path)
 

@@ -153,7 +153,9 @@ def _verdict_lines(report: dict) -> list:
     primary, headline = report["primary"], report["headline"]
     titles = {row["row"]: row["title"] for row in report["table"]}
     verdict, checks = report["verdicts"][primary], list(headline[primary])
-    lines = []
+    silent = [{**ROW_TITLES, **titles}[name] for name in report.get("sets_without_spikes", [])]
+    lines = [f"- **no spikes were found in {', '.join(silent)}**: the spike checks say nothing about "
+             f"{'it' if len(silent) == 1 else 'them'}"] if silent else []  # fmt: skip
     for baseline, beaten in verdict["beats"].items():
         lost = beats_on(headline, baseline, primary)
         ties = len(checks) - len(beaten) - len(lost)
@@ -238,10 +240,11 @@ def _inference_details(report: dict) -> str:
     if settings["spike_inference"] == "fixed":
         return (f"decay {settings['decay']}, minimum spike {settings['min_spike']}, threshold "
                 f"{settings['threshold']}")  # fmt: skip
-    fitted = (f"per-neuron values fitted on {calibration['fitted_on']}: "
-              f"median decay {calibration['median_decay']:.3f}, "
-              f"noise {calibration['median_noise']:.3g}, minimum spike {calibration['median_min_spike']:.3g}, "
-              f"spike size {calibration['median_spike_size']:.3g}")  # fmt: skip
+    medians = {name: "none" if calibration[f"median_{name}"] is None else f"{calibration[f'median_{name}']:.3g}"
+               for name in ("decay", "noise", "min_spike", "spike_size")}  # fmt: skip
+    fitted = (f"per-neuron values fitted on {calibration['fitted_on']}: median decay {medians['decay']}, "
+              f"noise {medians['noise']}, minimum spike {medians['min_spike']}, "
+              f"spike size {medians['spike_size']}")  # fmt: skip
     return fitted if settings["spike_inference"] == "calibrated" else "per-window estimates; " + fitted.replace(
         "per-neuron values", "calibration for the baselines' traces")
 

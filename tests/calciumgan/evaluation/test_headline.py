@@ -71,11 +71,11 @@ def test_verdicts_need_intervals_that_do_not_overlap():
         "poisson": {"firing_rate": _score(0.9, 0.5, 1.2), "recall": _score(0.5, 0.4, 0.59)},
         "copies": {"firing_rate": _score(0.12, 0.1, 0.16), "recall": _score(0.3, 0.2, 0.4)},
     }
-    result = verdicts(scores, {"copies": True}, ("poisson",))
+    result = verdicts(scores, {"copies": True}, ("poisson",), without_spikes=("copies",))
     assert result["model"] == {"worse_than_floor": ["firing_rate"], "beats": {"poisson": ["firing_rate", "recall"]},
-                               "memorised": False}  # fmt: skip
+                               "memorised": False, "spikes_found": True}  # fmt: skip
     assert result["copies"] == {"worse_than_floor": ["recall"], "beats": {"poisson": ["firing_rate"]},
-                                "memorised": True}  # fmt: skip
+                                "memorised": True, "spikes_found": False}  # fmt: skip
     assert result["poisson"]["beats"] == {} and result["poisson"]["worse_than_floor"] == ["firing_rate", "recall"]
     assert beats_on(scores, "poisson", "copies") == []
     assert beats_on(scores, "model", "poisson") == ["firing_rate", "recall"]

@@ -32,3 +32,25 @@ def test_the_report_shows_what_the_evaluation_computed(tmp_path, surrogate_trace
         assert line.startswith(f"- **my VAE vs {title}: beats on {len(beaten[baseline])}, ties on "), line
     for figure in FIGURES:
         assert (tmp_path / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sets_without_spikes_are_named_once_and_leave_no_nan(tmp_path, surrogate_traces, caplog):
+    """Flat traces (noise of 1e-3 on 1): no spike anywhere in the real set; the model row has real transients."""
+    import warnings
+
+    import numpy as np
+
+    flat = (1 + 1e-3 * np.random.default_rng(0).standard_normal((6, 480, 5))).astype(np.float32)
+    spiking = surrogate_traces(num_frames=6 * 480, num_neurons=5, rate_hz=1.0)[1].reshape(6, 480, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning (an all-NaN median, a 0/0) on the way
+        evaluation = evaluate_arrays(flat, spiking, 24.0, EvaluateConfig(heatmap_samples=3, workers=1))
+        write_report(evaluation, tmp_path)
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert "real" in report["sets_without_spikes"] and "model" not in report["sets_without_spikes"]
+    assert report["verdicts"]["model"]["spikes_found"]
+    assert [record.levelname for record in caplog.records if "no spikes were found" in record.message] == ["WARNING"]
+    medians = [value for key, value in report["calibration"].items() if key.startswith("median_")]
+    assert len(medians) == 5 and all(value is None or np.isfinite(value) for value in medians)
+    markdown = (tmp_path / "report.md").read_text()
+    assert markdown.splitlines()[2].startswith("- **no spikes were found in real (held-out windows)")
