@@ -169,11 +169,13 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
         traces[name], spikes[name] = baseline_traces, baseline_spikes
     rate = data.recording.sampling_rate
     blocks = window_blocks(starts, window)
+    silent = sets_without_spikes(spikes)
     statistics, divergences, heatmaps, intervals = _score(spikes, rate, config, timer, blocks)
     memorisation = _memorisation(traces, data.train.signals, timer)
-    headline, verdict = _headline(traces, statistics, positions, blocks, rate, config, memorisation, timer)
+    headline, verdict = _headline(traces, statistics, positions, blocks, rate, config, memorisation, silent, timer)
     extras = {"source": {"run": str(run.root), "recording": info["source"], "window": window},
-              "headline": headline, "verdicts": verdict, "memorisation": memorisation["model"].summary(),
+              "headline": headline, "verdicts": verdict, "sets_without_spikes": silent,
+              "memorisation": memorisation["model"].summary(),
               "intervals": intervals, "independent_windows": len(np.unique(blocks)),
               "calibration": _calibration_summary(calibration, "the run's training block"),
               "baselines_fitted_to": "spikes inferred from the training-block windows of the floor row",
