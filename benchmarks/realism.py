@@ -27,7 +27,8 @@ synthetic traces over that of the held-out real traces); and the spike recovery 
 inference on the held-out real windows (recall / precision; the same for every row of a
 surrogate); and the edges: the mean frame-to-frame change of the synthetic traces at a window's
 first and last frame over that in its middle half (``calciumgan.evaluation.edges``; 1.0 is an
-edge like the middle). A variant already trained in its folder is evaluated again, not retrained.
+edge like the middle). A variant already trained in its folder is evaluated again, not retrained;
+one stopped part-way is resumed up to ``--epochs``.
 """
 
 import argparse
@@ -84,12 +85,13 @@ def train_for(config: ExperimentConfig, folder: pathlib.Path, minutes: float, ep
     """Train one epoch, then as many as the budget allows (or exactly ``epochs``); the iterations and seconds
     spent."""
     run = CalciumRun(folder)
-    if run.has_trained():
-        epochs = int(list_checkpoints(run.checkpoints)[-1].stem.split("-")[1])
-        return {"iterations": epochs * config.train.steps_per_epoch, "seconds": float("nan")}
+    completed = int(list_checkpoints(run.checkpoints)[-1].stem.split("-")[1]) if run.has_trained() else 0
+    if completed and (epochs is None or completed >= epochs):
+        return {"iterations": completed * config.train.steps_per_epoch, "seconds": float("nan")}
     start = time.perf_counter()
-    train_experiment(dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=1)), folder,
-                     progress=False)  # fmt: skip
+    if not completed:
+        train_experiment(dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=1)), folder,
+                         progress=False)  # fmt: skip
     first = time.perf_counter() - start  # includes building and compiling: a pessimistic pace
     epochs = epochs or max(1, int(minutes * 60 / first))
     train_experiment(dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=epochs)), folder,
