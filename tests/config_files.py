@@ -1,6 +1,28 @@
-"""Write a tiny YAML config for a test: a base dict of sections with ``{"section.key": value}`` overrides."""
+"""Write a tiny YAML config for a test: a base dict of sections with ``{"section.key": value}`` overrides.
+
+The tiny LFP and MEI configs live here, beside the writer, for the tests of every folder (calciumgan's is
+``TINY`` of tests/conftest.py).
+"""
 
 import yaml
+
+# 4 channels, 6 images x 4 showings, the demo's 48 x 64 image tables
+TINY_LFP = {
+    "data": {"num_channels": 4, "num_images": 6, "test_images": 2, "showings": 4, "image_height": 48,
+             "image_width": 64, "spontaneous_seconds": 2.0, "seed": 3},
+    "model": {"image_encoder": "demo"},
+    "pretrain": {"signal_epochs": 1, "signal_windows_per_epoch": 16, "image_epochs": 2, "batch_size": 8},
+    "train": {"epochs": 1, "steps_per_epoch": 2, "batch_size": 4, "n_critic": 1, "validation_batches": 1},
+    "evaluate": {"classifier_epochs": 2, "classifier_batch_size": 8, "example_images": 1},
+}  # fmt: skip
+
+# 60 images of 16 x 24, 4 trials, 6 neurons, a 4-channel core, 2 epochs
+TINY_MEI = {
+    "simulation": {"seed": 2, "num_images": 60, "image_height": 16, "image_width": 24, "trials": 4, "num_neurons": 6},
+    "selection": {"draws": 5},
+    "model": {"hidden_channels": 4},
+    "fit": {"neurons": "all", "epochs": 2, "batch_size": 16},
+}  # fmt: skip
 
 
 def write_config(path, base: dict, overrides: dict):

@@ -53,10 +53,21 @@ def kept_lines(text: str, level: int) -> list[str]:
 
 @contextlib.contextmanager
 def filtered_descriptor_2(level: int):
-    """Capture everything written to file descriptor 2 inside the block; replay ``kept_lines`` after it."""
+    """Capture everything written to file descriptor 2 inside the block; replay ``kept_lines`` after it.
+
+    Without a writable temporary folder (a full disk) nothing is filtered: the command goes on, to
+    report what it cannot write.
+    """
     sys.stderr.flush()
+    try:
+        capture = tempfile.TemporaryFile(mode="w+b")
+    except OSError:
+        capture = None
+    if capture is None:
+        yield
+        return
     saved = os.dup(2)
-    with tempfile.TemporaryFile(mode="w+b") as capture:
+    with capture:
         os.dup2(capture.fileno(), 2)
         try:
             yield
@@ -73,9 +84,21 @@ def filtered_descriptor_2(level: int):
 @contextlib.contextmanager
 def _filtered_tensorflow_start(level: int):
     """Filter the import of TensorFlow and its first device query (which logs a failed ``cuInit`` without a GPU)."""
+    _skip_temporary_folder_probe()
     with filtered_descriptor_2(level):
         yield
         sys.modules["tensorflow"].config.list_physical_devices()
+
+
+def _skip_temporary_folder_probe() -> None:
+    """Let TensorFlow import on a full disk, to report it: absl asks for the temporary folder at import,
+    and Python finds it by writing a test file in each candidate, which fails there. The first
+    POSIX candidate is taken unprobed instead; a file made in it fails later, where it is used.
+    """
+    try:
+        tempfile.gettempdir()
+    except FileNotFoundError:  # "No usable temporary directory found"
+        tempfile.tempdir = os.environ.get("TMPDIR") or "/tmp"
 
 
 def quiet_tensorflow_start() -> None:

@@ -6,6 +6,7 @@ one ``OutputError`` naming the path, and leaves what was there before untouched.
 """
 
 import contextlib
+import io
 import json
 import logging
 import os
@@ -74,39 +75,62 @@ def write_json_atomic(path, value, indent: int | None = 1) -> pathlib.Path:
 @contextlib.contextmanager
 def atomic_hdf5(path):
     """Yield an ``h5py.File`` open for writing on a temporary sibling of ``path``; rename it onto ``path``
-    only once it is flushed, closed, and opens again read-only.
+    only once it is closed without a failed write and opens again read-only.
 
-    h5py reports a write that fails at close only as "Exception ignored" when the file is collected,
-    so the file is flushed and closed here, where failures raise, and then reopened: HDF5 refuses a
-    file shorter than its superblock says, as one cut off by a full disk is. The body may close the
-    file itself (pynwb's ``NWBHDF5IO`` does).
+    HDF5 writes through a :class:`_FailureRecordingFile`, so a full disk never fails inside HDF5 (see
+    there) and is raised here once the file is closed. The reopening checks what a file system may
+    still have cut off silently. The body may close the file itself (pynwb's ``NWBHDF5IO`` does).
     """
     import h5py  # only the writers of HDF5 files pay for it
 
-    with atomic_path(path) as temporary, _system_errors():
-        file = h5py.File(temporary, "w")
-        try:
-            yield file
-            if file:  # still open
-                file.flush()
-        except BaseException:
-            with contextlib.suppress(Exception):  # the first error is the one to report
-                file.close()
-            raise
-        file.close()
+    with atomic_path(path) as temporary:
+        with _FailureRecordingFile(temporary, "w+") as target:
+            try:
+                with h5py.File(target, "w") as file:
+                    yield file
+            finally:  # a failed write is the cause of whatever the body raised after it
+                target.raise_failure()
         h5py.File(temporary, "r").close()
 
 
-@contextlib.contextmanager
-def _system_errors():
-    """Turn h5py's ``RuntimeError`` for a failed system call ("errno = 28") into an ``OSError`` of that number."""
-    try:
-        yield
-    except RuntimeError as error:
-        number = re.search(r"errno = (\d+)", str(error))
-        if number is None:
-            raise
-        raise OSError(int(number.group(1)), str(error)) from error
+class _FailureRecordingFile(io.FileIO):
+    """A binary file for h5py's "fileobj" driver whose failed writes are recorded and dropped, not raised.
+
+    HDF5 (1.14) frees an object whose close fails yet keeps its id, and closes that id again when
+    h5py collects the object (a dataset the body still holds, in the traceback) or the interpreter
+    exits: the process dies of a segmentation fault after a write failed on a full disk. Through
+    this file HDF5 never sees a write fail, so every object closes cleanly; :meth:`raise_failure`
+    raises the first failure afterwards. After a failure the body still runs to its end, its later
+    writes attempted and, where they fail too, dropped.
+    """
+
+    failure = None
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        with self._recorded():
+            while view:  # write(2) may write part of a buffer before it fails
+                view = view[os.write(self.fileno(), view) :]
+        return len(data)
+
+    def truncate(self, size=None):
+        with self._recorded():
+            return super().truncate(size)
+        return size
+
+    def raise_failure(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+    def __repr__(self) -> str:  # h5py names the file by its repr
+        return str(self.name)
+
+    @contextlib.contextmanager
+    def _recorded(self):
+        try:
+            yield
+        except OSError as error:
+            self.failure = self.failure or error
 
 
 def _sync(path: pathlib.Path) -> None:

@@ -1,16 +1,9 @@
-"""A tiny MEI experiment config (60 images of 16 x 24, 4 trials, 6 neurons, a 4-channel core, 2 epochs) and one
-simulated and fitted experiment of it, shared by the test modules that read one."""
+"""The writer of the tiny MEI experiment config (``config_files.TINY_MEI``) and one simulated and fitted experiment
+of it, shared by the test modules that read one."""
 
 import pytest
 from commands import run_module
-from config_files import write_config
-
-TINY_MEI = {
-    "simulation": {"seed": 2, "num_images": 60, "image_height": 16, "image_width": 24, "trials": 4, "num_neurons": 6},
-    "selection": {"draws": 5},
-    "model": {"hidden_channels": 4},
-    "fit": {"neurons": "all", "epochs": 2, "batch_size": 16},
-}  # fmt: skip
+from config_files import TINY_MEI, write_config
 
 
 @pytest.fixture(scope="session")

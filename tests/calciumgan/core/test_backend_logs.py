@@ -1,9 +1,11 @@
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
+from calciumgan.core import backend_logs
 from calciumgan.core.backend_logs import ABSL_PREAMBLE, filtered_descriptor_2, kept_lines
 
 CAPTURED = "\n".join([
@@ -46,6 +48,29 @@ def test_descriptor_2_is_restored_when_the_block_raises(capfd):
         raise RuntimeError("import failed")
     os.write(2, b"after\n")
     assert capfd.readouterr().err == "written before the failure\nafter\n"
+
+
+def test_descriptor_2_is_left_alone_without_a_temporary_file(capfd, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise FileNotFoundError(2, "No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", full_disk)
+    with filtered_descriptor_2(2):
+        os.write(2, f"{ABSL_PREAMBLE}\n".encode())
+    assert capfd.readouterr().err == f"{ABSL_PREAMBLE}\n"
+
+
+def test_a_full_disk_leaves_tensorflow_a_temporary_folder(monkeypatch):
+    """Python's search for one writes a test file in each candidate; absl asks for it when TensorFlow imports."""
+
+    def no_writable_candidate():
+        raise FileNotFoundError(2, "No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(tempfile, "gettempdir", no_writable_candidate)
+    monkeypatch.setenv("TMPDIR", "/somewhere")
+    backend_logs._skip_temporary_folder_probe()
+    assert tempfile.tempdir == "/somewhere"
 
 
 def _command_stderr(level: str | None) -> list[str]:

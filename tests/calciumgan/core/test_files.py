@@ -2,7 +2,9 @@
 
 import errno
 import json
+import math
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -101,13 +103,6 @@ def _write_dataset_fails(monkeypatch):
     monkeypatch.setattr(h5py.Dataset, "__setitem__", _disk_full)
 
 
-def _flush_fails(monkeypatch):  # h5py reports a failed flush as a RuntimeError with the system's errno
-    def fail(self):
-        raise RuntimeError(f"Can't flush cache (file write failed: errno = 28, error message = '{NO_SPACE}')")
-
-    monkeypatch.setattr(h5py.File, "flush", fail)
-
-
 def _cut_off_at_close(monkeypatch):  # the close reports nothing, but the file on disk is short
     close = h5py.File.close
 
@@ -120,7 +115,7 @@ def _cut_off_at_close(monkeypatch):  # the close reports nothing, but the file o
     monkeypatch.setattr(h5py.File, "close", close_and_cut)
 
 
-@pytest.mark.parametrize("failure, reason", [(_write_dataset_fails, NO_SPACE), (_flush_fails, NO_SPACE),
+@pytest.mark.parametrize("failure, reason", [(_write_dataset_fails, NO_SPACE),
                                              (_cut_off_at_close, "Unable to synchronously open file")])  # fmt: skip
 def test_a_failed_hdf5_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch, failure, reason):
     path = tmp_path / "samples.h5"
@@ -137,36 +132,77 @@ def test_a_failed_hdf5_write_leaves_the_old_file_and_no_temporary(tmp_path, monk
     assert _names(tmp_path) == ["samples.h5"]
 
 
+def _write_samples(path) -> None:
+    """Like ``calciumgan.generate``: the body holds its dataset while it writes it in slices."""
+    with atomic_hdf5(path) as file:
+        signals = file.create_dataset("signals", (1000, 8), dtype="float64")
+        file.attrs["sampling_rate"] = 24.0
+        for start in range(0, 1000, 100):
+            signals[start : start + 100] = np.ones((100, 8))
+
+
+def _writes_fail_from(monkeypatch, first: float) -> list:
+    """Make the ``first``-th ``os.write`` and every later one fail as on a full disk; returns the calls so far."""
+    calls, write = [], os.write
+
+    def counted(descriptor, data):
+        calls.append(descriptor)
+        return _disk_full() if len(calls) >= first else write(descriptor, data)
+
+    monkeypatch.setattr(os, "write", counted)
+    return calls
+
+
+@pytest.mark.parametrize("failing", ["first", "middle", "last"])
+def test_a_disk_that_fills_at_any_hdf5_write_leaves_the_old_file(tmp_path, monkeypatch, failing):
+    """Every write from the ``failing`` one on fails, inside HDF5's own calls (data, metadata, closing)."""
+    calls = _writes_fail_from(monkeypatch, math.inf)
+    _write_samples(tmp_path / "samples.h5")
+    first = {"first": 1, "middle": len(calls) // 2, "last": len(calls)}[failing]
+    before = (tmp_path / "samples.h5").read_bytes()
+    monkeypatch.undo()
+    _writes_fail_from(monkeypatch, first)
+    with pytest.raises(OutputError, match=f"^{tmp_path / 'samples.h5'}: not written \\({NO_SPACE}\\)$"):
+        _write_samples(tmp_path / "samples.h5")
+    assert (tmp_path / "samples.h5").read_bytes() == before
+    assert _names(tmp_path) == ["samples.h5"]
+
+
 FILE_SIZE_LIMIT = """
-import resource, sys
-import numpy as np
+import resource, signal, sys
 from calciumgan.core.errors import OutputError
-from calciumgan.core.files import atomic_hdf5, write_text_atomic
+from calciumgan.core.files import write_text_atomic
+from test_files import _write_samples
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-resource.setrlimit(resource.RLIMIT_FSIZE, (8192, resource.RLIM_INFINITY))
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[3]), resource.RLIM_INFINITY))
 try:
     if sys.argv[2] == "text":
         write_text_atomic(sys.argv[1], "x" * 100_000)
     else:
-        with atomic_hdf5(sys.argv[1]) as file:
-            file.create_dataset("x", data=np.zeros(100_000))
+        _write_samples(sys.argv[1])
 except OutputError as error:
     print(error, flush=True)
+    sys.exit(2)
 """
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs resource.RLIMIT_FSIZE")
-@pytest.mark.parametrize("kind", ["text", "hdf5"])
-def test_a_write_the_kernel_refuses_leaves_the_old_file(tmp_path, kind):
-    """A real failed ``write(2)``: a file-size limit (EFBIG) stands in for a full disk, without root."""
+@pytest.mark.parametrize("kind, limit", [("text", 8192), ("hdf5", 0), ("hdf5", 4096), ("hdf5", 40_000)])
+def test_a_write_the_kernel_refuses_leaves_the_old_file(tmp_path, kind, limit):
+    """A real failed ``write(2)``: a file-size limit (EFBIG) stands in for a full disk, without root.
+
+    Before HDF5 wrote through ``_FailureRecordingFile``, the HDF5 cases died of a segmentation fault
+    after printing the error, when Python collected the dataset that ``_write_samples`` held.
+    """
     path = tmp_path / "out.h5"
     path.write_bytes(b"old")
-    result = subprocess.run([sys.executable, "-c", FILE_SIZE_LIMIT, str(path), kind], capture_output=True,
-                            text=True, cwd=tmp_path, timeout=120)  # fmt: skip
-    # HDF5 may crash at exit after a failed close (h5py issue 914), so the exit status is not checked
-    assert result.stdout == f"{path}: not written (File too large)\n", result.stderr[-2000:]
+    result = subprocess.run([sys.executable, "-c", FILE_SIZE_LIMIT, str(path), kind, str(limit)], capture_output=True,
+                            text=True, cwd=pathlib.Path(__file__).parent, timeout=120)  # fmt: skip
+    assert (result.returncode, result.stdout) == (2, f"{path}: not written (File too large)\n"), result.stderr[-2000:]
     assert path.read_bytes() == b"old"
     assert _names(tmp_path) == ["out.h5"]
+
 
 def test_only_partials_of_dead_processes_are_removed(tmp_path):
     dead, alive, ours = (tmp_path / f".partial-{pid}-x.h5" for pid in (DEAD_PID, os.getppid(), os.getpid()))

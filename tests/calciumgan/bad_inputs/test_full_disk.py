@@ -1,0 +1,186 @@
+"""Every command-line tool that writes files, run with its output on a disk that fills part-way (issue 23).
+
+A file-size limit (``RLIMIT_FSIZE``, with ``SIGXFSZ`` ignored) stands in for a full disk without
+root: every write(2) beyond the limit fails with EFBIG ("File too large"). Each tool first runs
+normally, in this process, in a workspace holding its inputs and, where it may replace one, an
+older output. The largest file it writes sets up to three limits: 0 bytes (its first write fails),
+half that size, and that size less one byte. Under each limit it runs again as ``python -m``, in the
+same workspace restored, and must exit with code 2, end stderr with one ``error:`` line naming a
+path in its output folder and the system's reason, print no traceback, and leave every file that
+was there byte for byte, no temporary, and no file cut off: a tool that writes several files may
+keep those it finished before the failure, each identical to the normal run's.
+"""
+
+import dataclasses
+import pathlib
+import shutil
+import signal
+import subprocess
+import sys
+
+import pytest
+from catalogue import WINDOW, Workspace, good_signals
+from commands import run_module
+from config_files import TINY_LFP, TINY_MEI, write_config
+
+resource = pytest.importorskip("resource")  # RLIMIT_FSIZE: POSIX only
+
+pytestmark = pytest.mark.slow
+
+OUT = "out"  # every tool's output folder, inside its workspace
+LIMITS = {"first-write": lambda largest: 0, "half-largest": lambda largest: largest // 2,
+          "largest-less-one": lambda largest: largest - 1}  # fmt: skip
+
+
+def _older(workspace: Workspace, name: str) -> str:
+    """The path of an older output ``name`` in the output folder, which a failed run must keep."""
+    (workspace.root / OUT / name).parent.mkdir(parents=True, exist_ok=True)
+    return workspace.text(f"{OUT}/{name}", f"an older {name}\n")
+
+
+def prepare(name: str):
+    def argv(workspace, request) -> list:
+        return ["calciumgan.prepare", "--signals", workspace.npy("F.npy", good_signals()), "--sampling-rate", "24",
+                "--out", _older(workspace, name), "--overwrite"]  # fmt: skip
+
+    return argv
+
+
+def train(workspace, request) -> list:
+    return ["calciumgan.train", "--config", workspace.config(), "--out", workspace / f"{OUT}/run"]
+
+
+def generate(name: str, count: int):
+    def argv(workspace, request) -> list:
+        return ["calciumgan.generate", "--run", str(workspace.run), "--num-samples", str(count),
+                "--out", _older(workspace, name), "--overwrite"]  # fmt: skip
+
+    return argv
+
+
+def evaluate(workspace, request) -> list:
+    synthetic = good_signals(8 * WINDOW)[::-1].reshape(8, WINDOW, -1)
+    for name in ("report.json", "report.md"):  # an older evaluation, which the new one replaces
+        _older(workspace, f"report/{name}")
+    return ["calciumgan.evaluate", "--real", workspace.samples_h5("real.h5"), "--synthetic",
+            workspace.samples_h5("synthetic.h5", synthetic), "--out", workspace / f"{OUT}/report"]  # fmt: skip
+
+
+def lfp_generate(workspace, request) -> list:
+    experiment = shutil.copytree(request.getfixturevalue("lfp_experiment"), workspace.root / "experiment")
+    return ["lfp.generate", "--run", str(experiment), "--init", "scratch", "--out", _older(workspace, "windows.h5"),
+            "--overwrite"]  # fmt: skip
+
+
+def mei_simulate(workspace, request) -> list:
+    config = write_config(workspace.root / "mei.yaml", TINY_MEI, {})
+    return ["mei.simulate", "--config", str(config), "--out", workspace / f"{OUT}/experiment"]
+
+
+# tool -> (its argv's builder, the limits it runs under): the tools that start TensorFlow (some 10 s a run) skip
+# limits that would fail in the same writer, at the same point, as another tool's case
+TOOLS = {
+    "prepare-hdf5": (prepare("recording.h5"), tuple(LIMITS)),
+    "prepare-npz": (prepare("recording.npz"), tuple(LIMITS)),
+    "train": (train, tuple(LIMITS)),  # fails in config.yaml, recording.h5, untrained_generator.keras
+    "generate-hdf5": (generate("samples.h5", 64), tuple(LIMITS)),
+    "generate-nwb": (generate("samples.nwb", 8), ("half-largest", "largest-less-one")),
+    "evaluate": (evaluate, tuple(LIMITS)),
+    "lfp-generate": (lfp_generate, ("largest-less-one",)),
+    "mei-simulate": (mei_simulate, tuple(LIMITS)),
+}
+CASES = [(tool, limit) for tool, (_, limits) in TOOLS.items() for limit in limits]
+
+
+@pytest.fixture(scope="module")
+def lfp_experiment(tmp_path_factory) -> pathlib.Path:
+    """A tiny LFP experiment with an untrained GAN "scratch", made as lfp.train makes it: lfp.generate writes
+    the same file from any generator, and training it would take the time of all the other cases."""
+    from lfp.adversarial import build_lfp_gan, experiment_data
+    from lfp.config import load_config
+    from lfp.experiment import Experiment
+
+    folder = tmp_path_factory.mktemp("lfp")
+    config = load_config(str(write_config(folder / "tiny.yaml", TINY_LFP, {"train.init": "scratch"})))
+    experiment = Experiment(folder / "experiment")
+    recording, _, _ = experiment_data(config, experiment)
+    gan = build_lfp_gan(config, recording.lfp.shape[1], (*recording.images.shape[1:], 1))
+    run = experiment.gan_run("scratch")
+    run.start(config)
+    run.save_model(gan.generator, run.generator_path)
+    return experiment.root
+
+
+@dataclasses.dataclass
+class NormalRun:
+    """A tool's workspace (with a pristine copy to restore it from) and its snapshots around a normal run."""
+
+    workspace: Workspace
+    pristine: pathlib.Path
+    argv: list
+    before: dict
+    after: dict
+    largest: int  # bytes of the largest file the normal run wrote or replaced
+
+    @classmethod
+    def make(cls, folder: pathlib.Path, finished_run: pathlib.Path, build, request) -> "NormalRun":
+        import keras
+
+        workspace = Workspace(folder / "workspace", finished_run)
+        workspace.root.mkdir(parents=True)
+        argv = [str(argument) for argument in build(workspace, request)]
+        pristine = shutil.copytree(workspace.root, folder / "pristine")
+        before = workspace.snapshot()
+        keras.utils.clear_session()  # layer names as in a new process, or Keras files come out a few bytes longer
+        result = run_module(*argv)
+        assert result.returncode == 0, result.stderr[-3000:]
+        after = workspace.snapshot()
+        largest = max((workspace.root / name).stat().st_size for name, digest in after.items()
+                      if digest is not None and before.get(name) != digest)  # fmt: skip
+        return cls(workspace, pristine, argv, before, after, largest)
+
+    def restore(self) -> None:
+        shutil.rmtree(self.workspace.root)
+        shutil.copytree(self.pristine, self.workspace.root)
+
+
+@pytest.fixture(scope="module")
+def normal_runs(tmp_path_factory, trained_tiny_run):
+    """``normal_runs(tool, request)``: the tool's NormalRun, made on first use."""
+    made = {}
+
+    def normal_run(tool: str, test_request) -> NormalRun:
+        if tool not in made:
+            made[tool] = NormalRun.make(tmp_path_factory.mktemp(tool), trained_tiny_run, TOOLS[tool][0], test_request)
+        return made[tool]
+
+    return normal_run
+
+
+def run_with_file_size_limit(argv: list, limit: int, cwd: pathlib.Path) -> subprocess.CompletedProcess:
+    """``python -m argv`` in a process whose writes beyond ``limit`` bytes of a file fail with EFBIG."""
+
+    def limit_file_size():  # in the child, before it starts Python
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails instead of the signal killing the process
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+    return subprocess.run([sys.executable, "-m", *argv], preexec_fn=limit_file_size, cwd=cwd, capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+
+
+@pytest.mark.parametrize("tool, limit", CASES, ids=[f"{tool}-{limit}" for tool, limit in CASES])
+def test_a_full_disk_stops_the_tool_with_one_line_and_nothing_cut_off(normal_runs, request, tool, limit):
+    normal = normal_runs(tool, request)
+    normal.restore()
+    root = normal.workspace.root
+    result = run_with_file_size_limit(normal.argv, LIMITS[limit](normal.largest), root)
+    last_line = (result.stderr.splitlines() or [""])[-1]
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert last_line.startswith(f"error: {root / OUT}/") and "(File too large)" in last_line, result.stderr[-3000:]
+    assert [line for line in result.stderr.splitlines() if "error:" in line] == [last_line], result.stderr[-3000:]
+    after = normal.workspace.snapshot()
+    assert {name: after.get(name) for name in normal.before} == normal.before, "a file that was there changed"
+    left = {name: digest for name, digest in after.items() if name not in normal.before}
+    assert left.items() <= normal.after.items(), f"files a normal run does not write, or cut off: {left}"
