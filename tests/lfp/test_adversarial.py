@@ -11,7 +11,7 @@ from lfp.data.synthetic import synthesize_lfp
 from lfp.gan_data import showing_data
 from lfp.sampling import generate_windows
 
-pytestmark = [pytest.mark.backend, pytest.mark.slow]  # the LFP GAN's steps take tens of seconds to trace
+pytestmark = pytest.mark.slow  # the LFP GAN's steps take tens of seconds to trace
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +20,7 @@ def recording():
                           seed=2)  # fmt: skip
 
 
+@pytest.mark.backend
 def test_assembled_batches_are_the_showings_windows_z_scored_with_their_images(recording):
     data = showing_data(recording, [0, 5, 7], [1, 2], window=313, batch_size=2, n_critic=1, validation_batches=1,
                         use_image=True, seed=0)  # fmt: skip
@@ -35,7 +36,8 @@ def test_assembled_batches_are_the_showings_windows_z_scored_with_their_images(r
     assert np.asarray(without_images.assemble((without_images.train_arrays, np.array([0])))).shape == (1, 313, 3)
 
 
-@pytest.mark.parametrize("use_image", [True, False])
+# Under JAX the conditional variant trains in tests/lfp/test_pipeline.py; the unconditional one only here.
+@pytest.mark.parametrize("use_image", [True, pytest.param(False, marks=pytest.mark.backend)])
 def test_a_training_step_of_each_variant_changes_both_networks(recording, use_image):
     from calciumgan.training.steps import make_steps
 

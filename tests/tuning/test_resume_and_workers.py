@@ -37,7 +37,7 @@ def _oracle_trials(folder) -> dict:
 
 @pytest.mark.slow  # trains its trials: not in make test-fast
 def test_resume_after_sigkill_repeats_no_trial(tmp_path, write_search):
-    config = write_search(tmp_path, SPACE, trials=3, budget={"epochs": 8, "steps_per_epoch": 6})
+    config = write_search(tmp_path, SPACE, trials=2, budget={"epochs": 8, "steps_per_epoch": 6})
     folder = tmp_path / "out"
     search = _search(config, folder)
     deadline = time.monotonic() + 300
@@ -55,10 +55,10 @@ def test_resume_after_sigkill_repeats_no_trial(tmp_path, write_search):
     assert {path.name: path.stat().st_mtime_ns for path in first.iterdir() if path.is_file()} == finished_before
     assert interrupted.stat().st_mtime_ns == started_before  # resumed from its checkpoint, not restarted
     records = read_records(folder)
-    assert [record["trial"] for record in records] == ["0", "1", "2"]
+    assert [record["trial"] for record in records] == ["0", "1"]
     assert all(record["status"] == "COMPLETED" for record in records)
-    assert len({tuple(sorted(record["hyperparameters"].items(), key=str)) for record in records}) == 3
-    assert _oracle_trials(folder) == {"0": "COMPLETED", "1": "COMPLETED", "2": "COMPLETED"}
+    assert len({tuple(sorted(record["hyperparameters"].items(), key=str)) for record in records}) == 2
+    assert _oracle_trials(folder) == {"0": "COMPLETED", "1": "COMPLETED"}
 
 
 def _free_port() -> int:
@@ -70,7 +70,7 @@ def _free_port() -> int:
 @pytest.mark.slow  # trains its trials: not in make test-fast
 def test_chief_and_two_workers_run_every_trial_exactly_once(tmp_path, write_search):
     """Through the shipped launcher, tuning/jobs/search_local.sh: a chief and two workers on localhost."""
-    config = write_search(tmp_path, SPACE, trials=5)
+    config = write_search(tmp_path, SPACE, trials=3)
     folder = tmp_path / "out"
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": keras.backend.backend(),
                    "PYTHON": sys.executable, "WORKERS": "2", "PORT": str(_free_port()), "PATH": os.defpath}  # fmt: skip
@@ -78,9 +78,9 @@ def test_chief_and_two_workers_run_every_trial_exactly_once(tmp_path, write_sear
                               capture_output=True, text=True, timeout=300)  # fmt: skip
     assert launcher.returncode == 0, launcher.stderr[-3000:]
     records = read_records(folder)
-    assert sorted(record["trial"] for record in records) == ["0", "1", "2", "3", "4"]
+    assert sorted(record["trial"] for record in records) == ["0", "1", "2"]
     assert all(record["status"] == "COMPLETED" for record in records)
-    assert len({tuple(sorted(record["hyperparameters"].items(), key=str)) for record in records}) == 5
+    assert len({tuple(sorted(record["hyperparameters"].items(), key=str)) for record in records}) == 3
     assert {path.name for path in (folder / "keras_tuner").glob("tuner*.json")} == {"tuner0.json", "tuner1.json"}
     assert (folder / "best.yaml").is_file()
 

@@ -83,7 +83,7 @@ TOOLS = {
     "prepare-hdf5": (prepare("recording.h5"), tuple(LIMITS)),
     "prepare-npz": (prepare("recording.npz"), tuple(LIMITS)),
     "train": (train, tuple(LIMITS)),  # fails in config.yaml, recording.h5, untrained_generator.keras
-    "generate-hdf5": (generate("samples.h5", 64), tuple(LIMITS)),
+    "generate-hdf5": (generate("samples.h5", 64), ("half-largest", "largest-less-one")),  # first write: as prepare's
     "generate-nwb": (generate("samples.nwb", 8), ("half-largest", "largest-less-one")),
     "evaluate": (evaluate, tuple(LIMITS)),
     "lfp-generate": (lfp_generate, ("largest-less-one",)),
