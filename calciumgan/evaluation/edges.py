@@ -19,11 +19,19 @@ def _middle(length: int) -> slice:
 def frame_difference_ratios(traces: np.ndarray) -> tuple[float, float]:
     """Mean |x[1] - x[0]| and |x[T-1] - x[T-2]| over the mean |x[t+1] - x[t]| of the middle half.
 
-    ``traces``: (K, T, N) windows, T >= 4. 1.0 at both ends when the edges are like the middle.
+    ``traces``: (K, T, N) windows, T >= 4. 1.0 at both ends when the edges are like the middle; NaN where the
+    middle does not change.
     """
     steps = np.abs(np.diff(np.asarray(traces, dtype=np.float64), axis=1)).mean(axis=(0, 2))  # (T - 1,)
-    middle = steps[_middle(len(steps))].mean()
-    return float(steps[0] / middle), float(steps[-1] / middle)
+    return _edge_ratios(steps)
+
+
+def _edge_ratios(per_frame: np.ndarray) -> tuple[float, float]:
+    """``per_frame``'s first and last value over its middle half's mean; NaN where that mean is 0."""
+    middle = per_frame[_middle(len(per_frame))].mean()
+    if middle == 0:
+        return float("nan"), float("nan")
+    return float(per_frame[0] / middle), float(per_frame[-1] / middle)
 
 
 def rate_ratios(spikes: np.ndarray) -> tuple[float, float]:
@@ -31,11 +39,7 @@ def rate_ratios(spikes: np.ndarray) -> tuple[float, float]:
 
     ``spikes``: (K, T, N) counts. NaN where the middle holds no spikes.
     """
-    per_frame = np.asarray(spikes, dtype=np.float64).mean(axis=(0, 2))  # (T,)
-    middle = per_frame[_middle(len(per_frame))].mean()
-    if middle == 0:
-        return float("nan"), float("nan")
-    return float(per_frame[0] / middle), float(per_frame[-1] / middle)
+    return _edge_ratios(np.asarray(spikes, dtype=np.float64).mean(axis=(0, 2)))  # per frame: (T,)
 
 
 def edge_summary(traces: dict, spikes: dict) -> dict:

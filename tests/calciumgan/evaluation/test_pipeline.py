@@ -1,4 +1,5 @@
 import dataclasses
+import warnings
 
 import numpy as np
 import pytest
@@ -52,7 +53,9 @@ def test_fixed_inference_on_dff_traces_warns_and_calibrated_recovers_spikes(dff_
 
 def test_a_set_without_spikes_gets_defined_scores(samples):
     silent = np.full_like(samples, float(samples.min()))  # below every baseline: no calcium, no spikes
-    evaluation = evaluate_arrays(samples, silent, 24.0, CONFIG, train=samples)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning on the way
+        evaluation = evaluate_arrays(samples, silent, 24.0, CONFIG, train=samples)
     assert evaluation.mean_firing_rates()["model"] == 0.0
     assert all(np.isfinite(value) and value > 0 for value in evaluation.table()["model"].values())
 
