@@ -69,6 +69,7 @@ def main(argv=None) -> int:
         else:
             evaluation = evaluate_files(args.real, args.synthetic, EvaluateConfig(**overrides), out, args.train)
         write_report(evaluation, out)
+        return out
 
     return run_command(action)
 

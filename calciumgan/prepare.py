@@ -91,7 +91,7 @@ def reader_settings(args: argparse.Namespace) -> ReaderSettings:
 
 
 def convert(args: argparse.Namespace):
-    """Write the recording file the arguments describe."""
+    """Write the recording file the arguments describe; return its path."""
     if source_kind(args.signals) == "recording":
         return convert_arrays(args.signals, args.sampling_rate, args.out, args.spikes, args.neurons_first,
                               args.subtract_baseline, args.overwrite, args.frames_first)  # fmt: skip

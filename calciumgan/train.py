@@ -33,7 +33,9 @@ def main(argv=None) -> int:
         config = load_config(args.config)
         if args.data:
             config = config.with_data_file(args.data)
-        train_experiment(config, args.out or pathlib.Path("runs") / pathlib.Path(args.config).stem)
+        out = args.out or pathlib.Path("runs") / pathlib.Path(args.config).stem
+        train_experiment(config, out)
+        return out
 
     return run_command(action)
 

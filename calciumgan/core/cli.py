@@ -15,8 +15,24 @@ from calciumgan.core.files import check_output_folder
 USAGE_ERROR = 2  # the exit code of every refused input, as argparse uses
 
 
+class DefaultsHelpFormatter(argparse.HelpFormatter):
+    """Help that ends each option's text with its default, where it takes a value and has a default."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        takes_value = action.option_strings and action.nargs != 0  # not a switch such as --overwrite
+        has_default = action.default is not None and action.default is not argparse.SUPPRESS
+        said = "default" in text  # the help states its default in words already
+        return f"{text} (default: %(default)s)" if takes_value and has_default and not said else text
+
+
 class CommandParser(argparse.ArgumentParser):
-    """``argparse.ArgumentParser`` whose errors are one ``error:`` line (exit code 2), without the usage block."""
+    """``argparse.ArgumentParser`` whose errors are one ``error:`` line (exit code 2), without the usage block, and
+    whose help shows every default."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", DefaultsHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         self.exit(USAGE_ERROR, f"error: {message} (see {self.prog} --help)\n")
@@ -57,15 +73,18 @@ def _bounded(text: str, kind: type, description: str, allowed) -> int | float:
 def run_command(action) -> int:
     """Run ``action()`` with logging on; print a user-facing error as one line and return 2.
 
+    ``action`` returns where its outputs are (a file or folder), which the last log line names, or None.
     TensorFlow's C++ start-up lines are filtered when it is first imported (``core.backend_logs``).
     """
     quiet_tensorflow_start()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     try:
-        action()
+        outputs = action()
     except CalciumGANError as error:
         print(f"error: {error}", file=sys.stderr)
         return USAGE_ERROR
+    if outputs is not None:
+        logging.getLogger("calciumgan").info("done: the outputs are in %s", outputs)
     return 0
 
 
@@ -85,5 +104,6 @@ def config_and_output_command(argv, prog: str, description: str, shipped: str, l
         config = load(args.config)
         out = check_output_folder(args.out or pathlib.Path("runs") / pathlib.Path(args.config).stem)
         run(config, out)
+        return out
 
     return run_command(action)

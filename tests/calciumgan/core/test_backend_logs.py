@@ -78,7 +78,7 @@ def _command_stderr(level: str | None) -> list[str]:
     if level is not None:
         environment["TF_CPP_MIN_LOG_LEVEL"] = level
     environment["KERAS_BACKEND"] = "tensorflow"
-    script = "from calciumgan.core.cli import run_command; run_command(lambda: __import__('keras'))"
+    script = "from calciumgan.core.cli import run_command; run_command(lambda: __import__('keras') and None)"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment, check=True)
     return result.stderr.splitlines()
 

@@ -1,6 +1,7 @@
 """The shared command-line pieces: one-line argument errors, typed arguments, exit codes."""
 
 import argparse
+import pathlib
 
 import pytest
 
@@ -15,6 +16,22 @@ def test_argument_errors_are_one_line_with_exit_code_2(capsys):
         parser.parse_args(["--count", "-1"])
     assert exit.value.code == 2
     assert capsys.readouterr().err == "error: argument --count: must be a positive integer, got -1 (see tool --help)\n"
+
+
+def test_help_shows_the_default_of_every_option_that_takes_a_value():
+    parser = CommandParser(prog="tool")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="noise seed")
+    parser.add_argument("--rate", type=positive_float, help="sampling rate in Hz")
+    parser.add_argument("--out", default="report", help="folder (default: beside the run)")
+    parser.add_argument("--overwrite", action="store_true", help="replace the folder")
+    parser.add_argument("--no-average", dest="average", action="store_false", help="last weights")
+    options = " ".join(parser.format_help().split("options:")[1].split())
+    assert options.endswith(
+        "--seed SEED noise seed (default: 0) "  # a zero default is shown too
+        "--rate RATE sampling rate in Hz "  # no default: nothing added
+        "--out OUT folder (default: beside the run) "  # a help that states its default keeps its words
+        "--overwrite replace the folder --no-average last weights"  # switches: no default
+    )
 
 
 @pytest.mark.parametrize(
@@ -44,3 +61,12 @@ def test_user_errors_become_exit_code_2_and_others_propagate(capsys):
     assert run_command(lambda: None) == 0
     with pytest.raises(ZeroDivisionError):  # a bug is not a user error: it keeps its traceback
         run_command(lambda: 1 / 0)
+
+
+def test_a_command_ends_by_naming_where_its_outputs_are(caplog):
+    with caplog.at_level("INFO"):
+        assert run_command(lambda: pathlib.Path("runs/demo")) == 0
+        assert caplog.messages[-1] == "done: the outputs are in runs/demo"
+        caplog.clear()
+        assert run_command(lambda: None) == 0  # nothing written: nothing said
+        assert caplog.messages == []
