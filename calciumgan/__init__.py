@@ -22,9 +22,9 @@ import contextlib
 import importlib
 import sys
 
+from calciumgan.core import __version__
 from calciumgan.core.imports import around_first_import
 
-__version__ = "0.1.0"
 __all__ = ["evaluate_arrays", "load_run", "__version__"]
 
 _LAYER_MODULES = [

@@ -92,7 +92,7 @@ def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> tu
     if train.batch_size % steps.device_count:
         raise ConfigError(f"train.batch_size {train.batch_size} must be a multiple of the {steps.device_count} "
                           "devices train.data_parallel splits it over")  # fmt: skip
-    run.start(config)
+    run.start(config, made_by="calciumgan.train")
     if not resuming:
         run.save_data(data)
     logger.info(

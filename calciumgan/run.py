@@ -25,6 +25,7 @@ import numpy as np
 from calciumgan.config import DataConfig, ExperimentConfig
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_hdf5
+from calciumgan.core.folders import CALCIUMGAN
 from calciumgan.data.readers import read_recording
 from calciumgan.data.recording import load_recording, save_recording
 from calciumgan.data.split import MinMaxScaler, PreparedData
@@ -35,10 +36,10 @@ logger = logging.getLogger(__name__)
 
 
 class CalciumRun(RunFolder):
-    """The run folder at ``root``."""
+    """The run folder at ``root``; one that another tool made is refused (``calciumgan.core.folders``)."""
 
     def __init__(self, root):
-        super().__init__(root, ExperimentConfig)
+        super().__init__(root, ExperimentConfig, CALCIUMGAN)
 
     same_training = staticmethod(ExperimentConfig.training_part)  # a run may resume with more epochs
 

@@ -59,7 +59,7 @@ def train_lfp_gan(config, out, init: str | None = None, progress: bool = True) -
     if config.train.init == "pretrained":
         experiment.check_same_data(config)
         pretraining.require_finished(config)
-    recording, train_ids, test_ids = experiment_data(config, experiment)
+    recording, train_ids, test_ids = experiment_data(config, experiment, "lfp.train")
     train = config.train
     keras.utils.set_random_seed(train.seed)
     image_shape = (*recording.images.shape[1:], 1)

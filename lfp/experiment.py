@@ -2,6 +2,7 @@
 
 =========================== ==============================================================
 ``config.yaml``             the resolved experiment config (the stages' shared part)
+``tool.json``               the tool ("lfp"), command and version that made it (``calciumgan.core.folders``)
 ``data.h5``                 the recording: LFP, showings, images (``lfp.data.recording``)
 ``split.json``              training and test images (ids), and the data's source
 ``pretrain/``               ``signal_autoencoder.keras``, ``image_autoencoder.keras`` (each with its
@@ -12,7 +13,7 @@
 =========================== ==============================================================
 
 Every stage checks its inputs before it writes anything, and refuses a config whose data or
-pre-training part differs from the folder's.
+pre-training part differs from the folder's, and a folder that another tool made.
 """
 
 import json
@@ -22,6 +23,7 @@ import pathlib
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import check_output_folder, write_json_atomic
+from calciumgan.core.folders import LFP, check_tool, record_tool
 from calciumgan.training.run_folder import RunFolder
 from lfp.config import LFPConfig
 from lfp.data.recording import load_stimulus_lfp, save_stimulus_lfp, split_images
@@ -46,10 +48,11 @@ class GANRun(RunFolder):
 
 
 class Experiment:
-    """The experiment folder at ``root``."""
+    """The experiment folder at ``root``; one that another tool made is refused (``calciumgan.core.folders``)."""
 
     def __init__(self, root):
         self.root = pathlib.Path(root)
+        check_tool(self.root, LFP)
 
     @property
     def config_path(self) -> pathlib.Path:
@@ -89,11 +92,13 @@ class Experiment:
             raise RunError(f"{self.config_path}: this experiment folder was made with different data or pre-training "
                            "settings; choose a new --out folder")  # fmt: skip
 
-    def start(self, config: LFPConfig) -> None:
-        """Create the folder and keep ``config`` (after ``check_same_data``)."""
+    def start(self, config: LFPConfig, made_by: str) -> None:
+        """Create the folder and keep ``config`` (after ``check_same_data``); record that the command ``made_by``
+        made it."""
         self.check_same_data(config)
         self.root.mkdir(parents=True, exist_ok=True)
         config_loader.save_config(config, self.config_path)
+        record_tool(self.root, LFP, made_by)
 
     def save_data(self, recording, train_ids, test_ids) -> None:
         save_stimulus_lfp(recording, self.data_path)
@@ -135,8 +140,9 @@ def prepare_data(config: LFPConfig):
     return recording, train_ids, test_ids
 
 
-def experiment_data(config: LFPConfig, experiment: Experiment):
-    """The experiment's data: read from the folder when the data stage ran, else made and saved.
+def experiment_data(config: LFPConfig, experiment: Experiment, made_by: str):
+    """The experiment's data: read from the folder when the data stage ran, else made and saved; the command
+    ``made_by`` (lfp.pretrain or lfp.train) starts the folder.
 
     The folder and the data are checked before anything is written.
     """
@@ -144,10 +150,10 @@ def experiment_data(config: LFPConfig, experiment: Experiment):
     check_output_folder(experiment.root)
     if experiment.has_data():
         data = experiment.load_data()
-        experiment.start(config)
+        experiment.start(config, made_by)
         return data
     recording, train_ids, test_ids = prepare_data(config)
-    experiment.start(config)
+    experiment.start(config, made_by)
     experiment.save_data(recording, train_ids, test_ids)
     logger.info("%s: %d samples x %d channels at %g Hz, %d showings of %d images (%d train, %d test)",
                 recording.source, *recording.lfp.shape, recording.sampling_rate, len(recording.onsets),

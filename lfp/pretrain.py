@@ -26,7 +26,7 @@ def main(argv=None) -> int:
 
         config = load_config(args.config)
         experiment = Experiment(args.out or pathlib.Path("runs") / f"lfp-{pathlib.Path(args.config).stem}")
-        recording, _, test_ids = experiment_data(config, experiment)
+        recording, _, test_ids = experiment_data(config, experiment, "lfp.pretrain")
         pretrain_autoencoders(config, recording, test_ids, experiment.pretrain)
 
     return run_command(action)

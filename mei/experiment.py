@@ -2,6 +2,7 @@
 
 ======================= ==============================================================
 ``config.yaml``         the resolved experiment config (the last command's)
+``tool.json``           the tool ("mei"), command and version that made it (``calciumgan.core.folders``)
 ``dataset.h5``          images, trials and true neurons (``mei.dataset``), by ``mei.simulate``
 ``selection.json``      oracle correlation, variance and selection of every neuron, by ``mei.fit``
 ``split.json``          training, validation and test images (indices into ``dataset.h5``)
@@ -10,7 +11,8 @@
 ``report/``             ``report.json``, ``report.md``, ``test_vs_oracle.png``
 ======================= ==============================================================
 
-``mei.fit`` refuses a config whose simulation part differs from the one the dataset was made with.
+``mei.fit`` refuses a config whose simulation part differs from the one the dataset was made with;
+every command refuses a folder that another tool made.
 """
 
 import pathlib
@@ -18,15 +20,17 @@ import pathlib
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import check_output_folder, write_json_atomic
+from calciumgan.core.folders import MEI, check_tool, record_tool
 from mei.config import MEIConfig
 from mei.dataset import ResponseDataset, load_dataset, save_dataset
 
 
 class Experiment:
-    """The experiment folder at ``root``."""
+    """The experiment folder at ``root``; one that another tool made is refused (``calciumgan.core.folders``)."""
 
     def __init__(self, root):
         self.root = pathlib.Path(root)
+        check_tool(self.root, MEI)
 
     def path(self, name: str) -> pathlib.Path:
         return self.root / name
@@ -59,12 +63,14 @@ class Experiment:
             raise RunError(f"{self.config_path}: this experiment folder was simulated with different simulation "
                            "settings; choose a new --out folder")  # fmt: skip
 
-    def start(self, config: MEIConfig) -> None:
-        """Check the folder, create it and keep ``config`` (after ``check_same_simulation``)."""
+    def start(self, config: MEIConfig, made_by: str) -> None:
+        """Check the folder, create it and keep ``config`` (after ``check_same_simulation``); record that the
+        command ``made_by`` made it."""
         self.check_same_simulation(config)
         check_output_folder(self.root)
         self.root.mkdir(parents=True, exist_ok=True)
         config_loader.save_config(config, self.config_path)
+        record_tool(self.root, MEI, made_by)
 
     def save_dataset(self, dataset: ResponseDataset) -> None:
         save_dataset(dataset, self.dataset_path)

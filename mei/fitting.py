@@ -34,7 +34,7 @@ def fit_experiment(config, experiment, progress: bool = True) -> dict:
     """Select neurons, fit the response model and write the report in ``experiment``; return the report."""
     experiment.check_same_simulation(config)
     dataset = experiment.load_dataset()
-    experiment.start(config)
+    experiment.start(config, "mei.fit")
     remove_stale_partials(experiment.root)
     selection = neuron_selection(dataset.responses, config.selection)
     experiment.write_json("selection.json", {key: [json_number(value) for value in values]

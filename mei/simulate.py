@@ -29,7 +29,7 @@ def main(argv=None) -> int:
 
         config = load_config(args.config)
         experiment = Experiment(args.out or pathlib.Path("runs") / f"mei-{pathlib.Path(args.config).stem}")
-        experiment.start(config)
+        experiment.start(config, "mei.simulate")
         if experiment.dataset_path.is_file():
             logger.info("%s exists with the same simulation settings; kept", experiment.dataset_path)
             return

@@ -100,7 +100,56 @@ class Workspace:
             raw.setdefault(section, {})[key] = value
         return self.text(name, yaml.safe_dump(raw))
 
+    def tool_folder(self, tool: str, name: str | None = None) -> str:
+        """A folder as ``tool`` ("calciumgan", "lfp", "mei" or "mei.latent") starts it, before any data or model:
+        its ``config.yaml`` and ``tool.json``."""
+        path = self.root / (name or tool)
+        TOOL_FOLDER_STARTS[tool](path)
+        return str(path)
+
     def snapshot(self) -> dict:
         """Every path under the root -> its content hash (None for folders)."""
         return {str(path.relative_to(self.root)): None if path.is_dir() else hashlib.sha1(path.read_bytes()).hexdigest()
                 for path in sorted(self.root.rglob("*"))}  # fmt: skip
+
+
+def _start_calcium_run(path: pathlib.Path) -> None:
+    from conftest import TINY  # tests/conftest.py
+
+    from calciumgan.config import config_from_dict
+    from calciumgan.run import CalciumRun
+
+    CalciumRun(path).start(config_from_dict(TINY), made_by="calciumgan.train")
+
+
+def _start_lfp_experiment(path: pathlib.Path) -> None:
+    from config_files import TINY_LFP
+
+    from lfp.config import config_from_dict
+    from lfp.experiment import Experiment
+
+    Experiment(path).start(config_from_dict(TINY_LFP), "lfp.pretrain")
+
+
+def _start_mei_experiment(path: pathlib.Path) -> None:
+    from config_files import TINY_MEI
+
+    from mei.config import config_from_dict
+    from mei.experiment import Experiment
+
+    Experiment(path).start(config_from_dict(TINY_MEI), "mei.simulate")
+
+
+def _start_latent_experiment(path: pathlib.Path) -> None:
+    """As ``mei.latent train`` starts it (its only start is the whole training stage)."""
+    from calciumgan.core.config import save_config
+    from calciumgan.core.folders import LATENT, record_tool
+    from mei.latent.config import load_config
+
+    path.mkdir()
+    save_config(load_config("demo"), path / "config.yaml")
+    record_tool(path, LATENT, "mei.latent train")
+
+
+TOOL_FOLDER_STARTS = {"calciumgan": _start_calcium_run, "lfp": _start_lfp_experiment, "mei": _start_mei_experiment,
+                      "mei.latent": _start_latent_experiment}  # fmt: skip

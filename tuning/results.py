@@ -3,19 +3,28 @@
 Each trial's run folder (``DIR/trials/<id>``) gets ``tuning.json`` when the trial ends:
 its hyper-parameters, status, objective and parts, validation Wasserstein estimate, reason
 of failure and seconds spent (training, evaluation, the whole trial). ``DIR/tensorboard``
-holds a TensorBoard HParams experiment with one session per trial.
+holds a TensorBoard HParams experiment with one session per trial. A record that cannot be read
+or lacks what the table uses stops the command with one ``RunError`` naming it and ``--restart-trial``.
 """
 
+import contextlib
 import json
+import numbers
 import pathlib
 import shutil
 
+from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path, write_json_atomic
 from calciumgan.training.summaries import ScalarWriter
 from tuning.hparams import experiment_summary, session_end_summary, session_start_summary
 
 RECORD = "tuning.json"
 METRICS = ("objective", "wasserstein")
+RECORD_FIELDS = {"trial": (str, "a string"), "status": (str, "a string"), "hyperparameters": (dict, "an object")}
+
+
+class WrongShape(ValueError):
+    """A JSON file that parses but does not hold what its reader needs."""
 
 
 def write_record(run_folder: pathlib.Path, record: dict) -> None:
@@ -24,9 +33,52 @@ def write_record(run_folder: pathlib.Path, record: dict) -> None:
 
 
 def read_records(folder: pathlib.Path) -> list:
-    """The records of every ended trial of the search in ``folder``, by trial id."""
-    paths = sorted((folder / "trials").glob(f"*/{RECORD}"))
-    return [json.loads(path.read_text()) for path in paths]
+    """The records of every ended trial of the search in ``folder``, by trial id; a damaged one is a ``RunError``."""
+    return [read_record(path) for path in sorted((folder / "trials").glob(f"*/{RECORD}"))]
+
+
+def read_record(path: pathlib.Path) -> dict:
+    """The record ``DIR/trials/<id>/tuning.json``, checked to hold what the table and the best config use."""
+    trial = path.parent.name
+    with damage_named(path, f"run the search again with --restart-trial {trial} to train that trial again"):
+        record = json.loads(path.read_text())
+        _check_record(record, trial)
+        return record
+
+
+def _check_record(record, trial: str) -> None:
+    if not isinstance(record, dict):
+        raise WrongShape(f"a JSON {type(record).__name__}, not an object")
+    for key, (kind, description) in RECORD_FIELDS.items():
+        if not isinstance(record.get(key), kind):
+            raise WrongShape(f"'{key}' is missing or not {description}")
+    if record["trial"] != trial:
+        raise WrongShape(f"'trial' is {record['trial']!r}, not {trial!r}")
+    if record["status"] == "COMPLETED" and not isinstance(record.get("objective"), numbers.Real):
+        raise WrongShape("a completed trial without a numeric 'objective'")
+
+
+@contextlib.contextmanager
+def damage_named(path, remedy: str):
+    """An error while the body reads or uses the JSON file ``path`` becomes one ``RunError``: the path,
+    the fault and ``remedy`` (what to do)."""
+    try:
+        yield
+    except Exception as error:  # a damaged file raises whatever its reader trips on: ValueError, KeyError, ...
+        raise RunError(f"{path} is damaged ({_fault(error.__cause__ or error)}): {remedy}") from None
+
+
+def _fault(error: Exception) -> str:
+    """One line: what is wrong with the file's content."""
+    if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):
+        text = f"not JSON: {error}"
+    elif isinstance(error, OSError):
+        text = error.strerror or str(error)
+    elif isinstance(error, WrongShape):
+        text = str(error)
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return text.split("\n")[0]
 
 
 def trial_table(records: list) -> str:

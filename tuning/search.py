@@ -3,11 +3,15 @@
     python -m tuning.search --config demo                 # a handful of CPU trials, runs/tuning/demo
     python -m tuning.search --config thesis --dir runs/tuning/thesis
     python -m tuning.search --summary runs/tuning/demo    # the table of trials so far
+    python -m tuning.search --config demo --restart-trial 3  # train trial 3 again, then go on
 
 Re-running the same command in the same folder continues the search: finished trials are kept
-and an interrupted one resumes from its checkpoint. When the search ends, ``DIR/best.yaml`` is
-the best trial's experiment config, for ``python -m calciumgan.train --config DIR/best.yaml``; a
-search that ends with no completed trial exits with status 2 after listing why each one failed.
+and an interrupted one resumes from its checkpoint. A damaged trial record or keras-tuner file
+stops it (and ``--summary``) with one line naming the file and what to do; ``--restart-trial ID``
+deletes that trial's run folder and has keras-tuner hand the trial out again. When the search
+ends, ``DIR/best.yaml`` is the best trial's experiment config, for ``python -m calciumgan.train
+--config DIR/best.yaml``; a search that ends with no completed trial exits with status 2 after
+listing why each one failed.
 For a distributed search set keras-tuner's ``KERASTUNER_TUNER_ID`` (``chief``, ``tuner0``,
 ...), ``KERASTUNER_ORACLE_IP`` and ``KERASTUNER_ORACLE_PORT`` and start the same command once
 per process (see the README).
@@ -29,7 +33,12 @@ def parse_args(argv=None):
     action.add_argument("--config", help="search config file, or a shipped one: demo, thesis")
     action.add_argument("--summary", metavar="DIR", help="print the trials of the search in DIR and stop")
     parser.add_argument("--dir", help="search folder (default: runs/tuning/<config name>)")
-    return parser.parse_args(argv)
+    parser.add_argument("--restart-trial", metavar="ID",
+                        help="delete trial ID's run folder and train it again before the search goes on")  # fmt: skip
+    args = parser.parse_args(argv)
+    if args.summary and args.restart_trial is not None:
+        parser.error("argument --restart-trial: not allowed with argument --summary")
+    return args
 
 
 def _check_same_search(search, folder: pathlib.Path) -> None:
@@ -70,6 +79,7 @@ def main(argv=None) -> int:
         from calciumgan.config import load_config
         from calciumgan.core.files import check_output_folder
         from tuning.config import load_search_config
+        from tuning.results import read_records
         from tuning.tuner import CalciumTuner
 
         search = load_search_config(args.config)
@@ -79,6 +89,9 @@ def main(argv=None) -> int:
         _check_same_search(search, folder)
         start = time.perf_counter()
         tuner = CalciumTuner(search, folder)
+        if args.restart_trial is not None:
+            tuner.restart_trial(args.restart_trial)
+        read_records(folder)  # a damaged record stops the search here, before it runs a trial
         tuner.search(verbose=0)
         seconds = time.perf_counter() - start
         logging.getLogger(__name__).info(
@@ -90,6 +103,7 @@ def main(argv=None) -> int:
             if best is None:
                 raise RunError(f"{folder}: the search ended and none of its {trials} trials completed "
                                "(their reasons are listed above)")  # fmt: skip
+        return folder
 
     return run_command(action)
 

@@ -9,11 +9,13 @@ or a non-finite objective fails the trial with the reason recorded; the search g
 
 keras-tuner keeps its oracle in ``DIR/keras_tuner``. When the search starts again in the same
 folder, finished trials stay finished and a trial that was running is handed out again under
-the same id, so its run folder resumes from its newest checkpoint. Under keras-tuner's
+the same id, so its run folder resumes from its newest checkpoint; a damaged file there stops the
+search with one line naming it, and ``restart_trial`` has an ended trial trained again. Under keras-tuner's
 chief/worker environment variables the chief only serves the oracle and every worker runs
 trials; all of them must see the same ``DIR``.
 """
 
+import json
 import logging
 import math
 import pathlib
@@ -23,20 +25,24 @@ import time
 import keras
 import keras_tuner
 from keras_tuner.engine import base_tuner
+from keras_tuner.engine.trial import Trial
 from keras_tuner.src import config as keras_tuner_config
 
-from calciumgan.core.errors import CalciumGANError, ConfigError
+from calciumgan.core.errors import CalciumGANError, ConfigError, RunError
 from calciumgan.evaluation.pipeline import evaluate_run
 from calciumgan.experiment import train_experiment
 from calciumgan.run import CalciumRun
 from tuning.objective import objective_parts, objective_value
-from tuning.results import write_hparams_experiment, write_hparams_session, write_record
+from tuning.results import damage_named, write_hparams_experiment, write_hparams_session, write_record
 from tuning.space import HYPERBAND_EPOCHS, HYPERBAND_PARENT, config_values, declare, trial_config
 
 logger = logging.getLogger(__name__)
 HYPERBAND_FACTOR = 3
 FAILED_TRIAL = "FailedTrialError: "
 keras_tuner_config.DEBUG = False  # keras-tuner would print every failed trial's traceback; on_trial_end logs
+SEARCH_LOST = ("keras-tuner cannot resume the search from it: start the search again with a new --dir "
+               "(--summary still lists the trials that ended here)")  # fmt: skip
+TUNER_FILE_REMEDY = "it holds no state of the search: write {} into it and run the search again"
 
 
 def _failure(message: str | None) -> tuple[str, bool]:
@@ -81,6 +87,40 @@ class CalciumTuner(base_tuner.BaseTuner):
 
     def run_folder(self, trial_id: str) -> pathlib.Path:
         return self.folder / "trials" / trial_id
+
+    def reload(self):
+        """keras-tuner's reload of the search begun in this folder; a file of its own that it cannot read or use
+        stops it with one ``RunError`` naming the file."""
+        project = pathlib.Path(self.project_dir)
+        if not self._is_worker():  # a worker leaves the oracle and its trials to the chief
+            for path in sorted(project.glob("trial_*/trial.json")):
+                with damage_named(path, SEARCH_LOST):
+                    Trial.load(str(path))
+        tuner_file = pathlib.Path(self._get_tuner_fname())
+        with damage_named(tuner_file, TUNER_FILE_REMEDY):
+            json.loads(tuner_file.read_text())
+        with damage_named(project / "oracle.json", SEARCH_LOST):  # the rest of what keras-tuner reads
+            super().reload()
+
+    def restart_trial(self, trial_id: str) -> None:
+        """Have the ended trial ``trial_id`` trained again from scratch, before any new trial and under the same
+        id and hyper-parameters: keras-tuner queues it, then its run folder and HParams session are removed."""
+        if self._is_worker():
+            raise RunError(f"--restart-trial {trial_id}: give it to the chief (KERASTUNER_TUNER_ID=chief), "
+                           "which keeps the oracle")  # fmt: skip
+        oracle = self.oracle
+        if trial_id not in oracle.trials:
+            raise RunError(f"--restart-trial {trial_id}: {self.folder} has no such trial "
+                           f"(its trials: {', '.join(sorted(oracle.trials)) or 'none'})")  # fmt: skip
+        if trial_id in oracle.end_order:
+            oracle.end_order.remove(trial_id)
+        if trial_id not in oracle._retry_queue:  # a trial that was running is queued already
+            oracle._retry_queue.append(trial_id)
+        oracle.save()
+        for folder in (self.run_folder(trial_id), self.folder / "tensorboard" / trial_id):
+            if folder.exists():
+                shutil.rmtree(folder)
+        logger.info("trial %s: its run folder is removed; it is trained again first", trial_id)
 
     def on_search_begin(self):
         super().on_search_begin()

@@ -34,6 +34,7 @@ import numpy as np
 from calciumgan.core.config import save_config
 from calciumgan.core.errors import OutputError, RecordingError
 from calciumgan.core.files import atomic_path, write_texts_atomic
+from calciumgan.core.folders import DENOISER, check_tool, record_tool
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.recording import Recording
 from calciumgan.data.split import PreparedData, window_starts
@@ -213,15 +214,18 @@ def train_denoiser(config, verbose: int = 0):
 
 
 def run_denoiser(config, out, verbose: int = 0) -> dict:
-    """Train, evaluate and write ``config.yaml``, ``scaler.json``, ``denoiser.keras``, ``report.json`` and
-    ``report.md`` into folder ``out`` (refused if it holds a denoiser already); return the report."""
+    """Train, evaluate and write ``config.yaml``, ``tool.json``, ``scaler.json``, ``denoiser.keras``, ``report.json``
+    and ``report.md`` into folder ``out`` (refused if it holds a denoiser already, or another tool made it); return
+    the report."""
     out = pathlib.Path(out)
+    check_tool(out, DENOISER)
     if (out / MODEL_FILE).exists():
         raise OutputError(f"--out {out}: already holds a trained {MODEL_FILE}; choose another folder")
     model, data, clean, losses = train_denoiser(config, verbose)
     report = denoising_report(model, data, clean, config.evaluate.spike_inference, config.evaluate.tolerance_frames)
     report["train_mse_per_epoch"] = losses
     save_config(config, out / "config.yaml")
+    record_tool(out, DENOISER, "calciumgan.autoencoders.denoise")
     data.scaler.save(out / "scaler.json")
     with atomic_path(out / MODEL_FILE) as temporary:
         model.save(temporary)

@@ -26,6 +26,7 @@ from calciumgan.autoencoders.variational import build_vae
 from calciumgan.core.config import save_config
 from calciumgan.core.errors import OutputError
 from calciumgan.core.files import atomic_path, write_json_atomic
+from calciumgan.core.folders import VAE, check_tool, record_tool
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.split import window_starts
 from calciumgan.evaluation.pipeline import evaluate_arrays, resolve_mode
@@ -64,12 +65,15 @@ def score_vae(model, data, evaluate_config):
 
 
 def run_vae(config, out, verbose: int = 0):
-    """Train, sample, evaluate and write everything into folder ``out`` (refused if it holds a VAE already)."""
+    """Train, sample, evaluate and write everything into folder ``out`` (refused if it holds a VAE already, or
+    another tool made it)."""
     out = pathlib.Path(out)
+    check_tool(out, VAE)
     if (out / MODEL_FILE).exists():
         raise OutputError(f"--out {out}: already holds a trained {MODEL_FILE}; choose another folder")
     model, data, history = train_vae(config, verbose)
     save_config(config, out / "config.yaml")
+    record_tool(out, VAE, "calciumgan.autoencoders.vae")
     data.scaler.save(out / "scaler.json")
     with atomic_path(out / MODEL_FILE) as temporary:
         model.save(temporary)

@@ -21,6 +21,7 @@ from calciumgan.conditional.data import labelled_gan_data, labelled_windows
 from calciumgan.conditional.fidelity import label_agreement
 from calciumgan.conditional.models import build_classifying_critic, build_conditional_generator
 from calciumgan.core.files import atomic_hdf5
+from calciumgan.core.folders import CONDITIONAL
 from calciumgan.data.presets import SAMPLING_RATE_HZ
 from calciumgan.training.auxiliary import AuxiliaryClassifierLoss
 from calciumgan.training.gan import GAN
@@ -58,14 +59,14 @@ def build_acgan(config: ConditionalConfig) -> GAN:
 def train_acgan(config: ConditionalConfig, out, progress: bool = True) -> dict:
     """Train (or resume) in run folder ``out``, then write ``metrics.json`` and ``samples.h5``; returns the
     last epoch's logs."""
-    run = RunFolder(out, ConditionalConfig)
+    run = RunFolder(out, ConditionalConfig, CONDITIONAL)
     run.check_resumable(config)
     train = config.train
     keras.utils.set_random_seed(train.seed)
     windows = labelled_windows(config.data, train.validation_batches * train.batch_size // len(config.data.presets))
     gan = build_acgan(config)
     data = labelled_gan_data(windows, config.data.window, train.batch_size, train.n_critic, train.seed)
-    run.start(config)
+    run.start(config, made_by="calciumgan.conditional.train")
     windows.scaler.save(run.path(SCALER_FILE))
     logger.info("AC-GAN on %s: generator %d parameters, critic %d; %d training windows; backend %s",
                 ", ".join(windows.presets), gan.generator.count_params(), gan.critic.count_params(),

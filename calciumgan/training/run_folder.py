@@ -8,6 +8,7 @@
 ``generator.keras``           the trained generator, loadable in a fresh process
 ``generator_ema.keras``       the moving average of its weights, when training kept one
 ``critic.keras``              the trained critic
+``tool.json``                 the tool, command and version that made a tool's folder (``core.folders``)
 ============================= =============================================================
 
 Callers add their own artefacts (JSON, HDF5) through :meth:`RunFolder.path`.
@@ -20,15 +21,23 @@ import zipfile
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path, remove_stale_partials, write_json_atomic
+from calciumgan.core.folders import check_tool, record_tool
 from calciumgan.training.checkpoints import list_checkpoints
 
 
 class RunFolder:
-    """A run folder at ``root`` whose ``config.yaml`` follows ``schema`` (a config dataclass)."""
+    """A run folder at ``root`` whose ``config.yaml`` follows ``schema`` (a config dataclass).
 
-    def __init__(self, root, schema: type):
+    With a ``tool`` (a ``calciumgan.core.folders.Tool``) a folder that another tool made is refused here,
+    and :meth:`start` records the tool; without one (a run inside another tool's folder) neither happens.
+    """
+
+    def __init__(self, root, schema: type, tool=None):
         self.root = pathlib.Path(root)
         self.schema = schema
+        self.tool = tool
+        if tool:
+            check_tool(self.root, tool)
 
     def path(self, name: str) -> pathlib.Path:
         return self.root / name
@@ -79,14 +88,16 @@ class RunFolder:
             raise RunError(f"{self.config_path}: this run folder was trained with a different configuration; "
                            "choose a new --out folder")  # fmt: skip
 
-    def start(self, config) -> None:
+    def start(self, config, made_by: str | None = None) -> None:
         """Create the folder with ``config`` (after :meth:`check_resumable`), removing temporary files
-        that a killed process left behind."""
+        that a killed process left behind; a folder with a tool records it and the command ``made_by``."""
         self.check_resumable(config)
         self.root.mkdir(parents=True, exist_ok=True)
         for folder in (self.root, self.checkpoints):
             remove_stale_partials(folder)
         config_loader.save_config(config, self.config_path)
+        if self.tool:
+            record_tool(self.root, self.tool, made_by)
 
     def config(self):
         """The run's configuration, an instance of the schema."""

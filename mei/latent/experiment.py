@@ -2,6 +2,7 @@
 
 ======================= ==============================================================
 ``config.yaml``         the resolved config (the last command's)
+``tool.json``           the tool ("mei.latent"), command and version that made it (``calciumgan.core.folders``)
 ``dataset.h5``          the simulated images, trials and true population (``mei.dataset``)
 ``generator.keras``     the trained image generator, loadable in a fresh process
 ``generator.json``      its training logs (every tenth iteration)
@@ -10,7 +11,8 @@
 ======================= ==============================================================
 
 Decoding and search read the dataset and generator that ``train`` wrote, and refuse a config
-whose simulation or generator part differs from the folder's; training again removes their reports.
+whose simulation or generator part differs from the folder's; training again removes their reports. Every
+stage refuses a folder that another tool made.
 """
 
 import logging
@@ -22,6 +24,7 @@ import numpy as np
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path, check_output_folder, write_json_atomic
+from calciumgan.core.folders import LATENT, check_tool, record_tool
 from calciumgan.training.run_folder import load_saved_model
 from mei.dataset import load_dataset, save_dataset
 from mei.latent import report
@@ -37,10 +40,11 @@ STAGE_FOLDERS = ("decoding", "search")
 
 
 class LatentExperiment:
-    """The experiment folder at ``root``."""
+    """The experiment folder at ``root``; one that another tool made is refused (``calciumgan.core.folders``)."""
 
     def __init__(self, root):
         self.root = pathlib.Path(root)
+        check_tool(self.root, LATENT)
         self.config_path = self.root / "config.yaml"
         self.dataset_path = self.root / "dataset.h5"
         self.generator_path = self.root / "generator.keras"
@@ -70,6 +74,7 @@ def train_stage(config: LatentConfig, root) -> list:
     dataset = simulate_session(config.simulation)
     generator, history = train_image_generator(dataset.images, config.generator)
     experiment.root.mkdir(parents=True, exist_ok=True)
+    record_tool(experiment.root, LATENT, "mei.latent train")
     save_dataset(dataset, experiment.dataset_path)
     with atomic_path(experiment.generator_path) as temporary:
         generator.save(temporary)

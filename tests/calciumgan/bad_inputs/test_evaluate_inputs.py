@@ -107,6 +107,8 @@ RUNS = (
     Case("run-num-samples-negative", lambda w: evaluate_run(w, "--num-samples", "-5"), "--num-samples"),
     Case("run-out-is-a-file", lambda w: evaluate_run(w, "--out", w.text("report.txt", "x")),
          "report.txt", "not a folder"),
+    Case("lfp-experiment", lambda w: ["--run", w.tool_folder("lfp")],
+         "lfp is an LFP experiment made by lfp.pretrain", "lfp.evaluate"),
 )
 
 

@@ -103,7 +103,7 @@ def lfp_experiment(tmp_path_factory) -> pathlib.Path:
     folder = tmp_path_factory.mktemp("lfp")
     config = load_config(str(write_config(folder / "tiny.yaml", TINY_LFP, {"train.init": "scratch"})))
     experiment = Experiment(folder / "experiment")
-    recording, _, _ = experiment_data(config, experiment)
+    recording, _, _ = experiment_data(config, experiment, "lfp.train")
     gan = build_lfp_gan(config, recording.lfp.shape[1], (*recording.images.shape[1:], 1))
     run = experiment.gan_run("scratch")
     run.start(config)

@@ -96,6 +96,10 @@ GENERATE = (
     Case("corrupt-scaler", damaged("scaler.json", lambda p: p.write_text("[]")), "scaler.json"),
     Case("scaler-without-maximum", damaged("scaler.json", edit_json(lambda d: d.pop("maximum"))), "scaler.json"),
     Case("corrupt-config", damaged("config.yaml", lambda p: p.write_text("train: [")), "config.yaml", "YAML"),
+    Case("lfp-experiment", lambda w: generate(w, run=w.tool_folder("lfp")),
+         "lfp is an LFP experiment made by lfp.pretrain", "lfp.generate"),
+    Case("mei-experiment", lambda w: generate(w, run=w.tool_folder("mei")),
+         "mei is an MEI experiment made by mei.simulate", "mei.fit"),
 )
 
 

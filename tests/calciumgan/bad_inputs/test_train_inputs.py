@@ -126,6 +126,8 @@ RUNS = (
     Case("every-checkpoint-damaged",
          lambda w: [path.write_bytes(b"") for path in (w.run / "checkpoints").iterdir()] and
          ["--config", w.config(train__epochs=3), "--out", str(w.run)], "every checkpoint is damaged"),  # fmt: skip
+    Case("out-is-an-lfp-experiment", lambda w: ["--config", w.config(), "--out", w.tool_folder("lfp")],
+         "lfp is an LFP experiment made by lfp.pretrain", "lfp.generate"),
 )
 
 

@@ -181,7 +181,7 @@ def test_an_experiment_config_on_allen_files_makes_the_data_stage(files, tmp_pat
         "model": {"image_encoder": "demo"},
     })  # fmt: skip
     experiment = Experiment(tmp_path / "experiment")
-    recording, train_ids, test_ids = experiment_data(config, experiment)
+    recording, train_ids, test_ids = experiment_data(config, experiment, "lfp.pretrain")
     assert recording.lfp.shape == (SAMPLES, 3) and len(recording.onsets) == 4
     assert len(test_ids) == 1 and sorted([*train_ids, *test_ids]) == [0, 1, 2, 3]
     again, _, again_test = experiment.load_data()  # written once, read back unchanged
