@@ -23,7 +23,7 @@ import pathlib
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import check_output_folder, write_json_atomic
-from calciumgan.core.folders import LFP, check_tool, record_tool
+from calciumgan.core.folders import LFP, PYTHON_API, check_tool, record_tool
 from calciumgan.training.run_folder import RunFolder
 from lfp.config import LFPConfig
 from lfp.data.recording import load_stimulus_lfp, save_stimulus_lfp, split_images
@@ -92,7 +92,7 @@ class Experiment:
             raise RunError(f"{self.config_path}: this experiment folder was made with different data or pre-training "
                            "settings; choose a new --out folder")  # fmt: skip
 
-    def start(self, config: LFPConfig, made_by: str) -> None:
+    def start(self, config: LFPConfig, made_by: str = PYTHON_API) -> None:
         """Create the folder and keep ``config`` (after ``check_same_data``); record that the command ``made_by``
         made it."""
         self.check_same_data(config)
@@ -140,7 +140,7 @@ def prepare_data(config: LFPConfig):
     return recording, train_ids, test_ids
 
 
-def experiment_data(config: LFPConfig, experiment: Experiment, made_by: str):
+def experiment_data(config: LFPConfig, experiment: Experiment, made_by: str = PYTHON_API):
     """The experiment's data: read from the folder when the data stage ran, else made and saved; the command
     ``made_by`` (lfp.pretrain or lfp.train) starts the folder.
 

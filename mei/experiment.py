@@ -20,7 +20,7 @@ import pathlib
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import check_output_folder, write_json_atomic
-from calciumgan.core.folders import MEI, check_tool, record_tool
+from calciumgan.core.folders import MEI, PYTHON_API, check_tool, record_tool
 from mei.config import MEIConfig
 from mei.dataset import ResponseDataset, load_dataset, save_dataset
 
@@ -63,7 +63,7 @@ class Experiment:
             raise RunError(f"{self.config_path}: this experiment folder was simulated with different simulation "
                            "settings; choose a new --out folder")  # fmt: skip
 
-    def start(self, config: MEIConfig, made_by: str) -> None:
+    def start(self, config: MEIConfig, made_by: str = PYTHON_API) -> None:
         """Check the folder, create it and keep ``config`` (after ``check_same_simulation``); record that the
         command ``made_by`` made it."""
         self.check_same_simulation(config)

@@ -17,6 +17,7 @@ from calciumgan.core.errors import RunError
 from calciumgan.core.files import write_json_atomic
 
 RECORD = "tool.json"
+PYTHON_API = "the Python API"  # ``made_by`` of a folder started by a function, not a command
 
 
 @dataclasses.dataclass(frozen=True)

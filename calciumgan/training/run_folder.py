@@ -21,7 +21,7 @@ import zipfile
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path, remove_stale_partials, write_json_atomic
-from calciumgan.core.folders import check_tool, record_tool
+from calciumgan.core.folders import PYTHON_API, check_tool, record_tool
 from calciumgan.training.checkpoints import list_checkpoints
 
 
@@ -88,7 +88,7 @@ class RunFolder:
             raise RunError(f"{self.config_path}: this run folder was trained with a different configuration; "
                            "choose a new --out folder")  # fmt: skip
 
-    def start(self, config, made_by: str | None = None) -> None:
+    def start(self, config, made_by: str = PYTHON_API) -> None:
         """Create the folder with ``config`` (after :meth:`check_resumable`), removing temporary files
         that a killed process left behind; a folder with a tool records it and the command ``made_by``."""
         self.check_resumable(config)
