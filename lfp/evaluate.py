@@ -22,8 +22,10 @@ def main(argv=None) -> int:
 
     def action():
         from lfp.evaluation.report import evaluate_experiment
+        from lfp.experiment import Experiment
 
         evaluate_experiment(args.run, inception_weights=args.inception_weights)
+        return Experiment(args.run).report
 
     return run_command(action)
 

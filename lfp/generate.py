@@ -55,7 +55,11 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the generator's input noise")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
     args = parser.parse_args(argv)
-    return run_command(lambda: generate(args.run, args.out, args.init, args.images, args.seed, args.overwrite))
+    def action():
+        generate(args.run, args.out, args.init, args.images, args.seed, args.overwrite)
+        return args.out
+
+    return run_command(action)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ def main(argv=None) -> int:
         experiment = Experiment(args.out or pathlib.Path("runs") / f"lfp-{pathlib.Path(args.config).stem}")
         recording, _, test_ids = experiment_data(config, experiment, "lfp.pretrain")
         pretrain_autoencoders(config, recording, test_ids, experiment.pretrain)
+        return experiment.pretrain
 
     return run_command(action)
 

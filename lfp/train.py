@@ -28,6 +28,7 @@ def main(argv=None) -> int:
         config = load_config(args.config)
         out = args.out or pathlib.Path("runs") / f"lfp-{pathlib.Path(args.config).stem}"
         train_lfp_gan(config, out, init=args.init)
+        return out
 
     return run_command(action)
 

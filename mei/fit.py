@@ -26,7 +26,9 @@ def main(argv=None) -> int:
         from mei.fitting import fit_experiment
 
         config = load_config(args.config)
-        fit_experiment(config, Experiment(args.out or pathlib.Path("runs") / f"mei-{pathlib.Path(args.config).stem}"))
+        experiment = Experiment(args.out or pathlib.Path("runs") / f"mei-{pathlib.Path(args.config).stem}")
+        fit_experiment(config, experiment)
+        return experiment.root
 
     return run_command(action)
 

@@ -36,6 +36,7 @@ def main(argv=None) -> int:
         config = load_config(args.config)
         folder = args.out or pathlib.Path("runs") / f"mei-{pathlib.Path(args.config).stem}"
         optimise_experiment(config, Experiment(folder), args.neurons)
+        return folder
 
     return run_command(action)
 

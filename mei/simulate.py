@@ -32,13 +32,14 @@ def main(argv=None) -> int:
         experiment.start(config, "mei.simulate")
         if experiment.dataset_path.is_file():
             logger.info("%s exists with the same simulation settings; kept", experiment.dataset_path)
-            return
+            return experiment.root
         dataset = simulate_session(config.simulation)
         experiment.save_dataset(dataset)
         trials, images, neurons = dataset.responses.shape
         logger.info("%d images of %d x %d, %d neurons (%d complex), %d trials per image: %s", images,
                     *dataset.images.shape[1:], neurons, dataset.population.is_complex.sum(), trials,
                     experiment.dataset_path)  # fmt: skip
+        return experiment.root
 
     return run_command(action)
 

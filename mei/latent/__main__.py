@@ -30,6 +30,7 @@ def main(argv=None) -> int:
         config = load_config(args.config)
         out = args.out or pathlib.Path("runs") / f"mei-latent-{pathlib.Path(args.config).stem}"
         getattr(experiment, STAGES[args.stage])(config, out)
+        return out
 
     return run_command(action)
 
