@@ -9,6 +9,7 @@ import sys
 import h5py
 import numpy as np
 import pytest
+from commands import functions_run_eagerly
 from commands import run_module as _run
 
 from calciumgan.training.checkpoints import list_checkpoints
@@ -30,7 +31,8 @@ def experiment(tmp_path_factory, write_lfp_config):
         ("lfp.train", ["--config", config, "--out", out, "--init", "scratch"]),
         ("lfp.evaluate", ["--run", out]),
     ]:
-        result = _run(module, *arguments)
+        with functions_run_eagerly():  # the traced LFP steps: tests/lfp/test_adversarial.py
+            result = _run(module, *arguments)
         assert result.returncode == 0, result.stderr[-3000:]
     return config, out
 
@@ -103,7 +105,8 @@ def test_train_resumes_with_more_epochs(experiment, tmp_path, write_lfp_config):
     out = shutil.copytree(shared, tmp_path / "experiment")  # the module's experiment stays as the others read it
     run = Experiment(out).gan_run("scratch")
     longer = write_lfp_config(tmp_path / "longer.yaml", {"train.epochs": 2})
-    result = _run("lfp.train", "--config", longer, "--out", out, "--init", "scratch")
+    with functions_run_eagerly():
+        result = _run("lfp.train", "--config", longer, "--out", out, "--init", "scratch")
     assert result.returncode == 0, result.stderr[-2000:]
     assert [path.name for path in list_checkpoints(run.checkpoints)] == ["epoch-00001.h5", "epoch-00002.h5"]
     assert "epoch 1/2" not in result.stderr and "epoch 2/2" in result.stderr

@@ -17,6 +17,10 @@ CELL_TIMEOUT = 600  # seconds per cell
 MAX_BYTES = 1_000_000  # a stored notebook stays small enough to read on a code host
 KERNEL_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "NOTEBOOK_SIZE": "tiny"}
 
+# Injected after the parameters cell, as papermill injects parameters: at tiny size a notebook takes a few steps,
+# and tracing TensorFlow's functions would take longer than running them (the traced steps have their own tests).
+EAGER_CELL = "import tensorflow as tf\n\ntf.config.run_functions_eagerly(True)"
+
 each_notebook = pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
 
 
@@ -51,6 +55,9 @@ def test_notebook_executes(path, tmp_path):
     """A copy runs at tiny size in a kernel of the running interpreter, in notebooks/; the executed copy goes to
     tmp_path."""
     notebook = nbformat.read(path, as_version=4)
+    parameters = [index for index, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", [])]
+    for index in parameters:
+        notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(EAGER_CELL, metadata={"tags": ["injected"]}))
     spec = write_kernel_spec(tmp_path / "kernels" / "python3", overrides={"env": KERNEL_ENVIRONMENT})
     kernels = KernelSpecManager(kernel_dirs=[str(pathlib.Path(spec).parent)])
     manager = KernelManager(kernel_name="python3", kernel_spec_manager=kernels)

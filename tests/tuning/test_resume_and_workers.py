@@ -10,6 +10,7 @@ import time
 
 import keras
 import pytest
+from commands import functions_run_eagerly
 
 from calciumgan.training.checkpoints import list_checkpoints
 from tuning.config import load_search_config
@@ -112,7 +113,8 @@ def test_hyperband_continues_the_training_of_the_trials_it_promotes(tmp_path, wr
 
     config = write_search(tmp_path, {"model.filters": {"choice": [2, 4]}, "train.n_critic": {"choice": [1, 2]}},
                           oracle="hyperband", budget={"epochs": 3})  # fmt: skip
-    assert main(["--config", str(config), "--dir", str(tmp_path / "out")]) == 0
+    with functions_run_eagerly():  # six tiny trainings: tracing each would take longer than its steps
+        assert main(["--config", str(config), "--dir", str(tmp_path / "out")]) == 0
     oracle_trials = CalciumTuner(load_search_config(config), tmp_path / "out").oracle.trials
     promoted = {trial_id: trial.hyperparameters.values["tuner/trial_id"] for trial_id, trial in oracle_trials.items()
                 if trial.hyperparameters.values.get("tuner/trial_id")}  # fmt: skip

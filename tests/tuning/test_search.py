@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from commands import functions_run_eagerly
 from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
 from tensorboard.plugins.hparams import plugin_data_pb2
 
@@ -28,7 +29,8 @@ def search(tmp_path_factory, write_search):
     """A finished search over SPACE, 8 trials (all combinations), and the text it printed."""
     folder = tmp_path_factory.mktemp("search")
     config = write_search(folder, SPACE, trials=8)
-    assert main(["--config", str(config), "--dir", str(folder / "out")]) == 0
+    with functions_run_eagerly():  # eight tiny trainings: tracing each would take longer than its steps
+        assert main(["--config", str(config), "--dir", str(folder / "out")]) == 0
     return folder / "out"
 
 
