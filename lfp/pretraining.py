@@ -49,6 +49,16 @@ class WindowBatches(keras.utils.PyDataset):
         return windows, windows
 
 
+def _is_progress(progress) -> bool:
+    """Whether a parsed ``progress.json`` holds each autoencoder's epoch count and per-epoch losses."""
+    return isinstance(progress, dict) and all(
+        isinstance(progress.get(name), dict)
+        and isinstance(progress[name].get("epochs"), int)
+        and isinstance(progress[name].get("loss"), list)
+        for name in AUTOENCODERS
+    )
+
+
 class Pretraining:
     """The ``pretrain/`` folder of an experiment and the state of its two autoencoders."""
 
@@ -67,9 +77,13 @@ class Pretraining:
         if not self.progress_path.is_file():
             return {name: {"epochs": 0, "loss": []} for name in AUTOENCODERS}
         try:
-            return json.loads(self.progress_path.read_text())
+            progress = json.loads(self.progress_path.read_text())
         except ValueError as error:
             raise RunError(f"{self.progress_path}: not readable JSON ({error})") from None
+        if not _is_progress(progress):
+            raise RunError(f"{self.progress_path}: damaged, not {{name: {{\"epochs\": n, \"loss\": [...]}}}} for "
+                           f"{' and '.join(AUTOENCODERS)}; delete pretrain/ to pre-train again")  # fmt: skip
+        return progress
 
     def is_finished(self, config) -> bool:
         progress = self.progress()

@@ -128,3 +128,25 @@ def trained_tiny_run(tmp_path_factory, write_config) -> pathlib.Path:
     folder = tmp_path_factory.mktemp("tiny-run")
     assert main(["--config", str(write_config(folder / "tiny.yaml")), "--out", str(folder / "run")]) == 0
     return folder / "run"
+
+
+@pytest.fixture(scope="session")
+def untrained_lfp_experiment(tmp_path_factory) -> pathlib.Path:
+    """A tiny LFP experiment (config_files.TINY_LFP) with its data stage and an untrained GAN "scratch", made as
+    lfp.train makes them, without training: for the tests of what reads a GAN run. Read it, never change it."""
+    import config_files
+
+    from lfp.adversarial import build_lfp_gan, experiment_data
+    from lfp.config import load_config
+    from lfp.experiment import Experiment
+
+    folder = tmp_path_factory.mktemp("lfp")
+    path = config_files.write_config(folder / "tiny.yaml", config_files.TINY_LFP, {"train.init": "scratch"})
+    config = load_config(str(path))
+    experiment = Experiment(folder / "experiment")
+    recording, _, _ = experiment_data(config, experiment, "lfp.train")
+    gan = build_lfp_gan(config, recording.lfp.shape[1], (*recording.images.shape[1:], 1))
+    run = experiment.gan_run("scratch")
+    run.start(config)
+    run.save_model(gan.generator, run.generator_path)
+    return experiment.root

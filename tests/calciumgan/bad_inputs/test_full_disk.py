@@ -21,7 +21,7 @@ import sys
 import pytest
 from catalogue import WINDOW, Workspace, good_signals
 from commands import run_module
-from config_files import TINY_LFP, TINY_MEI, write_config
+from config_files import TINY_MEI, write_config
 
 resource = pytest.importorskip("resource")  # RLIMIT_FSIZE: POSIX only
 
@@ -67,7 +67,7 @@ def evaluate(workspace, request) -> list:
 
 
 def lfp_generate(workspace, request) -> list:
-    experiment = shutil.copytree(request.getfixturevalue("lfp_experiment"), workspace.root / "experiment")
+    experiment = shutil.copytree(request.getfixturevalue("untrained_lfp_experiment"), workspace.root / "experiment")
     return ["lfp.generate", "--run", str(experiment), "--init", "scratch", "--out", _older(workspace, "windows.h5"),
             "--overwrite"]  # fmt: skip
 
@@ -90,25 +90,6 @@ TOOLS = {
     "mei-simulate": (mei_simulate, tuple(LIMITS)),
 }
 CASES = [(tool, limit) for tool, (_, limits) in TOOLS.items() for limit in limits]
-
-
-@pytest.fixture(scope="module")
-def lfp_experiment(tmp_path_factory) -> pathlib.Path:
-    """A tiny LFP experiment with an untrained GAN "scratch", made as lfp.train makes it: lfp.generate writes
-    the same file from any generator, and training it would take the time of all the other cases."""
-    from lfp.adversarial import build_lfp_gan, experiment_data
-    from lfp.config import load_config
-    from lfp.experiment import Experiment
-
-    folder = tmp_path_factory.mktemp("lfp")
-    config = load_config(str(write_config(folder / "tiny.yaml", TINY_LFP, {"train.init": "scratch"})))
-    experiment = Experiment(folder / "experiment")
-    recording, _, _ = experiment_data(config, experiment, "lfp.train")
-    gan = build_lfp_gan(config, recording.lfp.shape[1], (*recording.images.shape[1:], 1))
-    run = experiment.gan_run("scratch")
-    run.start(config)
-    run.save_model(gan.generator, run.generator_path)
-    return experiment.root
 
 
 @dataclasses.dataclass
