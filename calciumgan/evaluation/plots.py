@@ -1,7 +1,9 @@
 """Figures of the evaluation report, after Figs. 4.4-4.7 of the thesis (PNG files).
 
 Real data are drawn in blue, synthetic in orange. Every function takes arrays with the
-(samples, time, neurons) layout and a path, and writes one figure.
+(samples, time, neurons) layout and a path, and writes one figure. ``neurons`` are column
+indices; a figure names each neuron by its id in ``neuron_ids`` (N,), the recording's own (a
+Suite2p ROI number, an NWB ROI id), which is not the column when non-cells were left out.
 """
 
 import numpy as np
@@ -17,7 +19,8 @@ def _save(figure, path) -> None:
     save_png(figure, path, dpi=110, bbox_inches="tight")
 
 
-def traces_with_spikes(real, real_spikes, synthetic, synthetic_spikes, sampling_rate, neurons, path) -> None:
+def traces_with_spikes(real, real_spikes, synthetic, synthetic_spikes, sampling_rate, neurons, neuron_ids,
+                       path) -> None:  # fmt: skip
     """Fig. 4.4: a real and a synthetic sample's traces (K=1 slices (W, N)) with inferred spikes in gray."""
     figure, axes = subplots(len(neurons), 2, figsize=(12, 1.4 * len(neurons)), sharex=True, squeeze=False)
     time = np.arange(len(real)) / sampling_rate
@@ -29,7 +32,7 @@ def traces_with_spikes(real, real_spikes, synthetic, synthetic_spikes, sampling_
             axis.plot(time, traces[:, neuron], color=color, lw=0.7)
             low, high = traces[:, neuron].min(), traces[:, neuron].max()
             axis.vlines(time[spikes[:, neuron] > 0], low - 0.25 * (high - low), low - 0.05 * (high - low), color="gray")
-            axis.set_ylabel(f"neuron {neuron}", fontsize=8)
+            axis.set_ylabel(f"neuron {neuron_ids[neuron]}", fontsize=8)
     axes[0, 0].set_title("real (held out)")
     axes[0, 1].set_title("synthetic")
     for axis in axes[-1]:
@@ -60,15 +63,16 @@ def raster_with_marginals(real_spikes, synthetic_spikes, sampling_rate, path) ->
     _save(figure, path)
 
 
-def firing_rate_distributions(real_rates, synthetic_rates, neurons, kl, path) -> None:
+def firing_rate_distributions(real_rates, synthetic_rates, neurons, neuron_ids, kl, path) -> None:
     """Fig. 4.6a: per-neuron firing-rate distributions over samples ((K, N) Hz), with each neuron's KL."""
     figure, axes = subplots(1, len(neurons), figsize=(3 * len(neurons), 2.6), squeeze=False)
     for axis, neuron in zip(axes[0], neurons):
         bins = np.linspace(min(real_rates[:, neuron].min(), synthetic_rates[:, neuron].min()),
                            max(real_rates[:, neuron].max(), synthetic_rates[:, neuron].max()) + 1e-9, 30)  # fmt: skip
-        axis.hist(real_rates[:, neuron], bins=bins, color=REAL, alpha=0.6, density=True)
-        axis.hist(synthetic_rates[:, neuron], bins=bins, color=SYNTHETIC, alpha=0.6, density=True)
-        axis.set(title=f"neuron {neuron}, KL {kl[neuron]:.2f}", xlabel="firing rate (Hz)")
+        axis.hist(real_rates[:, neuron], bins=bins, color=REAL, alpha=0.6, density=True, label="real (held out)")
+        axis.hist(synthetic_rates[:, neuron], bins=bins, color=SYNTHETIC, alpha=0.6, density=True, label="synthetic")
+        axis.set(title=f"neuron {neuron_ids[neuron]}, KL {kl[neuron]:.2f}", xlabel="firing rate (Hz)")
+    axes[0, 0].legend(fontsize=7)
     _save(figure, path)
 
 
@@ -102,12 +106,12 @@ def greedy_sorted(distances: np.ndarray) -> np.ndarray:
     return distances[np.ix_(rows, columns)]
 
 
-def van_rossum_heatmaps(distances, neurons, path) -> None:
+def van_rossum_heatmaps(distances, neurons, neuron_ids, path) -> None:
     """Fig. 4.6c: same-neuron van Rossum distances, real samples (rows) x synthetic (columns), sorted."""
     figure, axes = subplots(1, len(neurons), figsize=(3.6 * len(neurons), 3), squeeze=False)
     for axis, neuron_distances, neuron in zip(axes[0], distances, neurons):
         image = axis.imshow(greedy_sorted(neuron_distances), cmap="viridis")
-        axis.set(title=f"neuron {neuron}", xlabel="synthetic sample")
+        axis.set(title=f"neuron {neuron_ids[neuron]}", xlabel="synthetic sample")
         figure.colorbar(image, ax=axis, fraction=0.046)
     axes[0, 0].set_ylabel("real sample")
     figure.tight_layout()

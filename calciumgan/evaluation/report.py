@@ -47,16 +47,16 @@ def draw_figures(evaluation, out: pathlib.Path) -> None:
     real, model = evaluation.spikes["real"], evaluation.spikes[primary]
     rate = evaluation.sampling_rate
     statistics, divergences = evaluation.statistics, evaluation.divergences
-    neurons = evaluation.example_neurons()
+    neurons, ids = evaluation.example_neurons(), np.asarray(evaluation.neuron_ids)
     plots.traces_with_spikes(evaluation.traces["real"][0], real[0], evaluation.traces[primary][0], model[0], rate,
-                             neurons, out / "traces.png")  # fmt: skip
+                             neurons, ids, out / "traces.png")  # fmt: skip
     plots.raster_with_marginals(real[0], model[0], rate, out / "raster.png")
-    plots.firing_rate_distributions(statistics["real"].firing_rate, statistics[primary].firing_rate, neurons,
+    plots.firing_rate_distributions(statistics["real"].firing_rate, statistics[primary].firing_rate, neurons, ids,
                                     divergences[primary].firing_rate, out / "firing_rates.png")  # fmt: skip
     plots.correlation_distributions(statistics["real"].correlation, statistics[primary].correlation,
                                     list(range(min(CORRELATION_EXAMPLES, len(real)))), divergences[primary].correlation,
                                     out / "correlations.png")  # fmt: skip
-    plots.van_rossum_heatmaps(evaluation.van_rossum_heatmaps, neurons, out / "van_rossum.png")
+    plots.van_rossum_heatmaps(evaluation.van_rossum_heatmaps, neurons, ids, out / "van_rossum.png")
     plots.kl_histograms(divergences, evaluation.table(), row_titles(evaluation), out / "kl.png")
 
 
