@@ -251,11 +251,12 @@ def _shrunk_within_bounds(correlation: np.ndarray) -> tuple[np.ndarray, float]:
     return (1.0 - weight) * correlation + weight * np.eye(len(correlation)), float(weight)
 
 
-def fit_to_spikes(spikes) -> DichotomizedGaussian:
+def fit_to_spikes(spikes, neuron_ids=None) -> DichotomizedGaussian:
     """The DG model matching the binarised spikes' probabilities and covariance.
 
     Args:
         spikes: (T, N) spike counts per frame; a frame with a count above 0 is a spike.
+        neuron_ids: (N,) the neurons' ids in the recording, for the log; ``0 .. N-1`` when not given.
 
     A neuron that never (always) spikes would need ``gamma = -inf`` (``+inf``); its probability
     is clamped to ``[0.5 / T, 1 - 0.5 / T]``, the value half a spike away. Its covariance with
@@ -274,10 +275,10 @@ def fit_to_spikes(spikes) -> DichotomizedGaussian:
     if len(constant):
         logger.info(
             "%d of %d neurons never or always spike; their probability is clamped half a spike "
-            "from 0 or 1: columns %s",
+            "from 0 or 1: neurons %s",
             len(constant),
             binary.shape[1],
-            constant.tolist(),
+            (constant if neuron_ids is None else np.asarray(neuron_ids)[constant]).tolist(),
         )
     return fit_dichotomized_gaussian(clamped, covariance)
 

@@ -18,10 +18,11 @@ from calciumgan.data.dichotomized_gaussian import fit_to_spikes
 from calciumgan.evaluation.inference import Calibration
 
 
-def dichotomized_gaussian_spikes(training_spikes: np.ndarray, num_samples: int, window: int, rng):
+def dichotomized_gaussian_spikes(training_spikes: np.ndarray, num_samples: int, window: int, rng, neuron_ids=None):
     """(num_samples, window, N) uint8 spikes from a DG model fitted to (T, N) training spikes, and
-    how far the fit had to move from the spikes' statistics (``DichotomizedGaussian.adjustments``)."""
-    model = fit_to_spikes(training_spikes)
+    how far the fit had to move from the spikes' statistics (``DichotomizedGaussian.adjustments``).
+    ``neuron_ids`` (N,) name the neurons in the fit's log."""
+    model = fit_to_spikes(training_spikes, neuron_ids)
     return model.sample(num_samples * window, rng).reshape(num_samples, window, -1), model.adjustments
 
 

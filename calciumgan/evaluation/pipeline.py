@@ -164,7 +164,8 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
         }
     settings, calibration = _settings(config, data.train.signals, timer)
     spikes = _infer_all(traces, settings, config, timer)
-    traces_and_spikes, adjustments = _baselines(spikes["floor"], calibration, settings, count, window, config, timer)
+    traces_and_spikes, adjustments = _baselines(spikes["floor"], data.recording.neuron_ids, calibration, settings,
+                                                count, window, config, timer)  # fmt: skip
     for name, (baseline_traces, baseline_spikes) in traces_and_spikes.items():
         traces[name], spikes[name] = baseline_traces, baseline_spikes
     rate = data.recording.sampling_rate
@@ -267,7 +268,8 @@ def _compare(real: TraceFile, synthetic: dict, train: TraceFile | None, config: 
     spikes, traces, blocks = _first(spikes, count), _first(traces, count), blocks[:count]
     positions = {name: None if values is None else values[:count] for name, values in positions.items()}
     fitted_spikes = spikes["floor"] if train is not None else spikes["real"]
-    baselines, adjustments = _baselines(fitted_spikes, calibration, settings, count, window, config, timer)
+    baselines, adjustments = _baselines(fitted_spikes, real.neuron_ids, calibration, settings, count, window, config,
+                                        timer)  # fmt: skip
     for name, (baseline_traces, baseline_spikes) in baselines.items():
         spikes[name] = baseline_spikes
         if baseline_traces is not None:
@@ -363,10 +365,10 @@ def _infer_all(traces: dict, settings: SpikeInferenceSettings, config: EvaluateC
         return {name: joined[bounds[i] : bounds[i + 1]] for i, name in enumerate(names)}
 
 
-def _baselines(fitted_to: np.ndarray, calibration: Calibration, settings: SpikeInferenceSettings, count: int,
-               window: int, config: EvaluateConfig, timer: Timer) -> dict:  # fmt: skip
-    """Row name -> (traces or None, spikes) of the DG and Poisson baselines fitted to (K, W, N) spikes,
-    and the DG fit's adjustments.
+def _baselines(fitted_to: np.ndarray, neuron_ids, calibration: Calibration, settings: SpikeInferenceSettings,
+               count: int, window: int, config: EvaluateConfig, timer: Timer) -> dict:  # fmt: skip
+    """Row name -> (traces or None, spikes) of the DG and Poisson baselines fitted to (K, W, N) spikes of the
+    neurons ``neuron_ids`` (N,), and the DG fit's adjustments.
 
     With ``config.baseline_traces`` their spikes become traces through the calibrated calcium
     model and are inferred like every other set; otherwise the spikes are scored directly (thesis).
@@ -374,7 +376,7 @@ def _baselines(fitted_to: np.ndarray, calibration: Calibration, settings: SpikeI
     rng = np.random.default_rng(config.sample_seed)
     training_spikes = fitted_to.reshape(-1, fitted_to.shape[-1])
     with timer.stage("baselines"):
-        dichotomized, adjustments = dichotomized_gaussian_spikes(training_spikes, count, window, rng)
+        dichotomized, adjustments = dichotomized_gaussian_spikes(training_spikes, count, window, rng, neuron_ids)
         drawn = {"dichotomized_gaussian": dichotomized, "poisson": poisson_spikes(training_spikes, count, window, rng)}
     if not config.baseline_traces:
         return {name: (None, spikes) for name, spikes in drawn.items()}, adjustments

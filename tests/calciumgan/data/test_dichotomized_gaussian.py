@@ -123,8 +123,8 @@ def test_fit_to_spikes_clamps_silent_neuron(caplog):
     spikes = factor_model(PROBABILITIES).sample(1000, np.random.default_rng(7))[:, :4]
     spikes[:, 2] = 0
     with caplog.at_level(logging.INFO):
-        fitted = fit_to_spikes(spikes)
-    assert "never or always spike" in caplog.text
+        fitted = fit_to_spikes(spikes, neuron_ids=[4, 8, 15, 16])  # e.g. Suite2p ROIs of cells
+    assert "1 of 4 neurons never or always spike" in caplog.text and caplog.text.rstrip().endswith("neurons [15]")
     assert fitted.spike_probabilities()[2] == pytest.approx(0.5 / 1000, rel=1e-12)
     np.testing.assert_array_equal(fitted.latent_correlation[2], [0, 0, 1, 0])
 
