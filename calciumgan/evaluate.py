@@ -1,6 +1,7 @@
 """Judge synthetic traces by the spikes inferred from them (thesis §3.2, §4.3.1, Table 4.3).
 
     python -m calciumgan.evaluate --run runs/demo
+    python -m calciumgan.evaluate --run runs/demo --synthetic samples.nwb --out reports/samples
     python -m calciumgan.evaluate --real held_out.h5 --synthetic samples.h5 --out reports/mine
 
 With ``--run``, real data are windows of the run's held-out validation block, and the
@@ -9,6 +10,9 @@ floor), the trained generator, the same generator untrained, a dichotomized-Gaus
 model and independent Poisson neurons fitted to the training block's inferred spikes.
 Spikes of every set of traces come from the same OASIS call. ``report.json``,
 ``report.md`` and the figures are written to ``--out`` (default ``<run>/evaluation``).
+With ``--run`` and ``--synthetic``, a samples file of the run's neurons (from this run, another
+run on the same recording, or elsewhere) takes the trained generator's place, against the same
+held-out block, floor and baselines.
 
 With ``--real`` and ``--synthetic``, any two inputs are compared: each holds either samples
 (K, T, N) (the output of ``calciumgan.generate``, HDF5 or NWB) or one recording (T, N) (a
@@ -37,7 +41,8 @@ def main(argv=None) -> int:
     parser = CommandParser(prog="python -m calciumgan.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("--run", help="run folder written by calciumgan.train")
     parser.add_argument("--real", help="real traces: samples, a recording, a Suite2p folder or an NWB file")
-    parser.add_argument("--synthetic", help="synthetic traces: samples (.h5 or .nwb) or a recording")
+    parser.add_argument("--synthetic", help="synthetic traces: samples (.h5 or .nwb) or a recording; with --run, "
+                                            "samples of the run's neurons scored against its held-out block")
     parser.add_argument("--out", help="report folder (default: <run>/evaluation)")
     parser.add_argument("--train", help="training data for calibration, floor and baselines (with --real)")
     parser.add_argument("--spike-inference", choices=("auto", *MODES), help="inference mode (default: auto)")
@@ -46,17 +51,17 @@ def main(argv=None) -> int:
     parser.add_argument("--num-samples", type=positive_int,
                         help="samples per set (default: the run's evaluate.num_samples)")  # fmt: skip
     args = parser.parse_args(argv)
-    if bool(args.run) == bool(args.real or args.synthetic) or bool(args.real) != bool(args.synthetic):
-        parser.error("give either --run, or both --real and --synthetic")
-    if args.real and not args.out:
-        parser.error("--out is required with --real and --synthetic")
+    if bool(args.run) == bool(args.real) or not (args.run or args.synthetic):
+        parser.error("give --run (and optionally --synthetic), or both --real and --synthetic")
+    if args.synthetic and not args.out:
+        parser.error("--out is required with --synthetic")
     if args.train and not args.real:
         parser.error("--train goes with --real and --synthetic (a run knows its training block)")
 
     def action():
         # Imported here: spike-inference workers re-import this module and should stay light.
         from calciumgan.config import EvaluateConfig
-        from calciumgan.evaluation.pipeline import evaluate_files, evaluate_run
+        from calciumgan.evaluation.pipeline import evaluate_files, evaluate_run, evaluate_samples_of_run
         from calciumgan.evaluation.report import write_report
 
         out = check_output_folder(args.out or pathlib.Path(args.run) / "evaluation")
@@ -64,7 +69,9 @@ def main(argv=None) -> int:
                      ("spike_inference", args.spike_inference)) if value}  # fmt: skip
         if args.thesis_baselines:
             overrides["baseline_traces"] = False
-        if args.run:
+        if args.run and args.synthetic:
+            evaluation = evaluate_samples_of_run(args.run, args.synthetic, out, overrides)
+        elif args.run:
             evaluation = evaluate_run(args.run, overrides)
         else:
             evaluation = evaluate_files(args.real, args.synthetic, EvaluateConfig(**overrides), out, args.train)

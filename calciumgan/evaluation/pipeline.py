@@ -212,10 +212,46 @@ def evaluate_files(real_path, synthetic_path, config: EvaluateConfig, out, train
     """
     real, synthetic = TraceFile.open(real_path), TraceFile.open(synthetic_path)
     train = None if train_path is None else TraceFile.open(train_path)
-    _common_shape(real, {"model": synthetic}, train, config)  # refuse before creating the output folder
+    return _compare_into(out, real, synthetic, train, config, model_title)
+
+
+def evaluate_samples_of_run(run_dir, synthetic_path, out, overrides: dict | None = None) -> Evaluation:
+    """Score a samples file against the held-out validation block of the run in ``run_dir``.
+
+    The samples (HDF5 or NWB, as ``calciumgan.generate`` writes them) must hold the run's neurons, in
+    its order, at its sampling rate. The floor, the calibration, the baselines and the memorisation
+    check take the run's training block, as :func:`evaluate_run` does; ``overrides`` replace keys of
+    the run's ``evaluate`` section. There is no untrained-generator row: the samples may come from
+    anywhere.
+    """
+    run = CalciumRun(run_dir)
+    config = dataclasses.replace(run.config().evaluate, **(overrides or {}))
+    data, synthetic = run.load_data(), TraceFile.open(synthetic_path)
+    rate, ids = data.recording.sampling_rate, data.recording.neuron_ids
+    if not np.array_equal(synthetic.neuron_ids, ids):
+        raise RecordingError(f"{synthetic_path}: neurons {_shown(synthetic.neuron_ids)} are not the run's "
+                             f"{_shown(ids)} ({run.recording_path}); score samples of this run's neurons")  # fmt: skip
+    config = dataclasses.replace(config, spike_inference=resolve_mode(config.spike_inference,
+                                                                      run.recording_info()["source"]))  # fmt: skip
+    real = TraceFile(f"{run.root} (held-out validation block)", rate, ids, recording=data.validation.signals)
+    train = TraceFile(f"{run.root} (training block)", rate, ids, recording=data.train.signals)
+    return _compare_into(out, real, synthetic, train, config, SYNTHETIC_TITLE)
+
+
+def _shown(ids: np.ndarray) -> str:
+    """Neuron ids for a message: all of a few, the count and the first ones of many."""
+    ids = np.asarray(ids).tolist()
+    return str(ids) if len(ids) <= 6 else f"({len(ids)}) [{', '.join(map(str, ids[:5]))}, ...]"
+
+
+def _compare_into(out, real: TraceFile, synthetic: TraceFile, train: TraceFile | None, config: EvaluateConfig,
+                  title: str) -> Evaluation:  # fmt: skip
+    """:func:`_compare` of one synthetic input, its inferred spikes written into ``out``, made only once the
+    inputs are known to fit together."""
+    _common_shape(real, {"model": synthetic}, train, config)
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    return _compare(real, {"model": synthetic}, train, config, out, {"model": model_title})
+    return _compare(real, {"model": synthetic}, train, config, out, {"model": title})
 
 
 def evaluate_arrays(real, synthetic, sampling_rate: float, config: EvaluateConfig | None = None,

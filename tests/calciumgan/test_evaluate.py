@@ -151,6 +151,23 @@ def test_two_files_can_be_compared(tiny_run, tmp_path):
     assert fair["memorisation"]["held_out_median"] > 0
 
 
+def test_samples_scored_against_a_run_are_scored_as_its_blocks_given_as_files(tiny_run, tmp_path):
+    """``--run RUN --synthetic FILE`` takes the run's held-out block as real and its training block for the floor,
+    calibration and baselines: the same numbers as files mode given those two blocks."""
+    samples = generate(tiny_run, num_samples=12, out=tmp_path / "samples.h5")
+    data = prepared(tiny_run)
+    real, train = save_recording(data.validation, tmp_path / "real.h5"), save_recording(data.train, tmp_path / "t.h5")
+    common = ["--synthetic", str(samples), "--num-samples", "12", "--spike-inference", "calibrated"]
+    assert main(["--run", str(tiny_run), *common, "--out", str(tmp_path / "run")]) == 0
+    assert main(["--real", str(real), "--train", str(train), *common, "--out", str(tmp_path / "files")]) == 0
+    against_run, as_files = (json.loads((tmp_path / name / "report.json").read_text()) for name in ("run", "files"))
+    assert [row["row"] for row in against_run["table"]] == ["floor", "model", "dichotomized_gaussian", "poisson"]
+    assert against_run["table"] == as_files["table"] and against_run["headline"] == as_files["headline"]
+    assert against_run["source"]["real"] == f"{tiny_run} (held-out validation block)"
+    assert f"{tiny_run} (held-out validation block)" in (tmp_path / "run" / "report.md").read_text()
+    assert against_run["memorisation"] == as_files["memorisation"]
+
+
 def test_mismatched_files_are_one_line_errors(tiny_run, tmp_path, capsys):
     samples = generate(tiny_run, num_samples=4, out=tmp_path / "samples.h5")
     with h5py.File(samples, "a") as file:

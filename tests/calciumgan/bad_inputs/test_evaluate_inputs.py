@@ -73,6 +73,10 @@ FILES = (
     Case("only-real", lambda w: ["--real", w.recording_npz("real.npz"), "--out", w / "report"], "--synthetic"),
     Case("run-and-files", lambda w: ["--run", str(w.run), *compare(w)], "--run"),
     Case("nothing", lambda w: [], "--run"),
+    Case("run-samples-without-out", lambda w: ["--run", str(w.run), "--synthetic", w.samples_h5()], "--out"),
+    Case("run-samples-of-other-neurons",
+         lambda w: ["--run", str(w.run), "--synthetic", w.samples_h5(neuron_ids=np.arange(NEURONS) + 100),
+                    "--out", w / "report"], "samples.h5", "not the run's"),  # fmt: skip
     Case("train-without-real", lambda w: ["--run", str(w.run), "--train", w.recording_npz("train.npz")], "--train"),
     Case("unknown-inference-mode", lambda w: compare(w) + ["--spike-inference", "learned"], "--spike-inference"),
     Case("train-with-other-neurons",
