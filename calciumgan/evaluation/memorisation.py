@@ -51,6 +51,27 @@ def nearest_window_distances(samples: np.ndarray, reference: np.ndarray) -> np.n
     return nearest
 
 
+HASH_CHUNK = 65_536  # frames hashed at once
+
+
+def _frame_hashes(traces: np.ndarray) -> np.ndarray:
+    """(T,) uint64 hashes of the float32 frames of (T, N) ``traces``: equal frames, equal hashes (a random
+    linear hash of the frames' bits, so unequal frames collide with probability about 2^-64)."""
+    multipliers = np.random.default_rng(0).integers(1, 2**63, size=traces.shape[-1], dtype=np.uint64) | np.uint64(1)
+    hashes = np.empty(len(traces), np.uint64)
+    for start in range(0, len(traces), HASH_CHUNK):
+        bits = np.ascontiguousarray(traces[start : start + HASH_CHUNK], dtype=np.float32).view(np.uint32)
+        hashes[start : start + HASH_CHUNK] = (bits.astype(np.uint64) * multipliers).sum(axis=1)  # wraps mod 2^64
+    return hashes
+
+
+def shared_frame_fraction(windows: np.ndarray, training: np.ndarray) -> float:
+    """The fraction of the frames of (K, W, N) ``windows`` that are, value for value, frames of (T, N)
+    ``training`` traces: 0 for held-out data, 1 when the windows were cut from the training data."""
+    frames = np.asarray(windows).reshape(-1, windows.shape[-1])
+    return float(np.isin(_frame_hashes(frames), _frame_hashes(np.asarray(training))).mean()) if len(frames) else 0.0
+
+
 @dataclasses.dataclass(frozen=True)
 class MemorisationCheck:
     """Nearest-training-window distances of synthetic samples against those of held-out windows.

@@ -42,7 +42,7 @@ from calciumgan.evaluation.coverage import standardiser
 from calciumgan.evaluation.edges import edge_summary
 from calciumgan.evaluation.headline import WindowValues, headline_scores, verdicts
 from calciumgan.evaluation.inference import Calibration, SpikeInferenceSettings, calibrate
-from calciumgan.evaluation.memorisation import memorisation_checks
+from calciumgan.evaluation.memorisation import memorisation_checks, shared_frame_fraction
 from calciumgan.evaluation.recovery import spike_recovery
 from calciumgan.evaluation.scoring import (
     Divergences,
@@ -180,6 +180,7 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
               "intervals": intervals, "independent_windows": len(np.unique(blocks)),
               "calibration": _calibration_summary(calibration, "the run's training block"),
               "baselines_fitted_to": "spikes inferred from the training-block windows of the floor row",
+              "real_data": {"held_out": True, "frames_in_training": None},  # the validation block, by construction
               "dichotomized_gaussian_fit": adjustments, "edges": edge_summary(traces, spikes)}  # fmt: skip
     if data.validation.spikes is not None:
         true_spikes = windows_at(data.validation.spikes, starts, window)
@@ -313,6 +314,7 @@ def _compare(real: TraceFile, synthetic: dict, train: TraceFile | None, config: 
     silent = sets_without_spikes(spikes)
     statistics, divergences, heatmaps, intervals = _score(spikes, real.sampling_rate, config, timer, blocks)
     memorisation = {} if train is None else _memorisation(traces, training, timer)
+    held_out = _held_out(real.name, traces["real"], None if train is None else training)
     headline, verdict = _headline(traces, statistics, positions, blocks, real.sampling_rate, config, memorisation,
                                   silent, timer)  # fmt: skip
     fitted_to = (f"the training data {train.name}" if train is not None else
@@ -323,12 +325,26 @@ def _compare(real: TraceFile, synthetic: dict, train: TraceFile | None, config: 
               "calibration": _calibration_summary(calibration, fitted.name), "baselines_fitted_to": fitted_to,
               "dichotomized_gaussian_fit": adjustments, "edges": edge_summary(traces, spikes),
               "intervals": intervals, "independent_windows": len(np.unique(blocks)), "headline": headline,
-              "verdicts": verdict, "sets_without_spikes": silent, "row_titles": titles,
+              "verdicts": verdict, "sets_without_spikes": silent, "row_titles": titles, "real_data": held_out,
               "timings": timer.seconds}  # fmt: skip
     if first in memorisation:
         extras["memorisation"] = memorisation[first].summary()
     return Evaluation(real.sampling_rate, real.neuron_ids, config, traces, spikes, statistics, divergences, heatmaps,
                       extras)  # fmt: skip
+
+
+def _held_out(name: str, real: np.ndarray, training: np.ndarray | None) -> dict:
+    """Whether the (K, W, N) real windows are known to be held out: ``{"held_out": bool, "frames_in_training":
+    fraction or None}``, with one warning line when they are not."""
+    if training is None:
+        return {"held_out": False, "frames_in_training": None}
+    shared = shared_frame_fraction(real, training)
+    if shared > 0:
+        logger.warning("%.0f%% of the frames of the real windows of %s are frames of the training data: the real set "
+                       "is not held out, and the scores flatter a generator that copies its training data; give "
+                       "--real data the generator never saw (evaluate --run RUN --synthetic FILE uses the run's "
+                       "held-out block)", 100 * shared, name)  # fmt: skip
+    return {"held_out": shared == 0, "frames_in_training": shared}
 
 
 def sets_without_spikes(spikes: dict) -> list:

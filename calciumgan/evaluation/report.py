@@ -100,7 +100,7 @@ def _markdown(report: dict) -> str:
     lines += _headline_lines(report)
     lines += [
         "",
-        "## Mean KL divergence from the held-out real data (Table 4.3; nats, lower is closer)",
+        f"## Mean KL divergence from the {_real_data(report)} (Table 4.3; nats, lower is closer)",
         "",
         "| | " + " | ".join(TITLES[name] for name in STATISTICS) + " |",
         "| --- | " + " | ".join("---:" for _ in STATISTICS) + " |",
@@ -201,6 +201,16 @@ def _headline_lines(report: dict) -> list:
                     "over six summaries of each window's traces (level, population fluctuation, neuron spread, "
                     "autocorrelation, rise/decay skew, pair correlation). Memorisation is checked where training "
                     "data are known."]  # fmt: skip
+
+
+def _real_data(report: dict) -> str:
+    """How the report names its real set: held out, or what is known against it."""
+    real = report["real_data"]
+    if real["held_out"]:
+        return "held-out real data"
+    if real["frames_in_training"] is None:
+        return "real data, not known to be held out (no training data given)"
+    return f"real data, {100 * real['frames_in_training']:.0f}% of whose frames are training data"
 
 
 def _fit_adjustments(adjustments: dict) -> str:

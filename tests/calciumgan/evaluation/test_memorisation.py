@@ -1,7 +1,11 @@
 import numpy as np
 import pytest
 
-from calciumgan.evaluation.memorisation import memorisation_checks, nearest_window_distances
+from calciumgan.evaluation.memorisation import (
+    memorisation_checks,
+    nearest_window_distances,
+    shared_frame_fraction,
+)
 
 
 def _brute_force(samples, reference):
@@ -62,3 +66,14 @@ def test_closer_probability_is_the_mann_whitney_statistic():
 def test_reference_shorter_than_a_window_is_refused():
     with pytest.raises(ValueError, match="reference must be"):
         nearest_window_distances(np.zeros((1, 10, 2)), np.zeros((5, 2)))
+
+
+def test_shared_frames_are_counted_exactly():
+    rng = np.random.default_rng(3)
+    training = rng.normal(size=(300, 5)).astype(np.float32)
+    copied = np.stack([training[10:30], training[200:220]])
+    assert shared_frame_fraction(copied, training) == 1.0
+    assert shared_frame_fraction(rng.normal(size=(2, 20, 5)), training) == 0.0
+    nudged = copied.copy()
+    nudged[1] = np.nextafter(nudged[1], np.inf)  # one float32 step away: not the same frames
+    assert shared_frame_fraction(nudged, training) == 0.5

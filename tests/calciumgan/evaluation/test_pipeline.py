@@ -65,3 +65,16 @@ def test_progress_lines_of_spike_inference_follow_the_config(samples, capsys, pr
     evaluate_arrays(samples, samples, 24.0, dataclasses.replace(CONFIG, progress=progress))
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("spikes ")]
     assert bool(lines) == progress
+
+
+def test_real_data_is_called_held_out_only_when_none_of_it_is_training_data(samples, caplog):
+    train, held_out = samples[:4].reshape(-1, 6), samples[4:]
+    assert evaluate_arrays(held_out, held_out, 24.0, CONFIG, train=train).extras["real_data"] == {
+        "held_out": True, "frames_in_training": 0.0}  # fmt: skip
+    assert "not held out" not in caplog.text
+    unknown = evaluate_arrays(held_out, held_out, 24.0, CONFIG).extras["real_data"]
+    assert unknown == {"held_out": False, "frames_in_training": None}
+    # the real set is the recording the generator learnt from, its first half among the training frames
+    mixed = evaluate_arrays(samples[2:6], held_out, 24.0, CONFIG, train=train).extras["real_data"]
+    assert mixed == {"held_out": False, "frames_in_training": 0.5}
+    assert "50% of the frames of the real windows" in caplog.text and "not held out" in caplog.text
