@@ -55,6 +55,26 @@ def _penalty(config: ExperimentConfig):
     return penalty_class(**arguments)
 
 
+def accelerators() -> list:
+    """The GPUs (or TPUs) the Keras backend computes on; empty on a CPU."""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return [device for device in jax.devices() if device.platform != "cpu"]
+    import tensorflow as tf
+
+    return tf.config.list_logical_devices("GPU") + tf.config.list_logical_devices("TPU")
+
+
+def warn_of_half_precision_without_accelerator(precision: str) -> None:
+    """One warning line when ``train.precision`` asks for half precision and no GPU or TPU computes it: a CPU
+    emulates float16 and bfloat16, and trains slower in them than in float32."""
+    if precision != "float32" and not accelerators():
+        logger.warning("train.precision is %s, but there is no GPU: a CPU emulates half precision and trains slower "
+                       "in it than in float32 (the thesis-size configs are for GPUs); set train.precision: float32, "
+                       "or train a CPU config such as dff_demo or demo", precision)  # fmt: skip
+
+
 def steps_per_epoch(config: ExperimentConfig, train_frames: int) -> int:
     """Iterations per epoch: the config's, or training windows // batch size as in the thesis."""
     if config.train.steps_per_epoch:
@@ -92,6 +112,7 @@ def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> tu
     if train.batch_size % steps.device_count:
         raise ConfigError(f"train.batch_size {train.batch_size} must be a multiple of the {steps.device_count} "
                           "devices train.data_parallel splits it over")  # fmt: skip
+    warn_of_half_precision_without_accelerator(train.precision)
     run.start(config, made_by="calciumgan.train")
     if not resuming:
         run.save_data(data)
