@@ -69,7 +69,7 @@ def firing_rate_distributions(real_rates, synthetic_rates, neurons, neuron_ids, 
     for axis, neuron in zip(axes[0], neurons):
         bins = np.linspace(min(real_rates[:, neuron].min(), synthetic_rates[:, neuron].min()),
                            max(real_rates[:, neuron].max(), synthetic_rates[:, neuron].max()) + 1e-9, 30)  # fmt: skip
-        axis.hist(real_rates[:, neuron], bins=bins, color=REAL, alpha=0.6, density=True, label="real (held out)")
+        axis.hist(real_rates[:, neuron], bins=bins, color=REAL, alpha=0.6, density=True, label="real")
         axis.hist(synthetic_rates[:, neuron], bins=bins, color=SYNTHETIC, alpha=0.6, density=True, label="synthetic")
         axis.set(title=f"neuron {neuron_ids[neuron]}, KL {kl[neuron]:.2f}", xlabel="firing rate (Hz)")
     axes[0, 0].legend(fontsize=7)

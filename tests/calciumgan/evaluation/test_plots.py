@@ -34,4 +34,4 @@ def test_figures_name_the_example_neurons_by_their_ids(drawn, tmp_path):
     assert [axis.get_title() for axis in heatmaps_figure.axes if axis.get_title()] == ["neuron 7", "neuron 25"]
     # the firing-rate panels say which colour is which
     legend = rates_figure.axes[0].get_legend()
-    assert [text.get_text() for text in legend.get_texts()] == ["real (held out)", "synthetic"]
+    assert [text.get_text() for text in legend.get_texts()] == ["real", "synthetic"]
