@@ -24,7 +24,7 @@ from calciumgan.training.gan import GAN
 from calciumgan.training.loop import Schedule, train_gan
 from calciumgan.training.losses import LOSSES
 from calciumgan.training.penalties import PENALTIES, WassersteinDivergence
-from calciumgan.training.steps import make_steps, model_scope
+from calciumgan.training.steps import accelerators, make_steps, model_scope
 
 logger = logging.getLogger(__name__)
 
@@ -53,17 +53,6 @@ def _penalty(config: ExperimentConfig):
     if penalty_class is WassersteinDivergence:
         arguments["power"] = train.divergence_power
     return penalty_class(**arguments)
-
-
-def accelerators() -> list:
-    """The GPUs (or TPUs) the Keras backend computes on; empty on a CPU."""
-    if keras.backend.backend() == "jax":
-        import jax
-
-        return [device for device in jax.devices() if device.platform != "cpu"]
-    import tensorflow as tf
-
-    return tf.config.list_logical_devices("GPU") + tf.config.list_logical_devices("TPU")
 
 
 def warn_of_half_precision_without_accelerator(precision: str) -> None:

@@ -58,6 +58,11 @@ class _Stateless:
         return gradient
 
 
+def accelerators() -> list:
+    """JAX's devices that are not CPUs."""
+    return [device for device in jax.devices() if device.platform != "cpu"]
+
+
 def _scaled_loss(optimizer, values, loss):
     """``optimizer.scale_loss(loss)`` with the optimizer's variables (its loss scale) taken from ``values``."""
     with keras.StatelessScope(state_mapping=list(zip(optimizer.variables, values))):

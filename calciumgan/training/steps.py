@@ -24,6 +24,17 @@ def model_scope(data_parallel: bool):
     return contextlib.nullcontext()
 
 
+def accelerators() -> list:
+    """The GPUs (or TPUs) the running Keras backend computes on; empty on a CPU."""
+    if keras.backend.backend() == "jax":
+        from calciumgan.training.jax_steps import accelerators as jax_accelerators
+
+        return jax_accelerators()
+    from calciumgan.training.tensorflow_steps import accelerators as tensorflow_accelerators
+
+    return tensorflow_accelerators()
+
+
 def make_steps(gan, assemble=None, jit_compile=False, deterministic=False, data_parallel=False):
     """Compiled steps of ``gan`` for the running Keras backend (``KERAS_BACKEND``)."""
     backend = keras.backend.backend()

@@ -32,6 +32,11 @@ from keras import ops
 from calciumgan.training.gan import critic_score, critic_updates
 
 
+def accelerators() -> list:
+    """TensorFlow's logical GPU and TPU devices."""
+    return tf.config.list_logical_devices("GPU") + tf.config.list_logical_devices("TPU")
+
+
 @functools.cache
 def mirrored_strategy() -> tf.distribute.MirroredStrategy:
     """One strategy over every local GPU, or every logical CPU device where there is no GPU."""
