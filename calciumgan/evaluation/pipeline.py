@@ -412,7 +412,8 @@ def _infer_all(traces: dict, settings: SpikeInferenceSettings, config: EvaluateC
     with timer.stage("spike inference"):
         names = list(traces)
         joined = np.concatenate([traces[name] for name in names])
-        joined = infer_spikes_parallel(joined, settings, workers=config.workers, progress=config.progress)
+        joined = infer_spikes_parallel(joined, settings, workers=config.workers, progress=config.progress,
+                                       label=f"spikes of {', '.join(names)}")  # fmt: skip
         bounds = np.cumsum([0] + [len(traces[name]) for name in names])
         return {name: joined[bounds[i] : bounds[i + 1]] for i, name in enumerate(names)}
 

@@ -162,10 +162,12 @@ class TraceFile:
         A samples file streams through OASIS chunk by chunk, all its samples, into
         ``out/<stem>_spikes.h5``; other inputs are inferred in memory and write nothing.
         """
+        label = f"spikes of {self.path.name if self.path else self.name}"
         if self.path is None:
-            return infer_spikes_parallel(self.first_samples(count, window), settings, workers, progress=progress)
+            return infer_spikes_parallel(self.first_samples(count, window), settings, workers, progress=progress,
+                                         label=label)  # fmt: skip
         spikes_path = infer_spikes_hdf5(self.path, "signals", out / f"{self.path.stem}_spikes.h5", settings,
-                                        workers=workers, progress=progress)  # fmt: skip
+                                        workers=workers, progress=progress, label=label)  # fmt: skip
         with h5py.File(spikes_path, "r") as file:
             return file["spikes"][:count]
 

@@ -33,13 +33,14 @@ def infer_spikes_parallel(
     workers: int | None = None,
     chunk_samples: int = CHUNK_SAMPLES,
     progress: bool = True,
+    label: str = "spikes",
 ) -> np.ndarray:
     """:func:`infer_spikes` of (K, T, N) or (T, N) ``traces`` over worker processes.
 
     Workers get chunks of ``chunk_samples`` samples (see :data:`CHUNK_SAMPLES`); a (T, N) input
     is one sample. ``workers`` defaults to the CPUs this process may use; with one worker or a
     single chunk the work stays in this process. Results equal :func:`infer_spikes` exactly.
-    ``progress`` draws a bar on stderr.
+    ``progress`` draws a bar on stderr, its lines starting with ``label`` (the stage and the sets).
 
     Workers start by "forkserver" (or "spawn"), never plain fork, so a parent that has imported
     TensorFlow is safe. Like every such pool, each worker re-imports the parent's ``__main__``
@@ -61,7 +62,7 @@ def infer_spikes_parallel(
     def store(start, result):
         spikes[start : start + len(result)] = result
 
-    _run_chunks(chunks(), len(samples), settings, workers, chunk_samples, store, progress)
+    _run_chunks(chunks(), len(samples), settings, workers, chunk_samples, store, progress, label)
     return spikes if array.ndim == 3 else spikes[0]
 
 
@@ -73,6 +74,7 @@ def infer_spikes_hdf5(
     chunk_samples: int = CHUNK_SAMPLES,
     workers: int | None = None,
     progress: bool = True,
+    label: str = "spikes",
 ) -> pathlib.Path:
     """Infer spikes of HDF5 dataset ``dataset`` chunk by chunk; write them to ``out_path``.
 
@@ -142,18 +144,18 @@ def infer_spikes_hdf5(
                 else:
                     spikes[()] = result[0]
 
-            _run_chunks(chunks(), num_samples, settings, workers, chunk_samples, store, progress)
+            _run_chunks(chunks(), num_samples, settings, workers, chunk_samples, store, progress, label)
     logger.info("inferred spikes of %s:%s (%s) into %s", source, dataset, settings.mode, out)
     return out
 
 
-def _run_chunks(chunks, num_samples, settings, workers, chunk_samples, store, progress):
+def _run_chunks(chunks, num_samples, settings, workers, chunk_samples, store, progress, label):
     """Infer each (start, (k, T, N) chunk) and ``store(start, spikes)``, here or in workers."""
     if int(chunk_samples) < 1:
         raise ValueError(f"chunk_samples must be at least 1, got {chunk_samples}")
     workers = _available_cpus() if workers is None else int(workers)
     num_chunks = -(-num_samples // chunk_samples)
-    bar = ProgressBar(num_samples, "spikes", enabled=progress)
+    bar = ProgressBar(num_samples, label, enabled=progress)
     try:
         if workers <= 1 or num_chunks <= 1:
             for start, chunk in chunks:

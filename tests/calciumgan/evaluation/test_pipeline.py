@@ -65,6 +65,9 @@ def test_progress_lines_of_spike_inference_follow_the_config(samples, capsys, pr
     evaluate_arrays(samples, samples, 24.0, dataclasses.replace(CONFIG, progress=progress))
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("spikes ")]
     assert bool(lines) == progress
+    # each line names the set it counts: the inputs, then the baselines' traces in one pass
+    assert {line.split(" ", 3)[2] for line in lines} == ({"real", "model", "dichotomized_gaussian,"} if progress
+                                                         else set())  # fmt: skip
 
 
 def test_real_data_is_called_held_out_only_when_none_of_it_is_training_data(samples, caplog):
