@@ -12,11 +12,15 @@ import pathlib
 import sys
 
 from calciumgan.core.cli import CommandParser, run_command
+from calciumgan.core.config import shipped_configs_help
+
+SHIPPED_CONFIGS = pathlib.Path(__file__).parent / "configs"  # calciumgan.config's, without importing the schema
 
 
 def parse_args(argv=None):
-    parser = CommandParser(prog="python -m calciumgan.train", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, dg, day1, day4")
+    parser = CommandParser(prog="python -m calciumgan.train", description=__doc__.split("\n")[0],
+                           epilog=shipped_configs_help(SHIPPED_CONFIGS))  # fmt: skip
+    parser.add_argument("--config", required=True, help="config file, or a shipped config (listed below)")
     parser.add_argument("--data", help="recording to train on instead of the config's data: .npz, .h5, "
                         "a Suite2p plane folder (ΔF/F of its cells) or an .nwb file (data.* keys set how)")  # fmt: skip
     parser.add_argument("--out", help="run folder (default: runs/<config name>)")

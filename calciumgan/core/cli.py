@@ -15,8 +15,9 @@ from calciumgan.core.files import check_output_folder
 USAGE_ERROR = 2  # the exit code of every refused input, as argparse uses
 
 
-class DefaultsHelpFormatter(argparse.HelpFormatter):
-    """Help that ends each option's text with its default, where it takes a value and has a default."""
+class DefaultsHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help that ends each option's text with its default, where it takes a value and has a default; the
+    description and the epilog keep their line breaks."""
 
     def _get_help_string(self, action):
         text = action.help or ""

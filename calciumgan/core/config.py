@@ -49,6 +49,16 @@ def resolve_config_path(name_or_path, shipped_folder: pathlib.Path | None) -> pa
     raise ConfigError(f"{name_or_path}: no such config file or shipped config (shipped: {known})")
 
 
+def shipped_configs_help(shipped_folder: pathlib.Path) -> str:
+    """``--help``'s list of the configs in ``shipped_folder``: each name with the first comment line of its file
+    (what data it expects, its size, the device it is for)."""
+    lines = ["shipped configs (--config NAME):"]
+    for path in sorted(shipped_folder.glob("*.yaml")):
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        lines.append(f"  {path.stem:<22} {first.removeprefix('#').strip()}")
+    return "\n".join(lines)
+
+
 def load_config(name_or_path, schema: type, shipped_folder: pathlib.Path | None = None):
     """Read a YAML file (a path or a shipped config's name) into an instance of ``schema``."""
     path = resolve_config_path(name_or_path, shipped_folder)

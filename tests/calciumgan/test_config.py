@@ -64,3 +64,16 @@ def test_with_data_file():
     config = load_config("dg").with_data_file("rec.h5")
     assert (config.data.source, config.data.path) == ("file", "rec.h5")
     assert config.model == load_config("dg").model
+
+
+def test_train_help_lists_every_shipped_config_with_its_data_size_and_device(capsys):
+    from calciumgan.train import parse_args
+
+    with pytest.raises(SystemExit):
+        parse_args(["--help"])
+    listing = capsys.readouterr().out.split("shipped configs (--config NAME):\n", 1)[1].splitlines()
+    names = sorted(path.stem for path in SHIPPED_CONFIGS.glob("*.yaml"))
+    assert [line.split()[0] for line in listing] == names
+    for line in listing:  # one line each, saying which device it is sized for
+        assert line.rstrip().endswith(("CPU", "GPU", "minutes", "recording")) and ("CPU" in line) != ("GPU" in line)
+    assert any(line.split()[0] == "dff_demo" and "start here with your recording" in line for line in listing)
