@@ -14,10 +14,10 @@ import sys
 from calciumgan.core.cli import CommandParser, run_command
 from calciumgan.core.config import shipped_configs_help
 
-SHIPPED_CONFIGS = pathlib.Path(__file__).parent / "configs"  # calciumgan.config's, without importing the schema
-
 
 def parse_args(argv=None):
+    from calciumgan.config import SHIPPED_CONFIGS  # the schema, without Keras: --help still answers without it
+
     parser = CommandParser(prog="python -m calciumgan.train", description=__doc__.split("\n")[0],
                            epilog=shipped_configs_help(SHIPPED_CONFIGS))  # fmt: skip
     parser.add_argument("--config", required=True, help="config file, or a shipped config (listed below)")
