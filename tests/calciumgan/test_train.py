@@ -12,6 +12,7 @@ import h5py
 import keras
 import numpy as np
 import pytest
+from forked import ForkedModule
 
 from calciumgan.config import load_config
 from calciumgan.core.errors import RecordingError, RunError
@@ -131,21 +132,15 @@ def test_resuming_reads_the_saved_recording(trained_run, make_config, tmp_path, 
     assert load_recording(folder / "recording.h5").num_frames == 600
 
 
-def _train_subprocess(config_path, out, backend):
-    return subprocess.Popen(
-        [sys.executable, "-m", "calciumgan.train", "--config", str(config_path), "--out", str(out)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": backend},
-    )
+def _train_process(config_path, out):
+    return ForkedModule("calciumgan.train", ["--config", config_path, "--out", out])
 
 
 def test_resume_after_sigkill_matches_uninterrupted_run(write_config, tmp_path):
-    backend = keras.backend.backend()
     overrides = {"train.epochs": 8, "train.steps_per_epoch": 6, "train.deterministic": True}
     config_path = write_config(tmp_path / "tiny.yaml", overrides)
-    uninterrupted = _train_subprocess(config_path, tmp_path / "full", backend)  # beside the killed one: 2 cores
-    interrupted = _train_subprocess(config_path, tmp_path / "killed", backend)
+    uninterrupted = _train_process(config_path, tmp_path / "full")  # beside the killed one: 2 cores
+    interrupted = _train_process(config_path, tmp_path / "killed")
     checkpoints = tmp_path / "killed" / "checkpoints"
     deadline = time.monotonic() + 300
     while not any(int(path.stem.split("-")[1]) >= 2 for path in list_checkpoints(checkpoints)):
@@ -157,7 +152,7 @@ def test_resume_after_sigkill_matches_uninterrupted_run(write_config, tmp_path):
     assert uninterrupted.wait(timeout=300) == 0
     assert last_before_resume != "epoch-00008.h5" and not (tmp_path / "killed" / "generator.keras").exists()
 
-    resumed = _train_subprocess(config_path, tmp_path / "killed", backend)
+    resumed = _train_process(config_path, tmp_path / "killed")
     assert resumed.wait(timeout=300) == 0
     with h5py.File(tmp_path / "full" / "checkpoints" / "epoch-00008.h5") as full, \
          h5py.File(checkpoints / "epoch-00008.h5") as killed:  # fmt: skip

@@ -11,6 +11,7 @@ import time
 import keras
 import pytest
 from commands import functions_run_eagerly
+from forked import ForkedModule
 
 from calciumgan.training.checkpoints import list_checkpoints
 from tuning.config import load_search_config
@@ -22,12 +23,8 @@ SPACE = {"model.filters": {"choice": [2, 4]}, "train.n_critic": {"choice": [1, 2
          "train.generator_ema": {"choice": [None, 0.9]}}  # fmt: skip
 
 
-def _search(config, folder, **environment):
-    return subprocess.Popen(
-        [sys.executable, "-m", "tuning.search", "--config", str(config), "--dir", str(folder)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": keras.backend.backend(), **environment},
-    )  # fmt: skip
+def _search(config, folder):
+    return ForkedModule("tuning.search", ["--config", config, "--dir", folder])
 
 
 def _oracle_trials(folder) -> dict:

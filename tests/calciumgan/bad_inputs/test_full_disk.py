@@ -4,8 +4,9 @@ A file-size limit (``RLIMIT_FSIZE``, with ``SIGXFSZ`` ignored) stands in for a f
 root: every write(2) beyond the limit fails with EFBIG ("File too large"). Each tool first runs
 normally, in this process, in a workspace holding its inputs and, where it may replace one, an
 older output. The largest file it writes sets up to three limits: 0 bytes (its first write fails),
-half that size, and that size less one byte. Under each limit it runs again as ``python -m``, in the
-same workspace restored, and must exit with code 2, end stderr with one ``error:`` line naming a
+half that size, and that size less one byte. Under each limit it runs again as ``python -m``, in a
+process of its own (forked with Keras imported: ``forked.py``), in the same workspace restored, and
+must exit with code 2, end stderr with one ``error:`` line naming a
 path in its output folder and the system's reason, print no traceback, and leave every file that
 was there byte for byte, no temporary, and no file cut off: a tool that writes several files may
 keep those it finished before the failure, each identical to the normal run's.
@@ -14,16 +15,13 @@ keep those it finished before the failure, each identical to the normal run's.
 import dataclasses
 import pathlib
 import shutil
-import signal
-import subprocess
-import sys
-
 import pytest
 from catalogue import WINDOW, Workspace, good_signals
 from commands import run_module
 from config_files import TINY_MEI, write_config
+from forked import run_forked
 
-resource = pytest.importorskip("resource")  # RLIMIT_FSIZE: POSIX only
+pytest.importorskip("resource")  # RLIMIT_FSIZE: POSIX only
 
 pytestmark = pytest.mark.slow
 
@@ -138,24 +136,12 @@ def normal_runs(tmp_path_factory, trained_tiny_run):
     return normal_run
 
 
-def run_with_file_size_limit(argv: list, limit: int, cwd: pathlib.Path) -> subprocess.CompletedProcess:
-    """``python -m argv`` in a process whose writes beyond ``limit`` bytes of a file fail with EFBIG."""
-
-    def limit_file_size():  # in the child, before it starts Python
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails instead of the signal killing the process
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
-
-    return subprocess.run([sys.executable, "-m", *argv], preexec_fn=limit_file_size, cwd=cwd, capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
-
-
 @pytest.mark.parametrize("tool, limit", CASES, ids=[f"{tool}-{limit}" for tool, limit in CASES])
 def test_a_full_disk_stops_the_tool_with_one_line_and_nothing_cut_off(normal_runs, request, tool, limit):
     normal = normal_runs(tool, request)
     normal.restore()
     root = normal.workspace.root
-    result = run_with_file_size_limit(normal.argv, LIMITS[limit](normal.largest), root)
+    result = run_forked(*normal.argv, cwd=root, file_size_limit=LIMITS[limit](normal.largest))
     last_line = (result.stderr.splitlines() or [""])[-1]
     assert result.returncode == 2, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
