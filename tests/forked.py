@@ -18,13 +18,16 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 import traceback
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["keras"])  # imports the backend chosen by KERAS_BACKEND, as the tools do
 
 
-def _child(module, argv, cwd, environment, out, err, file_size_limit):  # runs in the forked child
+def _child(module, argv, cwd, environment, out, err, file_size_limit, new_session):  # runs in the forked child
+    if new_session:
+        os.setsid()
     os.chdir(cwd)
     os.environ.update(environment)
     for stream, path in ((1, out), (2, err)):
@@ -77,15 +80,22 @@ class _PipeReader(threading.Thread):
 
 class ForkedModule:
     """A running ``python -m module argv``: ``poll``, ``wait``, ``send_signal`` and ``returncode`` as in
-    ``subprocess.Popen`` (negative: killed by that signal); ``stdout`` and ``stderr`` once it has ended."""
+    ``subprocess.Popen`` (negative: killed by that signal); ``stdout`` and ``stderr`` once it has ended.
+    ``new_session``: the child leads a process group of its own, as ``Popen(start_new_session=True)``."""
 
-    def __init__(self, module, argv, cwd=None, environment=None, file_size_limit=None):
+    def __init__(self, module, argv, cwd=None, environment=None, file_size_limit=None, new_session=False):
         self._folder = tempfile.TemporaryDirectory(prefix="forked-")
         self._out, self._err = (_PipeReader(pathlib.Path(self._folder.name) / name) for name in ("stdout", "stderr"))
         arguments = (module, [str(argument) for argument in argv], str(cwd or os.getcwd()), dict(environment or {}),
-                     str(self._out.path), str(self._err.path), file_size_limit)  # fmt: skip
-        self._process = _CONTEXT.Process(target=_child, args=arguments, daemon=True)
+                     str(self._out.path), str(self._err.path), file_size_limit, new_session)  # fmt: skip
+        self._process = _CONTEXT.Process(target=_child, args=arguments)  # not daemonic: a tool may start workers
         self._process.start()
+        while new_session and os.getpgid(self.pid) != self.pid and self.poll() is None:
+            time.sleep(0.001)  # until the child leads its group, so that the group can be signalled
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
 
     @property
     def returncode(self):

@@ -2,6 +2,7 @@
 fresh kernel of this interpreter."""
 
 import pathlib
+import signal
 import sys
 
 import nbformat
@@ -9,6 +10,7 @@ import pytest
 from ipykernel.kernelspec import write_kernel_spec
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
+from forked import ForkedModule
 from nbclient import NotebookClient
 
 NOTEBOOK_FOLDER = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
@@ -20,6 +22,34 @@ KERNEL_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "NOTEBOOK_SIZE": "tiny"}
 # Injected after the parameters cell, as papermill injects parameters: at tiny size a notebook takes a few steps,
 # and tracing TensorFlow's functions would take longer than running them (the traced steps have their own tests).
 EAGER_CELL = "import tensorflow as tf\n\ntf.config.run_functions_eagerly(True)"
+
+class ForkedKernel:
+    """A kernel started as jupyter_client starts one (``python -m ipykernel_launcher -f FILE`` in a process group
+    of its own, which it interrupts and kills as a group), forked with Keras imported (``forked.py``): the
+    ``Popen`` that jupyter_client's local provisioner expects of ``launch_kernel``."""
+
+    stdin = stdout = stderr = None  # the provisioner closes the ones it finds
+
+    def __init__(self, command, env=None, cwd=None, **popen_options):
+        assert command[:3] == [sys.executable, "-m", "ipykernel_launcher"], command
+        self._kernel = ForkedModule("ipykernel_launcher", command[3:], cwd=cwd, environment=env, new_session=True)
+        self.pid = self._kernel.pid
+
+    def poll(self):
+        return self._kernel.poll()
+
+    def wait(self, timeout=None):
+        return self._kernel.wait(timeout)
+
+    def send_signal(self, number):
+        self._kernel.send_signal(number)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
 
 each_notebook = pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
 
@@ -51,9 +81,10 @@ def test_stored_notebook_is_executed_in_order_without_errors(path):
 
 @pytest.mark.slow
 @each_notebook
-def test_notebook_executes(path, tmp_path):
-    """A copy runs at tiny size in a kernel of the running interpreter, in notebooks/; the executed copy goes to
-    tmp_path."""
+def test_notebook_executes(path, tmp_path, monkeypatch):
+    """A copy runs at tiny size in a kernel of the running interpreter (forked with Keras imported, which saves
+    the kernel TensorFlow's import), in notebooks/; the executed copy goes to tmp_path."""
+    monkeypatch.setattr("jupyter_client.provisioning.local_provisioner.launch_kernel", ForkedKernel)
     notebook = nbformat.read(path, as_version=4)
     parameters = [index for index, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", [])]
     for index in parameters:

@@ -31,10 +31,15 @@ def test_each_folder_class_records_its_tool_when_it_starts_a_folder(workspace, t
     assert record["tool"] == tool and record["made_by"] == made_by and record["version"]
 
 
-def test_a_folder_of_the_same_tool_or_of_none_is_accepted(workspace):
-    check_tool(workspace.tool_folder("calciumgan"), CALCIUMGAN)
-    check_tool(workspace.folder("empty"), MEI)
-    check_tool(workspace / "nowhere", MEI)
+def test_a_tool_folder_is_accepted_by_its_tool_alone_and_a_new_folder_by_every_tool(workspace):
+    run = workspace.tool_folder("calciumgan")
+    check_tool(run, CALCIUMGAN)
+    for other in (LFP, MEI):
+        with pytest.raises(RunError, match="made by calciumgan.train"):
+            check_tool(run, other)
+    for tool in (CALCIUMGAN, LFP, MEI):
+        check_tool(workspace.folder("empty"), tool)
+        check_tool(workspace / "nowhere", tool)
 
 
 def test_a_record_of_a_tool_not_declared_here_is_named_as_it_is(workspace):
