@@ -4,9 +4,9 @@ Importing TensorFlow takes about 9 s of CPU; a test that runs a tool as a proces
 limit the size of the files it writes) pays it once per process. Here the children are forked from one server per
 test process (``multiprocessing``'s forkserver, which imports ``keras`` once and never runs an operation, so that
 forking is safe), and each child runs the module as ``python -m`` would: ``runpy`` executes it as ``__main__``
-with ``sys.argv`` set, in its own working folder and environment, its stdout and stderr read by this process, and it
-exits with the code, or dies by the signal, that the tool's own process would. Its stdout and stderr are named
-pipes read by this process, not files, so that a limit on the size of files the child writes leaves them be.
+with ``sys.argv`` set, in its own working folder and environment, and it exits with the code, or dies by the
+signal, that the tool's own process would. Its stdout and stderr are named pipes read by this process, not files,
+so that a limit on the size of the files the child writes leaves them be.
 """
 
 import contextlib

@@ -7,10 +7,10 @@ import sys
 
 import nbformat
 import pytest
+from forked import ForkedModule
 from ipykernel.kernelspec import write_kernel_spec
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
-from forked import ForkedModule
 from nbclient import NotebookClient
 
 NOTEBOOK_FOLDER = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
@@ -22,6 +22,7 @@ KERNEL_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "NOTEBOOK_SIZE": "tiny"}
 # Injected after the parameters cell, as papermill injects parameters: at tiny size a notebook takes a few steps,
 # and tracing TensorFlow's functions would take longer than running them (the traced steps have their own tests).
 EAGER_CELL = "import tensorflow as tf\n\ntf.config.run_functions_eagerly(True)"
+
 
 class ForkedKernel:
     """A kernel started as jupyter_client starts one (``python -m ipykernel_launcher -f FILE`` in a process group

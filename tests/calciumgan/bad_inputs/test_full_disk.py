@@ -15,6 +15,7 @@ keep those it finished before the failure, each identical to the normal run's.
 import dataclasses
 import pathlib
 import shutil
+
 import pytest
 from catalogue import WINDOW, Workspace, good_signals
 from commands import run_module
