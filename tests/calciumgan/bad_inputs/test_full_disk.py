@@ -6,10 +6,10 @@ normally, in this process, in a workspace holding its inputs and, where it may r
 older output. The largest file it writes sets up to three limits: 0 bytes (its first write fails),
 half that size, and that size less one byte. Under each limit it runs again as ``python -m``, in a
 process of its own (forked with Keras imported: ``forked.py``), in the same workspace restored, and
-must exit with code 2, end stderr with one ``error:`` line naming a
-path in its output folder and the system's reason, print no traceback, and leave every file that
-was there byte for byte, no temporary, and no file cut off: a tool that writes several files may
-keep those it finished before the failure, each identical to the normal run's.
+must exit with code 2, end stderr with one ``error:`` line naming a path in its output folder and
+the system's reason, print no traceback, and leave every file that was there byte for byte, no
+temporary, and no file cut off: a tool that writes several files may keep those it finished before
+the failure, each identical to the normal run's.
 """
 
 import dataclasses
