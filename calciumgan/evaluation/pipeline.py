@@ -142,12 +142,9 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
     """
     run = CalciumRun(run_dir)
     run.check_finished()
-    experiment = run.config()
-    config = dataclasses.replace(experiment.evaluate, **(overrides or {}))
-    window = experiment.data.window
-    info = run.recording_info()
+    experiment, info = run.config(), run.recording_info()
+    config, window = _evaluate_config(experiment.evaluate, info["source"], overrides), experiment.data.window
     check_sample_shape(window, len(info["neuron_ids"]), run.sampling_rate, config, str(run.config_path))
-    config = dataclasses.replace(config, spike_inference=resolve_mode(config.spike_inference, info["source"]))
     timer = Timer()
     with timer.stage("data and generation"):
         data = run.load_data()
@@ -226,17 +223,22 @@ def evaluate_samples_of_run(run_dir, synthetic_path, out, overrides: dict | None
     anywhere.
     """
     run = CalciumRun(run_dir)
-    config = dataclasses.replace(run.config().evaluate, **(overrides or {}))
+    config = _evaluate_config(run.config().evaluate, run.recording_info()["source"], overrides)
     data, synthetic = run.load_data(), TraceFile.open(synthetic_path)
     rate, ids = data.recording.sampling_rate, data.recording.neuron_ids
     if not np.array_equal(synthetic.neuron_ids, ids):
         raise RecordingError(f"{synthetic_path}: neurons {_shown(synthetic.neuron_ids)} are not the run's "
                              f"{_shown(ids)} ({run.recording_path}); score samples of this run's neurons")  # fmt: skip
-    config = dataclasses.replace(config, spike_inference=resolve_mode(config.spike_inference,
-                                                                      run.recording_info()["source"]))  # fmt: skip
     real = TraceFile(f"{run.root} (held-out validation block)", rate, ids, recording=data.validation.signals)
     train = TraceFile(f"{run.root} (training block)", rate, ids, recording=data.train.signals)
     return _compare_into(out, real, synthetic, train, config, SYNTHETIC_TITLE)
+
+
+def _evaluate_config(section: EvaluateConfig, source: str, overrides: dict | None) -> EvaluateConfig:
+    """A run's ``evaluate`` section with ``overrides``, its spike-inference mode resolved for the run's data
+    ``source`` (``recording.json``'s)."""
+    config = dataclasses.replace(section, **(overrides or {}))
+    return dataclasses.replace(config, spike_inference=resolve_mode(config.spike_inference, source))
 
 
 def _shown(ids: np.ndarray) -> str:
