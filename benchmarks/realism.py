@@ -65,6 +65,9 @@ VARIANTS = {
     "calcium-margin-head": {"model.output": "calcium", "model.edge_margin": 1, "model.head_from_data": True},
     "calcium-margin-head-stats": {"model.output": "calcium", "model.edge_margin": 1, "model.head_from_data": True,
                                   "model.critic_neuron_statistics": True},
+    "calcium-margin-moments10": {"model.output": "calcium", "model.edge_margin": 1, "train.moment_matching": 10.0},
+    "calcium-margin-head-moments10": {"model.output": "calcium", "model.edge_margin": 1, "model.head_from_data": True,
+                                      "train.moment_matching": 10.0},
 }
 BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
 

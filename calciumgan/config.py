@@ -89,8 +89,8 @@ class ModelConfig:
     # wavegan: the critic's last layer also sees each neuron's mean and spread over the batch, so a batch
     # with the wrong per-neuron rates or amplitudes scores apart from a real one (issue 21's ablation)
     critic_neuron_statistics: bool = False
-    # wavegan with output "calcium": before training, set each neuron's baseline, noise and event bias from the
-    # training traces, so every neuron starts at its recorded level of activity (issue 21's ablation)
+    # wavegan with output "calcium": before training, set each neuron's baseline, noise, calcium decay and event
+    # bias from the training traces, so every neuron starts at its recorded level of activity (issue 21's ablation)
     head_from_data: bool = False
     normalization: str = setting("layer", choices=("layer", "none"))  # in the generator
     # "fast": strided convolutions rewritten as exact stride-1 ones (sub-pixel / space-to-depth);
@@ -129,6 +129,9 @@ class TrainConfig:
     generator_ema: float | None = setting(None, above=0, below=1)
     # beta of BigGAN's orthogonal regularisation of the generator's kernels, added to its loss (BigGAN: 1e-4)
     orthogonal_regularization: float = setting(0.0, minimum=0)
+    # weight of feature matching on each neuron's statistics (level, spread, autocorrelation, pair
+    # correlations; calciumgan.training.moments) in the generator's loss; 0: off
+    moment_matching: float = setting(0.0, minimum=0)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -37,7 +37,8 @@ def build_gan(config: ExperimentConfig, num_neurons: int) -> GAN:
     generator, critic = build_models(config.model.variant, arguments, dtype=dtype)
     gan = GAN(generator, critic, loss=LOSSES[train.loss](), penalty=_penalty(config), n_critic=train.n_critic,
               seed=train.seed, ema_decay=train.generator_ema,
-              orthogonal_regularization=train.orthogonal_regularization)  # fmt: skip
+              orthogonal_regularization=train.orthogonal_regularization,
+              moment_matching=train.moment_matching)  # fmt: skip
 
     def adam():
         return keras.optimizers.Adam(train.learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)

@@ -10,7 +10,9 @@ or a non-finite objective fails the trial with the reason recorded; the search g
 keras-tuner keeps its oracle in ``DIR/keras_tuner``. When the search starts again in the same
 folder, finished trials stay finished and a trial that was running is handed out again under
 the same id, so its run folder resumes from its newest checkpoint; a damaged file there stops the
-search with one line naming it, and ``restart_trial`` has an ended trial trained again. Under keras-tuner's
+search with one line naming it, and ``restart_trial`` has an ended trial trained again. Every
+JSON file keras-tuner writes (its oracle, its trials, the tuner's state) goes through
+``save_json_atomically``: a full disk or a kill mid-write leaves the previous file whole. Under keras-tuner's
 chief/worker environment variables the chief only serves the oracle and every worker runs
 trials; all of them must see the same ``DIR``.
 """
@@ -27,8 +29,10 @@ import keras_tuner
 from keras_tuner.engine import base_tuner
 from keras_tuner.engine.trial import Trial
 from keras_tuner.src import config as keras_tuner_config
+from keras_tuner.src import utils as keras_tuner_utils
 
 from calciumgan.core.errors import CalciumGANError, ConfigError, RunError
+from calciumgan.core.files import write_text_atomic
 from calciumgan.evaluation.pipeline import evaluate_run
 from calciumgan.experiment import train_experiment
 from calciumgan.run import CalciumRun
@@ -43,6 +47,18 @@ keras_tuner_config.DEBUG = False  # keras-tuner would print every failed trial's
 SEARCH_LOST = ("keras-tuner cannot resume the search from it: start the search again with a new --dir "
                "(--summary still lists the trials that ended here)")  # fmt: skip
 TUNER_FILE_REMEDY = "it holds no state of the search: write {} into it and run the search again"
+
+
+def save_json_atomically(path, value) -> str:
+    """keras-tuner's ``utils.save_json``, through ``write_text_atomic``: the JSON text of ``value`` lands at ``path``
+    whole or not at all (an ``OutputError`` naming ``path``). Returns the text, as keras-tuner's does."""
+    text = json.dumps(value)
+    write_text_atomic(path, text)
+    return text
+
+
+# keras-tuner's Stateful.save (oracle.json, trial.json, the tuner's file) looks the writer up in its utils module.
+keras_tuner_utils.save_json = save_json_atomically
 
 
 def _failure(message: str | None) -> tuple[str, bool]:

@@ -53,13 +53,13 @@ from calciumgan.evaluation.scoring import (
     window_blocks,
 )
 from calciumgan.evaluation.statistics import van_rossum_between
-from calciumgan.evaluation.trace_statistics import TraceStatistics, pair_subset
 from calciumgan.evaluation.trace_files import (
     TraceFile,
     check_sample_shape,
     common_shape,
     windows_at,
 )
+from calciumgan.evaluation.trace_statistics import TraceStatistics, pair_subset
 from calciumgan.evaluation.workers import infer_spikes_parallel
 from calciumgan.run import CalciumRun
 

@@ -161,28 +161,53 @@ def output_layers(output: str, units: int, dtype=None, head_name: str = "traces"
 NOISE_PER_MAD = 1.0 / (0.6745 * math.sqrt(2.0))  # noise sd per median |frame difference| of white noise
 LOW_QUANTILE = 0.1  # the baseline is read from the traces' 10th percentile ...
 LOW_QUANTILE_Z = 1.2816  # ... which lies 1.28 noise sd below it where a neuron is quiet
+DECAY_LAGS = 4  # the decay is read from the autocovariances at lags 1 .. DECAY_LAGS + 1
+SLOW_LAG = 40  # frames: autocovariance left at this lag is counted as slow drift, not calcium
+DECAY_RANGE = (0.5, 0.995)  # decays estimated outside it are clipped to it
 
 
-def head_targets(traces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-neuron measurement baseline and noise sd, each (neurons,), of (frames, neurons) traces.
+def head_targets(traces: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-neuron measurement baseline, noise sd and AR(1) decay, each (neurons,), of (frames, neurons) traces.
 
     Noise: the median absolute frame-to-frame change times ``NOISE_PER_MAD`` (calcium transients
     move few frames, so the median change is the noise's). Baseline: the 10th percentile plus
     1.28 noise sd, i.e. the level of a neuron that is quiet at least a tenth of the time (for a
     neuron that never is, its lowest calcium level, and smaller events make up its mean).
-    Both in the traces' units.
+    Both in the traces' units. Decay g: AR(1) calcium with white noise has autocovariances
+    ``gamma(k) = var(calcium) g^k`` at lags k >= 1, which the noise does not touch, so g is the
+    ratio of their sums over lags 2 .. K + 1 and 1 .. K (K = ``DECAY_LAGS``: pooling lags steadies
+    the estimate), each autocovariance less that at ``L = SLOW_LAG`` frames, which removes a drift
+    slower than L. Clipped to ``DECAY_RANGE``; ``INITIAL_DECAY`` for a neuron without calcium to
+    read it from.
     """
-    changes = np.abs(np.diff(np.asarray(traces, dtype=np.float64), axis=0))
+    traces = np.asarray(traces, dtype=np.float64)
+    changes = np.abs(np.diff(traces, axis=0))
     noise = np.maximum(np.median(changes, axis=0) * NOISE_PER_MAD, 1e-4)
     baseline = np.quantile(traces, LOW_QUANTILE, axis=0) + LOW_QUANTILE_Z * noise
-    return baseline, noise
+    return baseline, noise, _ar1_decay(traces)
+
+
+def _ar1_decay(traces: np.ndarray) -> np.ndarray:
+    """(neurons,) the AR(1) decay of (frames, neurons) traces (see ``head_targets``)."""
+    centred = traces - traces.mean(axis=0)
+    lag = min(SLOW_LAG, len(traces) - 1)
+
+    def autocovariance(k: int) -> np.ndarray:
+        return np.mean(centred[k:] * centred[: len(centred) - k], axis=0)
+
+    fast = np.stack([autocovariance(k) for k in range(1, DECAY_LAGS + 2)]) - autocovariance(lag)
+    earlier, later = fast[:-1].sum(axis=0), fast[1:].sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        decay = later / earlier
+    readable = (earlier > 0) & np.isfinite(decay)
+    return np.where(readable, np.clip(decay, *DECAY_RANGE), INITIAL_DECAY)
 
 
 def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, rounds: int = 4, seed: int = 0) -> None:
     """Start an untrained calcium-head generator at the training data's per-neuron levels.
 
-    ``traces`` (frames, neurons) are the scaled training block. Sets the head's baseline and
-    noise sd per neuron (``head_targets``) and then moves the event bias of each neuron (the
+    ``traces`` (frames, neurons) are the scaled training block. Sets the head's baseline, noise
+    sd and decay per neuron (``head_targets``) and then moves the event bias of each neuron (the
     ``per_frame_dense`` bias) until the mean of ``samples`` generated windows matches that
     neuron's mean level: events are about ``exp(bias)`` where sparse, so each of ``rounds``
     rounds adds ``log(wanted calcium / generated calcium)``, clipped to +-4. Every neuron then
@@ -195,9 +220,10 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
     if traces.ndim != 2 or traces.shape[1] != head.baseline.shape[0]:
         raise ValueError(f"start_head_from_traces: traces of shape {traces.shape} do not match the generator's "
                          f"{head.baseline.shape[0]} neurons")  # fmt: skip
-    baseline, noise = head_targets(traces)
+    baseline, noise, decay = head_targets(traces)
     head.baseline.assign(baseline.astype("float32"))
     head.noise_parameter.assign(_inverse_softplus(noise).astype("float32"))
+    head.decay_logit.assign(np.log(decay / (1.0 - decay)).astype("float32"))
     wanted = np.maximum(traces.mean(axis=0) - baseline, 1e-4)
     noise_inputs = keras.random.normal((samples, *generator.inputs[0].shape[1:]), seed=seed)
     for _ in range(rounds):

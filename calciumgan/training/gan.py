@@ -26,6 +26,8 @@ in ProGAN, only trainable variables are averaged: non-trainable ones (normalisat
 statistics, the seed state of a noisy output head) are copied.
 ``orthogonal_regularization`` is beta of BigGAN's orthogonal regularisation
 (``calciumgan.training.regularizers``; BigGAN: 1e-4), added to the generator's loss.
+``moment_matching`` weighs a feature-matching term (``calciumgan.training.moments``): the gap
+between each neuron's statistics in the generated batch and in the step's real samples.
 
 This module holds the arithmetic of both objectives in ``keras.ops``; differentiating
 and applying them is backend-specific and lives in ``tensorflow_steps`` (GradientTape) and
@@ -42,6 +44,7 @@ from keras import ops
 
 from calciumgan.training.auxiliary import AUXILIARY_CRITIC_LOG_NAMES, AUXILIARY_LOG_NAMES
 from calciumgan.training.losses import WassersteinLoss
+from calciumgan.training.moments import MOMENT_LOG_NAMES, moment_gap
 from calciumgan.training.penalties import GradientPenalty
 from calciumgan.training.regularizers import orthogonal_penalty
 
@@ -77,10 +80,12 @@ class GAN(keras.Model):
             labels)`` and ``generator(generated_logits, labels)``, each returning ``(term, logs)``,
             such as ``AuxiliaryClassifierLoss``; the labels are the conditions. ``None`` for a
             one-output critic.
+        moment_matching: the weight of ``moment_gap(real, generated)`` in the generator's loss;
+            0 leaves the loss as it is.
     """
 
     def __init__(self, generator, critic, loss=None, penalty=None, n_critic=5, seed=None, ema_decay=None,
-                 orthogonal_regularization=0.0, auxiliary=None, **kwargs):  # fmt: skip
+                 orthogonal_regularization=0.0, auxiliary=None, moment_matching=0.0, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         self.generator = generator
         self.critic = critic
@@ -104,6 +109,9 @@ class GAN(keras.Model):
             raise ValueError(f"ema_decay must be between 0 and 1, got {ema_decay}")
         if not orthogonal_regularization >= 0:
             raise ValueError(f"orthogonal_regularization must be >= 0, got {orthogonal_regularization}")
+        if not moment_matching >= 0:
+            raise ValueError(f"moment_matching must be >= 0, got {moment_matching}")
+        self.moment_matching = float(moment_matching)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.orthogonal_regularization = float(orthogonal_regularization)
         self.generator_ema = None if ema_decay is None else _copy_of(generator)
@@ -139,7 +147,8 @@ class GAN(keras.Model):
     @property
     def log_names(self) -> tuple:
         """Names of the scalars each step returns."""
-        return LOG_NAMES + (AUXILIARY_LOG_NAMES if self.auxiliary is not None else ())
+        return (LOG_NAMES + (AUXILIARY_LOG_NAMES if self.auxiliary is not None else ())
+                + (MOMENT_LOG_NAMES if self.moment_matching else ()))  # fmt: skip
 
     @property
     def critic_log_names(self) -> tuple:
@@ -183,11 +192,12 @@ class GAN(keras.Model):
         return loss, {"critic_loss": loss, "wasserstein": wasserstein, "penalty": penalty,
                       "gradient_norm": gradient_norm, **auxiliary_logs}  # fmt: skip
 
-    def generator_objective(self, generate, score, noise, weights, conditions=None):
+    def generator_objective(self, generate, score, noise, weights, real, conditions=None):
         """The generator's loss for ``noise`` (batch, *noise_shape) and ``conditions``, and its logs.
 
         ``weights`` are the values of ``generator.trainable_variables`` that ``generate`` uses;
         with ``orthogonal_regularization`` the loss includes beta times their orthogonal penalty.
+        ``real`` (any batch, ...) are the real samples whose statistics ``moment_matching`` targets.
         """
         fake = generate(self.generator_inputs(noise, conditions))
         outputs = score(self.critic_inputs(fake, conditions))
@@ -198,6 +208,10 @@ class GAN(keras.Model):
             loss = loss + term
         if self.orthogonal_regularization:
             loss = loss + self.orthogonal_regularization * orthogonal_penalty(weights)
+        if self.moment_matching:
+            gap = moment_gap(real, fake)
+            loss = loss + self.moment_matching * gap
+            auxiliary_logs["moment_gap"] = gap
         return loss, {"generator_loss": loss, **auxiliary_logs}
 
     def moving_average(self, averages, weights) -> list:
@@ -227,6 +241,7 @@ class GAN(keras.Model):
             "ema_decay": self.ema_decay,
             "orthogonal_regularization": self.orthogonal_regularization,
             "auxiliary": keras.saving.serialize_keras_object(self.auxiliary),
+            "moment_matching": self.moment_matching,
         }
 
     @classmethod

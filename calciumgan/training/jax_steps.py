@@ -164,7 +164,7 @@ class JaxSteps:
 
         def generator_update(state):
             noise = self._split(gan.sample_noise(ops.shape(real)[1]), 0)
-            return self._generator_update(state, noise, None if conditions is None else real_conditions[0])
+            return self._generator_update(state, noise, samples, None if conditions is None else real_conditions[0])
 
         generator_logs, state = self._seeded(state, generator_update)
         return {**critic_logs, **generator_logs}, state
@@ -190,13 +190,13 @@ class JaxSteps:
         critic, optimizer_state = optimizer.stateless_apply(state["d_optimizer"], gradients, state["critic"])
         return logs, {**state, "critic": critic, "critic_state": critic_state, "d_optimizer": optimizer_state}
 
-    def _generator_update(self, state, noise, conditions):
+    def _generator_update(self, state, noise, real, conditions):
         gan, optimizer = self.gan, self.gan.g_optimizer
 
         def objective(trainable, generator_state, critic_state):
             generator = _Stateless(gan.generator, trainable, generator_state, training=True)
             critic = _Stateless(gan.critic, state["critic"], critic_state, training=True)
-            loss, logs = gan.generator_objective(generator, critic, noise, trainable, conditions)
+            loss, logs = gan.generator_objective(generator, critic, noise, trainable, real, conditions)
             scaled = _scaled_loss(optimizer, state["g_optimizer"], loss)
             return scaled, (logs, generator.non_trainable, critic.non_trainable)
 
@@ -223,5 +223,5 @@ class JaxSteps:
             points = gan.penalty.points(real, fake, gan.seed_generator)
             _, critic_logs = gan.critic_objective(critic, critic.input_gradient, real, fake, points, conditions)
             _, generator_logs = gan.generator_objective(generator, critic, gan.sample_noise(count), state["generator"],
-                                                        conditions)  # fmt: skip
+                                                        real, conditions)  # fmt: skip
         return {**critic_logs, **generator_logs}

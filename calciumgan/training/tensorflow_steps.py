@@ -143,7 +143,8 @@ class TensorFlowSteps:
             return self._critic_update(real[index], fake[index], slice_conditions), carry
 
         critic_logs, _ = critic_updates(gan, update, ops.zeros(()), rolled=self._rolled)
-        generator_logs = self._generator_update(ops.shape(real)[1], None if conditions is None else real_conditions[0])
+        generator_logs = self._generator_update(samples, ops.shape(real)[1],
+                                                None if conditions is None else real_conditions[0])  # fmt: skip
         return {**critic_logs, **generator_logs}
 
     def _critic_update(self, real, fake, conditions):
@@ -156,13 +157,13 @@ class TensorFlowSteps:
         gan.d_optimizer.apply(tape.gradient(scaled, variables), variables)
         return logs
 
-    def _generator_update(self, batch_size, conditions):
+    def _generator_update(self, real, batch_size, conditions):
         gan = self.gan
         noise = self._noise(1, batch_size)
         variables = gan.generator.trainable_variables
         with tf.GradientTape() as tape:
             loss, logs = gan.generator_objective(lambda inputs: gan.generator(inputs, training=True), self._score,
-                                                 noise, variables, conditions)  # fmt: skip
+                                                 noise, variables, real, conditions)  # fmt: skip
             scaled = gan.g_optimizer.scale_loss(loss) / self.device_count
         gan.g_optimizer.apply(tape.gradient(scaled, variables), variables)
         if gan.generator_ema is not None:
@@ -195,5 +196,5 @@ class TensorFlowSteps:
                                                   real, fake, points, conditions)  # fmt: skip
             _, generator_logs = gan.generator_objective(lambda inputs: gan.generator(inputs, training=False),
                                                         lambda x: self._score(x, False), self._noise(1, count),
-                                                        gan.generator.trainable_variables, conditions)  # fmt: skip
+                                                        gan.generator.trainable_variables, real, conditions)  # fmt: skip
         return {**critic_logs, **generator_logs}

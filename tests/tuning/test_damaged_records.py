@@ -5,6 +5,7 @@ trial's run folder gets its config and its record as a search writes them. Trial
 completed.
 """
 
+import errno
 import hashlib
 import json
 
@@ -12,6 +13,7 @@ import pytest
 from commands import run_module
 
 from calciumgan.core.config import save_config
+from calciumgan.core.errors import OutputError
 from tuning.config import load_search_config
 from tuning.results import RECORD, read_records, write_record
 from tuning.space import trial_config
@@ -175,3 +177,24 @@ def test_a_rerun_with_restart_trial_trains_the_damaged_trial_again_and_ends(sear
     assert [(record["trial"], record["status"]) for record in records] == [("0", "FAILED"), ("1", "COMPLETED")]
     assert records[1]["hyperparameters"] == values and records[1]["train_seconds"] > 0
     assert (folder / "best.yaml").is_file()
+
+
+@pytest.mark.parametrize("name", ["oracle.json", "trial_1/trial.json"])
+def test_keras_tuner_files_are_written_whole_or_not_at_all(search, monkeypatch, name):
+    """A disk that fills while keras-tuner saves its oracle or a trial leaves the previous file whole, no
+    temporary beside it, and one OutputError naming the file."""
+    config, folder = search
+    tuner = CalciumTuner(load_search_config(config), folder)
+    before = _snapshot(folder)
+
+    def write_half_then_fail(self, text, encoding=None):
+        with open(self, "w", encoding=encoding) as handle:
+            handle.write(text[: len(text) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("pathlib.Path.write_text", write_half_then_fail)
+    path = folder / "keras_tuner" / name
+    save = tuner.oracle.save if name == "oracle.json" else lambda: tuner.oracle.trials["1"].save(str(path))
+    with pytest.raises(OutputError, match=f"^{path}: not written \\(No space left on device\\)$"):
+        save()
+    assert _snapshot(folder) == before

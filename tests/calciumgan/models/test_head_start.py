@@ -4,28 +4,48 @@ import keras
 import numpy as np
 import pytest
 
-from calciumgan.models.heads import head_targets, start_head_from_traces
+from calciumgan.models.heads import DECAY_RANGE, INITIAL_DECAY, head_targets, start_head_from_traces
 from calciumgan.models.registry import build_models
 
 GENERATOR = {"window": 64, "noise_dim": 8, "filters": 4, "kernel_size": 8, "strides": 2, "num_blocks": 3,
              "normalization": "layer", "convolutions": "fast", "output": "calcium"}  # fmt: skip
 
 
-def _recording(frames=20_000, baselines=(0.1, 0.3, 0.5), noises=(0.01, 0.02, 0.04), rates=(0.002, 0.005, 0.01), seed=0):
-    """(frames, neurons) baseline + AR(1) calcium (g = 0.95) of Bernoulli events of size 0.1 + white noise."""
+DECAYS = (0.95, 0.9, 0.8)
+
+
+def _recording(frames=20_000, baselines=(0.1, 0.3, 0.5), noises=(0.01, 0.02, 0.04), rates=(0.002, 0.005, 0.01),
+               drift=0.0, seed=0):  # fmt: skip
+    """(frames, neurons) baseline + AR(1) calcium (g = ``DECAYS``) of Bernoulli events of size 0.1 + white noise,
+    plus a slow drift (AR(1), g = 0.999, standard deviation ``drift``) if asked."""
     rng = np.random.default_rng(seed)
     events = 0.1 * (rng.random((frames, len(rates))) < np.asarray(rates))
     calcium = np.zeros_like(events)
+    slow = np.zeros_like(events)
+    kicks = drift * np.sqrt(1 - 0.999**2) * rng.standard_normal(events.shape)
     for t in range(frames):
-        calcium[t] = 0.95 * calcium[t - 1] + events[t] if t else events[t]
-    return np.asarray(baselines) + calcium + np.asarray(noises) * rng.standard_normal(events.shape)
+        calcium[t] = np.asarray(DECAYS) * calcium[t - 1] + events[t] if t else events[t]
+        slow[t] = 0.999 * slow[t - 1] + kicks[t] if t else kicks[t]
+    return np.asarray(baselines) + calcium + slow + np.asarray(noises) * rng.standard_normal(events.shape)
 
 
 def test_head_targets_recover_baseline_and_noise_of_a_known_recording():
     """Neurons quiet (calcium < 0.01) for 98 %, 90 % and 70 % of frames at 0.05-0.24 events/s."""
-    baseline, noise = head_targets(_recording())
+    baseline, noise, decay = head_targets(_recording())
     np.testing.assert_allclose(noise, [0.01, 0.02, 0.04], rtol=0.1)
     np.testing.assert_allclose(baseline, [0.1, 0.3, 0.5], atol=0.012)
+    _, _, decay = head_targets(_recording(frames=60_000))  # a decay needs more frames: 60 to 600 events
+    np.testing.assert_allclose(decay, DECAYS, atol=0.04)
+
+
+def test_decay_is_read_through_a_slow_drift_and_falls_back_where_nothing_decays():
+    """A drift as large as the calcium (sd 0.02, 1,000-frame time scale) would pull a lag-2 / lag-1 ratio
+    towards 1; the constant neuron and the white-noise neuron have no calcium to read a decay from."""
+    _, _, decay = head_targets(_recording(frames=60_000, drift=0.02, seed=1))
+    np.testing.assert_allclose(decay, DECAYS, atol=0.04)
+    rng = np.random.default_rng(2)
+    _, _, decay = head_targets(np.stack([np.full(5000, 0.3), rng.standard_normal(5000)], axis=1))
+    assert decay[0] == INITIAL_DECAY and DECAY_RANGE[0] <= decay[1] <= DECAY_RANGE[1]
 
 
 def test_started_generator_matches_every_neurons_mean_level():
@@ -33,10 +53,11 @@ def test_started_generator_matches_every_neurons_mean_level():
     traces = _recording(frames=4000)
     generator, _ = build_models("wavegan", {**GENERATOR, "num_neurons": 3, "phase_shuffle": 0, "edge_margin": 0})
     start_head_from_traces(generator, traces, seed=1)
-    baseline, noise = head_targets(traces)
+    baseline, noise, decay = head_targets(traces)
     head = generator.get_layer("traces")
     np.testing.assert_allclose(np.asarray(head.baseline), baseline, rtol=1e-5)
     np.testing.assert_allclose(np.asarray(head.noise_scale), noise, rtol=1e-4)
+    np.testing.assert_allclose(np.asarray(head.decay), decay, rtol=1e-5)
     generated = np.asarray(generator(keras.random.normal((256, 8), seed=2)))  # fresh noise, not the fitted draw
     np.testing.assert_allclose(generated.mean(axis=(0, 1)), traces.mean(axis=0), rtol=0.05)
 

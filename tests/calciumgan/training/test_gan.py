@@ -144,7 +144,8 @@ def test_config_round_trip_keeps_loss_penalty_and_models():
 
 def test_config_round_trip_keeps_the_generator_tricks():
     arguments = {**SMALL, "window": 16, "num_neurons": 3, "phase_shuffle": 1}
-    gan = GAN(*build_models("wavegan", arguments), ema_decay=0.99, orthogonal_regularization=1e-4)
+    gan = GAN(*build_models("wavegan", arguments), ema_decay=0.99, orthogonal_regularization=1e-4, moment_matching=2.0)
     restored = GAN.from_config(gan.get_config())
     assert restored.ema_decay == 0.99 and restored.orthogonal_regularization == 1e-4
+    assert restored.moment_matching == 2.0 and restored.log_names[-1] == "moment_gap"
     assert restored.generator_ema.count_params() == gan.generator.count_params()
