@@ -188,12 +188,16 @@ def headline_summary(dataset: str, results: dict) -> None:
             headline, verdict = run["evaluation"].extras["headline"], run["evaluation"].extras["verdicts"]["model"]
             counts = []
             for baseline in ("dichotomized_gaussian", "poisson"):
-                beats, lost = len(verdict["beats"][baseline]), len(beats_on(headline, baseline, "model"))
-                counts.append(f"{beats}/{len(CHECKS) - beats - lost}/{lost}")
+                beats, lost = verdict["beats"][baseline], beats_on(headline, baseline, "model")
+                named = "; ".join(f"{word} {', '.join(checks)}" for word, checks in (("beats", beats), ("loses", lost))
+                                  if checks)
+                counts.append(f"{len(beats)}/{len(CHECKS) - len(beats) - len(lost)}/{len(lost)}"
+                              + (f" ({named})" if named else ""))
             statistics = run["evaluation"].statistics
             rates = [statistics[name].firing_rate.mean(axis=0) for name in ("real", "model")]
-            print(f"| {variant} | {seed} | {len(verdict['worse_than_floor'])} | " + " | ".join(counts)
-                  + f" | {np.corrcoef(*rates)[0, 1]:.2f} |")
+            worse = verdict["worse_than_floor"]
+            print(f"| {variant} | {seed} | {len(worse)}" + (f" ({', '.join(worse)})" if worse else "") + " | "
+                  + " | ".join(counts) + f" | {np.corrcoef(*rates)[0, 1]:.2f} |")
 
 
 def main() -> None:
