@@ -18,21 +18,12 @@ soon as Keras is imported, before or after this package, so ``keras.saving.load_
 them in a ``.keras`` file of this package without any further import.
 """
 
-import contextlib
 import importlib
-import sys
 
 from calciumgan.core import __version__
-from calciumgan.core.imports import around_first_import
+from calciumgan.core.layer_registry import register_layer_modules
 
 __all__ = ["evaluate_arrays", "load_run", "__version__"]
-
-_LAYER_MODULES = [
-    "calciumgan.models.layers",
-    "calciumgan.models.convolution",
-    "calciumgan.models.heads",
-    "calciumgan.models.spectral",
-]
 
 
 def __getattr__(name):
@@ -41,25 +32,5 @@ def __getattr__(name):
     raise AttributeError(f"module 'calciumgan' has no attribute '{name}'")
 
 
-def _register_layers():
-    for name in _LAYER_MODULES:
-        importlib.import_module(name)
-
-
-@contextlib.contextmanager
-def _then_register_layers():
-    yield
-    _register_layers()
-
-
-def register_layer_modules(*names: str) -> None:
-    """Have the modules ``names`` (which define serializable Keras layers) imported with Keras: now, if
-    Keras is loaded already, else right after it is (another package's layers, e.g. ``lfp``'s)."""
-    _LAYER_MODULES.extend(name for name in names if name not in _LAYER_MODULES)
-    if "keras" in sys.modules:
-        _register_layers()
-    else:
-        around_first_import("keras", _then_register_layers)
-
-
-register_layer_modules()
+register_layer_modules("calciumgan.models.layers", "calciumgan.models.convolution", "calciumgan.models.heads",
+                       "calciumgan.models.spectral")

@@ -39,11 +39,11 @@ from calciumgan.evaluation.inference import MODES
 
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m calciumgan.evaluate", description=__doc__.split("\n")[0])
-    parser.add_argument("--run", help="run folder written by calciumgan.train")
+    parser.add_run("run folder written by calciumgan.train", required=False)
     parser.add_argument("--real", help="real traces: samples, a recording, a Suite2p folder or an NWB file")
     parser.add_argument("--synthetic", help="synthetic traces: samples (.h5 or .nwb) or a recording; with --run, "
                                             "samples of the run's neurons scored against its held-out block")
-    parser.add_argument("--out", help="report folder (default: <run>/evaluation)")
+    parser.add_out("report folder (default: <run>/evaluation)")
     parser.add_argument("--train", help="training data for calibration, floor and baselines (with --real)")
     parser.add_argument("--spike-inference", choices=("auto", *MODES), help="inference mode (default: auto)")
     parser.add_argument("--thesis-baselines", action="store_true",

@@ -24,10 +24,9 @@ import logging
 import pathlib
 import sys
 
-import numpy as np
-
-from calciumgan.core.cli import CommandParser, non_negative_int, positive_float, positive_int, run_command
-from calciumgan.core.files import atomic_hdf5, check_output_file
+from calciumgan.core.cli import CommandParser, positive_float, positive_int, run_command
+from calciumgan.core.files import check_output_file
+from calciumgan.core.samples import write_samples_hdf5
 from calciumgan.data.recording import HDF5_SUFFIXES
 from calciumgan.training.sampling import BATCH_SIZE
 
@@ -65,28 +64,14 @@ def generate(run_dir, num_samples: int, out, seed: int = 0, batch_size: int = BA
     return out
 
 
-def write_samples_hdf5(path, batches, shape: tuple, sampling_rate: float, neuron_ids, attributes: dict) -> None:
-    """Write ``batches`` (<= batch, window, N) to dataset ``signals`` ``shape`` = (K, window, N) of HDF5 ``path``.
-
-    Root attributes: ``sampling_rate`` (Hz), ``neuron_ids`` (N,) and ``attributes``.
-    """
-    with atomic_hdf5(path) as file:
-        signals = file.create_dataset("signals", shape, dtype="float32")
-        file.attrs.update(sampling_rate=sampling_rate, neuron_ids=np.asarray(neuron_ids), **attributes)
-        written = 0
-        for batch in batches:
-            signals[written : written + len(batch)] = batch
-            written += len(batch)
-
-
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m calciumgan.generate", description=__doc__.split("\n")[0])
-    parser.add_argument("--run", required=True, help="run folder written by calciumgan.train")
+    parser.add_run("run folder written by calciumgan.train")
     parser.add_argument("--num-samples", type=positive_int, required=True, help="number of windows to generate")
-    parser.add_argument("--out", required=True, help="output file: HDF5 (.h5 or .hdf5) or NWB (.nwb)")
-    parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the generator's input noise")
+    parser.add_out("output file: HDF5 (.h5 or .hdf5) or NWB (.nwb)", required=True)
+    parser.add_seed("the generator's input noise")
     parser.add_argument("--batch-size", type=positive_int, default=BATCH_SIZE, help="samples per generator call")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+    parser.add_overwrite()
     parser.add_argument("--truncation", type=positive_float, metavar="T",
                         help="redraw noise components beyond +-T (BigGAN's truncation trick)")  # fmt: skip
     parser.add_argument("--no-average", dest="average", action="store_false",

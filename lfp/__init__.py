@@ -16,6 +16,6 @@ the generic core of ``calciumgan`` (``core``, ``training``) is used. Like ``calc
 package's Keras layers register themselves with Keras, so its ``.keras`` files load anywhere.
 """
 
-from calciumgan import register_layer_modules
+from calciumgan.core.layer_registry import register_layer_modules
 
 register_layer_modules("lfp.models.layers")

@@ -16,7 +16,7 @@ from calciumgan.core.cli import CommandParser, run_command
 
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m lfp.evaluate", description=__doc__.split("\n")[0])
-    parser.add_argument("--run", required=True, help="experiment folder written by lfp.pretrain / lfp.train")
+    parser.add_run("experiment folder written by lfp.pretrain / lfp.train")
     parser.add_argument("--inception-weights", help="local Inception-v3 weights (.h5) for FID / IS")
     args = parser.parse_args(argv)
 

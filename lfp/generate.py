@@ -2,10 +2,10 @@
 
     python -m lfp.generate --run runs/lfp-demo --init pretrained --images test --out runs/lfp-demo/test.h5
 
-The HDF5 file holds ``windows`` (n, window, channels) float32 in the standardised units the
-GAN learned (each window z-scored), ``image_ids`` (n,) and ``showings`` (n,) (the showings of the
-recording they stand for), and root attributes ``sampling_rate`` (Hz), ``channel_ids``,
-``seed``, ``run`` and ``init``. Everything is checked before the file is written (under a
+The HDF5 samples file (``calciumgan.core.samples``) holds ``signals`` (n, window, channels) float32
+in the standardised units the GAN learned (each window z-scored), ``image_ids`` (n,) and
+``showings`` (n,) (the showings of the recording they stand for), and root attributes
+``sampling_rate`` (Hz), ``channel_ids``, ``seed``, ``run`` and ``init``. Everything is checked before the file is written (under a
 temporary name, renamed when complete); an existing file is kept unless ``--overwrite``.
 """
 
@@ -14,8 +14,9 @@ import sys
 
 import numpy as np
 
-from calciumgan.core.cli import CommandParser, non_negative_int, run_command
-from calciumgan.core.files import atomic_hdf5, check_output_file
+from calciumgan.core.cli import CommandParser, run_command
+from calciumgan.core.files import check_output_file
+from calciumgan.core.samples import write_samples_hdf5
 
 logger = logging.getLogger("lfp.generate")
 IMAGE_SETS = ("train", "test", "all")
@@ -37,23 +38,21 @@ def generate(experiment_dir, out, init: str = "pretrained", images: str = "test"
     showings = showings_of(recording, chosen)
     generator = run.load_model(run.generator_path)
     windows = generate_windows(generator, recording.images, recording.image_ids[showings], seed)
-    with atomic_hdf5(out) as file:
-        file.create_dataset("windows", data=windows)
-        file.create_dataset("image_ids", data=np.asarray(recording.image_ids[showings], np.int64))
-        file.create_dataset("showings", data=np.asarray(showings, np.int64))
-        file.attrs.update(sampling_rate=recording.sampling_rate, channel_ids=np.asarray(recording.channel_ids),
-                          seed=seed, run=str(run.root), init=init)  # fmt: skip
+    write_samples_hdf5(out, [windows], windows.shape, recording.sampling_rate, recording.channel_ids,
+                       {"seed": seed, "run": str(run.root), "init": init}, ids_name="channel_ids",
+                       per_sample={"image_ids": np.asarray(recording.image_ids[showings], np.int64),
+                                   "showings": np.asarray(showings, np.int64)})  # fmt: skip
     logger.info("wrote %d windows of %d samples x %d channels (%s images) to %s", *windows.shape, images, out)
 
 
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m lfp.generate", description=__doc__.split("\n")[0])
-    parser.add_argument("--run", required=True, help="experiment folder written by lfp.pretrain / lfp.train")
+    parser.add_run("experiment folder written by lfp.pretrain / lfp.train")
     parser.add_argument("--init", choices=("pretrained", "scratch"), default="pretrained", help="which GAN run")
     parser.add_argument("--images", choices=IMAGE_SETS, default="test", help="showings of which images")
-    parser.add_argument("--out", required=True, help="output HDF5 file (.h5 or .hdf5)")
-    parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the generator's input noise")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+    parser.add_out("output HDF5 file (.h5 or .hdf5)", required=True)
+    parser.add_seed("the generator's input noise")
+    parser.add_overwrite()
     args = parser.parse_args(argv)
     def action():
         generate(args.run, args.out, args.init, args.images, args.seed, args.overwrite)

@@ -7,16 +7,16 @@ Writes ``data.h5``, ``split.json`` and ``pretrain/`` into the experiment folder 
 whose data or pre-training settings differ from the folder's is refused.
 """
 
-import pathlib
 import sys
 
-from calciumgan.core.cli import CommandParser, run_command
+from calciumgan.core.cli import CommandParser, output_folder, run_command
+from calciumgan.core.folders import LFP
 
 
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m lfp.pretrain", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, thesis")
-    parser.add_argument("--out", help="experiment folder (default: runs/lfp-<config name>)")
+    parser.add_config("demo, thesis")
+    parser.add_out("experiment folder", LFP.name)
     args = parser.parse_args(argv)
 
     def action():
@@ -25,7 +25,7 @@ def main(argv=None) -> int:
         from lfp.pretraining import pretrain_autoencoders
 
         config = load_config(args.config)
-        experiment = Experiment(args.out or pathlib.Path("runs") / f"lfp-{pathlib.Path(args.config).stem}")
+        experiment = Experiment(output_folder(args, LFP.name))
         recording, _, test_ids = experiment_data(config, experiment, "lfp.pretrain")
         pretrain_autoencoders(config, recording, test_ids, experiment.pretrain)
         return experiment.pretrain

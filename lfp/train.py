@@ -8,16 +8,16 @@ same command resumes from its newest readable checkpoint. A pre-trained run need
 ``python -m lfp.pretrain`` to have finished in the same folder.
 """
 
-import pathlib
 import sys
 
-from calciumgan.core.cli import CommandParser, run_command
+from calciumgan.core.cli import CommandParser, output_folder, run_command
+from calciumgan.core.folders import LFP
 
 
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m lfp.train", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", required=True, help="config file, or a shipped config: demo, thesis")
-    parser.add_argument("--out", help="experiment folder (default: runs/lfp-<config name>)")
+    parser.add_config("demo, thesis")
+    parser.add_out("experiment folder", LFP.name)
     parser.add_argument("--init", choices=("pretrained", "scratch"), help="override the config's train.init")
     args = parser.parse_args(argv)
 
@@ -26,7 +26,7 @@ def main(argv=None) -> int:
         from lfp.config import load_config
 
         config = load_config(args.config)
-        out = args.out or pathlib.Path("runs") / f"lfp-{pathlib.Path(args.config).stem}"
+        out = output_folder(args, LFP.name)
         train_lfp_gan(config, out, init=args.init)
         return out
 

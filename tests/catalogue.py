@@ -101,7 +101,8 @@ class Workspace:
         return self.text(name, yaml.safe_dump(raw))
 
     def tool_folder(self, tool: str, name: str | None = None) -> str:
-        """A folder as ``tool`` ("calciumgan", "lfp", "mei" or "mei.latent") starts it, before any data or model:
+        """A folder as ``tool`` ("calciumgan", "lfp", "exciting_inputs" or
+        "exciting_inputs.latent") starts it, before any data or model:
         its ``config.yaml`` and ``tool.json``."""
         path = self.root / (name or tool)
         TOOL_FOLDER_STARTS[tool](path)
@@ -134,22 +135,23 @@ def _start_lfp_experiment(path: pathlib.Path) -> None:
 def _start_mei_experiment(path: pathlib.Path) -> None:
     from config_files import TINY_MEI
 
-    from mei.config import config_from_dict
-    from mei.experiment import Experiment
+    from exciting_inputs.config import config_from_dict
+    from exciting_inputs.experiment import Experiment
 
-    Experiment(path).start(config_from_dict(TINY_MEI), "mei.simulate")
+    Experiment(path).start(config_from_dict(TINY_MEI), "exciting_inputs.simulate")
 
 
 def _start_latent_experiment(path: pathlib.Path) -> None:
-    """As ``mei.latent train`` starts it (its only start is the whole training stage)."""
+    """As ``exciting_inputs.latent.train`` starts it (its only start is the whole training stage)."""
     from calciumgan.core.config import save_config
     from calciumgan.core.folders import LATENT, record_tool
-    from mei.latent.config import load_config
+    from exciting_inputs.latent.config import load_config
 
     path.mkdir()
     save_config(load_config("demo"), path / "config.yaml")
-    record_tool(path, LATENT, "mei.latent train")
+    record_tool(path, LATENT, "exciting_inputs.latent.train")
 
 
-TOOL_FOLDER_STARTS = {"calciumgan": _start_calcium_run, "lfp": _start_lfp_experiment, "mei": _start_mei_experiment,
-                      "mei.latent": _start_latent_experiment}  # fmt: skip
+TOOL_FOLDER_STARTS = {"calciumgan": _start_calcium_run, "lfp": _start_lfp_experiment,
+                      "exciting_inputs": _start_mei_experiment,
+                      "exciting_inputs.latent": _start_latent_experiment}  # fmt: skip

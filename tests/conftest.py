@@ -61,9 +61,9 @@ def _with_overrides(overrides: dict) -> dict:
 SHARED_FIXTURE_MODULES = {
     "tests/lfp/test_pipeline.py": "lfp experiment",
     "tests/tuning/test_search.py": "search",
-    "tests/mei/latent/test_cli.py": "latent experiment",
-    "tests/mei/test_cli.py": "mei experiment",
-    "tests/mei/optimisation/test_optimise_cli.py": "mei experiment",
+    "tests/exciting_inputs/latent/test_cli.py": "latent experiment",
+    "tests/exciting_inputs/test_cli.py": "mei experiment",
+    "tests/exciting_inputs/optimisation/test_optimise_cli.py": "mei experiment",
     "tests/calciumgan/test_evaluate.py": "evaluated run",
 }
 

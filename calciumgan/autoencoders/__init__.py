@@ -17,6 +17,6 @@ class registers itself with Keras when this package is imported, so ``vae.keras`
 ``keras.saving.load_model`` after ``import calciumgan.autoencoders``.
 """
 
-from calciumgan import register_layer_modules
+from calciumgan.core.layer_registry import register_layer_modules
 
 register_layer_modules("calciumgan.autoencoders.variational")

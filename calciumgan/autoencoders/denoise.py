@@ -10,6 +10,7 @@ the surrogate's clean calcium, noisy against denoised, and the spikes OASIS reco
 import sys
 
 from calciumgan.core.cli import config_and_output_command
+from calciumgan.core.folders import DENOISER
 
 
 def _load(config_name):
@@ -26,7 +27,7 @@ def _run(config, out) -> None:
 
 def main(argv=None) -> int:
     return config_and_output_command(argv, "python -m calciumgan.autoencoders.denoise", __doc__.split("\n")[0],
-                                     "denoise_demo", _load, _run)  # fmt: skip
+                                     "denoise_demo", _load, _run, DENOISER.name)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ Writes ``config.yaml``, ``scaler.json``, ``vae.keras``, ``training.json``, ``sam
 import sys
 
 from calciumgan.core.cli import config_and_output_command
+from calciumgan.core.folders import VAE
 
 
 def _load(config_name):
@@ -26,7 +27,7 @@ def _run(config, out) -> None:
 
 def main(argv=None) -> int:
     return config_and_output_command(argv, "python -m calciumgan.autoencoders.vae", __doc__.split("\n")[0],
-                                     "vae_demo", _load, _run)  # fmt: skip
+                                     "vae_demo", _load, _run, VAE.name)  # fmt: skip
 
 
 if __name__ == "__main__":

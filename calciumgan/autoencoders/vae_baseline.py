@@ -27,12 +27,12 @@ from calciumgan.core.config import save_config
 from calciumgan.core.errors import OutputError
 from calciumgan.core.files import atomic_path, write_json_atomic
 from calciumgan.core.folders import VAE, check_tool, record_tool
+from calciumgan.core.samples import write_samples_hdf5
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.split import window_starts
 from calciumgan.evaluation.pipeline import evaluate_arrays, resolve_mode
 from calciumgan.evaluation.report import write_report
 from calciumgan.evaluation.trace_files import windows_at
-from calciumgan.generate import write_samples_hdf5
 
 logger = logging.getLogger("calciumgan.autoencoders.vae")
 

@@ -20,8 +20,8 @@ from calciumgan.conditional.config import ConditionalConfig
 from calciumgan.conditional.data import labelled_gan_data, labelled_windows
 from calciumgan.conditional.fidelity import label_agreement
 from calciumgan.conditional.models import build_classifying_critic, build_conditional_generator
-from calciumgan.core.files import atomic_hdf5
 from calciumgan.core.folders import CONDITIONAL
+from calciumgan.core.samples import write_samples_hdf5
 from calciumgan.data.presets import SAMPLING_RATE_HZ
 from calciumgan.training.auxiliary import AuxiliaryClassifierLoss
 from calciumgan.training.gan import GAN
@@ -81,8 +81,9 @@ def train_acgan(config: ConditionalConfig, out, progress: bool = True) -> dict:
     signals, labels = labelled_samples(gan.generator, len(windows.presets), config.generate.samples_per_label,
                                        config.generate.seed)  # fmt: skip
     signals = windows.scaler.inverse(signals)
-    write_labelled_samples(run.path(SAMPLES_FILE), signals, labels, windows.presets,
-                           {"config": json.dumps(dataclasses.asdict(config))})  # fmt: skip
+    write_samples_hdf5(run.path(SAMPLES_FILE), [signals], signals.shape, SAMPLING_RATE_HZ, np.arange(signals.shape[2]),
+                       {"presets": list(windows.presets), "config": json.dumps(dataclasses.asdict(config))},
+                       per_sample={"labels": labels.astype(np.int32)})  # fmt: skip
     logger.info("wrote %d samples per label to %s", config.generate.samples_per_label, run.path(SAMPLES_FILE))
     real = windows.scaler.inverse(np.stack([windows.validation[start : start + config.data.window]
                                             for start in windows.validation_starts]))  # fmt: skip
@@ -100,11 +101,3 @@ def labelled_samples(generator, num_classes: int, per_label: int, seed: int) -> 
     signals = generator.predict([labels, noise.astype(np.float32)], batch_size=256, verbose=0)
     return np.asarray(signals, np.float32), labels
 
-
-def write_labelled_samples(path, signals, labels, presets, attributes: dict) -> None:
-    """HDF5 with ``signals`` (K, window, N) float32 in recording units and ``labels`` (K,) int32; root
-    attributes ``presets`` (label k names ``presets[k]``), ``sampling_rate`` (Hz) and ``attributes``."""
-    with atomic_hdf5(path) as file:
-        file.create_dataset("signals", data=np.asarray(signals, np.float32))
-        file.create_dataset("labels", data=np.asarray(labels, np.int32))
-        file.attrs.update(presets=list(presets), sampling_rate=SAMPLING_RATE_HZ, **attributes)

@@ -12,6 +12,7 @@ Writes ``config.yaml``, ``scaler.json``, checkpoints, logs, ``generator.keras``,
 import sys
 
 from calciumgan.core.cli import config_and_output_command
+from calciumgan.core.folders import CONDITIONAL
 
 
 def _load(config_name):
@@ -28,7 +29,7 @@ def _run(config, out) -> None:
 
 def main(argv=None) -> int:
     return config_and_output_command(argv, "python -m calciumgan.conditional.train", __doc__.split("\n")[0],
-                                     "acgan_demo", _load, _run, out_name="run folder")  # fmt: skip
+                                     "acgan_demo", _load, _run, CONDITIONAL.name, out_name="run folder")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -38,6 +38,30 @@ class CommandParser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(USAGE_ERROR, f"error: {message} (see {self.prog} --help)\n")
 
+    # The shared flags: every command that takes one of them takes it through these, with the same meaning.
+
+    def add_config(self, shipped: str, required: bool = True) -> None:
+        """``--config``: a config file, or the name of a shipped one (``shipped`` lists them, or says where)."""
+        self.add_argument("--config", required=required, help=f"config file, or a shipped config: {shipped}")
+
+    def add_out(self, what: str, tool: str | None = None, required: bool = False) -> None:
+        """``--out``: the ``what`` (a folder or a file) the command creates or continues; a folder command of
+        ``tool`` writes to ``runs/<tool>/<config name>`` without it (:func:`default_folder`)."""
+        default = f" (default: runs/{tool}/<config name>)" if tool else ""
+        self.add_argument("--out", required=required, help=f"{what}{default}")
+
+    def add_run(self, what: str, required: bool = True) -> None:
+        """``--run``: the finished folder the command reads (``what`` says which tool made it)."""
+        self.add_argument("--run", required=required, help=what)
+
+    def add_overwrite(self) -> None:
+        """``--overwrite``: replace an existing ``--out`` file."""
+        self.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+
+    def add_seed(self, what: str, default: int | None = 0) -> None:
+        """``--seed``: the random seed of ``what``."""
+        self.add_argument("--seed", type=non_negative_int, default=default, help=f"random seed of {what}")
+
 
 def positive_int(text: str) -> int:
     """An argparse type: an integer >= 1."""
@@ -89,21 +113,31 @@ def run_command(action) -> int:
     return 0
 
 
-def config_and_output_command(argv, prog: str, description: str, shipped: str, load, run,
+def default_folder(tool: str, config) -> pathlib.Path:
+    """``runs/<tool>/<config name>``: the folder a command of ``tool`` writes when ``--out`` is not given."""
+    return pathlib.Path("runs") / tool / pathlib.Path(config).stem
+
+
+def output_folder(args, tool: str) -> pathlib.Path:
+    """The checked ``--out`` folder of parsed ``args`` (with ``config``), or ``tool``'s default folder."""
+    return check_output_folder(args.out or default_folder(tool, args.config))
+
+
+def config_and_output_command(argv, prog: str, description: str, shipped: str, load, run, tool: str,
                               out_name: str = "output folder") -> int:  # fmt: skip
-    """Parse ``--config`` and ``--out`` (default ``runs/<config name>``), then ``run(load(config), out)``.
+    """Parse ``--config`` and ``--out`` (default ``runs/<tool>/<config name>``), then ``run(load(config), out)``.
 
     The config is read and the output folder checked before any work. ``load`` and ``run`` import
     what they need themselves, so that ``--help`` and argument errors answer without Keras.
     """
     parser = CommandParser(prog=prog, description=description)
-    parser.add_argument("--config", required=True, help=f"config file, or a shipped config: {shipped}")
-    parser.add_argument("--out", help=f"{out_name} (default: runs/<config name>)")
+    parser.add_config(shipped)
+    parser.add_out(out_name, tool)
     args = parser.parse_args(argv)
 
     def action():
         config = load(args.config)
-        out = check_output_folder(args.out or pathlib.Path("runs") / pathlib.Path(args.config).stem)
+        out = output_folder(args, tool)
         run(config, out)
         return out
 

@@ -37,8 +37,9 @@ CONDITIONAL = Tool("calciumgan.conditional", "an AC-GAN run")
 DENOISER = Tool("calciumgan.denoise", "a denoising-autoencoder run")
 VAE = Tool("calciumgan.vae", "a VAE run")
 LFP = Tool("lfp", "an LFP experiment", ("lfp.generate", "lfp.evaluate"), "data.h5")
-LATENT = Tool("mei.latent", "a latent-code experiment", ("mei.latent decode", "mei.latent evolve"), "generator.json")
-MEI = Tool("mei", "an MEI experiment", ("mei.fit", "mei.optimise"), "dataset.h5")
+LATENT = Tool("exciting_inputs.latent", "a latent-code experiment",
+              ("exciting_inputs.latent.decode", "exciting_inputs.latent.evolve"), "generator.json")
+MEI = Tool("exciting_inputs", "an MEI experiment", ("exciting_inputs.fit", "exciting_inputs.optimise"), "dataset.h5")
 TOOLS = {tool.name: tool for tool in (CALCIUMGAN, CONDITIONAL, DENOISER, VAE, LFP, LATENT, MEI)}
 
 

@@ -12,15 +12,14 @@ its own name alone where that is unique in the module. Traces are read as stored
 ``DfOverF`` series, fluorescence from a ``Fluorescence`` one.
 """
 
-import contextlib
 import logging
 import pathlib
 
 import numpy as np
-import pynwb
 from pynwb.ophys import DfOverF, Fluorescence
 
 from calciumgan.core.errors import RecordingError
+from calciumgan.core.nwb import open_nwb
 from calciumgan.data.recording import Recording, check_real_numbers, checked_sampling_rate
 
 logger = logging.getLogger(__name__)
@@ -45,21 +44,6 @@ def read_nwb(path, series: str | None = None) -> Recording:
     logger.info("%s: read series '%s' (found: %s), %d ROIs at %g Hz, unit %s", path, name,
                 ", ".join(sorted(available)), signals.shape[1], rate, chosen.unit)  # fmt: skip
     return Recording(signals, rate, neuron_ids=ids, source=f"{path}:{name}")
-
-
-@contextlib.contextmanager
-def open_nwb(path: pathlib.Path):
-    """Yield the NWBFile read from ``path``; a one-line error when it is missing or not NWB."""
-    if not path.is_file():
-        raise RecordingError(f"{path}: no such file")
-    try:
-        io = pynwb.NWBHDF5IO(str(path), "r")
-        nwbfile = io.read()
-    except Exception as error:  # h5py, hdmf and pynwb raise many kinds on a foreign or malformed file
-        reason = " ".join(str(error.args[-1] if error.args else "").split())[:300]  # hdmf puts it last
-        raise RecordingError(f"{path}: not an NWB file pynwb can read ({type(error).__name__}: {reason})") from None
-    with io:
-        yield nwbfile
 
 
 def roi_response_series(nwbfile, path: pathlib.Path) -> dict:

@@ -42,7 +42,7 @@ from pynwb.ophys import Fluorescence, ImageSegmentation, OpticalChannel, PlaneSe
 import calciumgan
 from calciumgan.core.errors import RecordingError
 from calciumgan.core.files import atomic_hdf5
-from calciumgan.data.nwb import open_nwb
+from calciumgan.core.nwb import open_nwb
 
 MODULE, CONTAINER, SERIES, TABLE = "ophys", "Fluorescence", "synthetic_traces", "samples"
 SERIES_PATH = f"processing/{MODULE}/{CONTAINER}/{SERIES}"

@@ -14,16 +14,15 @@ The layout, as AllenSDK writes and reads it (``ecephys/_probe.py`` ``add_lfp_to_
   presentation in one ``epochs`` table with a ``stimulus_name`` column; that is read as a fallback.
 """
 
-import contextlib
 import pathlib
 import re
 
 import h5py
 import numpy as np
-import pynwb
 from pynwb.ecephys import LFP, ElectricalSeries
 
 from calciumgan.core.errors import RecordingError
+from calciumgan.core.nwb import open_nwb
 from lfp.data.recording import StimulusLFP
 
 STRUCTURE_COLUMNS = ("location", "manual_structure_acronym")
@@ -41,13 +40,13 @@ def read_allen_lfp(lfp_path, session_path, probe_id: int | None = None, channel_
     ``images``: an optional ``.npy`` / ``.npz`` / ``.h5`` array (num_images, height, width) of the scenes.
     """
     lfp_path, session_path = pathlib.Path(lfp_path), pathlib.Path(session_path)
-    with _open_nwb(session_path) as nwbfile:  # the small files first: fail before reading the LFP
+    with open_nwb(session_path) as nwbfile:  # the small files first: fail before reading the LFP
         start_times, frames = _natural_scenes(nwbfile, session_path)
     shown = frames >= 0
     scenes = None if images is None else load_images(images)
     if scenes is not None and shown.any() and frames[shown].max() >= len(scenes):
         raise RecordingError(f"{images}: {len(scenes)} images, but the session shows frame {frames[shown].max()}")
-    with _open_nwb(lfp_path) as nwbfile:
+    with open_nwb(lfp_path) as nwbfile:
         series = _lfp_series(nwbfile, lfp_path, probe_id)
         ids, structures = _electrodes(series)
         columns = _selected_columns(ids, structures, channel_ids, lfp_path)
@@ -97,20 +96,6 @@ def load_images(path) -> np.ndarray:
     if not (np.all(array >= 0) and np.all(array <= 255)):
         raise RecordingError(f"{path}: float images must lie in [0, 1] or [0, 255]")
     return (array / (255.0 if array.max() > 1 else 1.0)).astype(np.float32)
-
-
-@contextlib.contextmanager
-def _open_nwb(path: pathlib.Path):
-    """Yield the NWBFile read from ``path``; a one-line error when it is missing or not NWB."""
-    if not path.is_file():
-        raise RecordingError(f"{path}: no such file")
-    try:
-        io = pynwb.NWBHDF5IO(str(path), "r")
-        nwbfile = io.read()
-    except Exception as error:  # h5py, hdmf and pynwb raise many kinds on a foreign file
-        raise RecordingError(f"{path}: not an NWB file ({type(error).__name__})") from None
-    with io:
-        yield nwbfile
 
 
 def _lfp_series(nwbfile, path: pathlib.Path, probe_id):

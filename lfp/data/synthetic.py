@@ -28,7 +28,7 @@ import numpy as np
 import scipy.fft
 
 from calciumgan.core.errors import ConfigError
-from lfp.data.images import generate_images, image_features
+from calciumgan.core.images import generate_images, image_features
 from lfp.data.recording import StimulusLFP
 
 SHOWING_SECONDS = 0.25

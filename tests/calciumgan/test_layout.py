@@ -6,7 +6,7 @@ import re
 from source_imports import module_imports
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "calciumgan"
-SOURCE_PACKAGES = ("calciumgan", "lfp", "mei", "tuning")
+SOURCE_PACKAGES = ("calciumgan", "lfp", "exciting_inputs", "tuning")
 
 
 def _modules(folder: str = "") -> dict:

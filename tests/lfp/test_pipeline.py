@@ -88,7 +88,7 @@ def test_generate_writes_one_window_per_showing_of_the_chosen_images(experiment,
     assert result.returncode == 0, result.stderr[-2000:]
     recording, _, test_ids = Experiment(out).load_data()
     with h5py.File(samples) as file:
-        windows, image_ids, showings = file["windows"][()], file["image_ids"][()], file["showings"][()]
+        windows, image_ids, showings = file["signals"][()], file["image_ids"][()], file["showings"][()]
         assert file.attrs["sampling_rate"] == 1250.0 and file.attrs["init"] == "pretrained"
     assert windows.shape == (len(test_ids) * 4, 313, 4)
     np.testing.assert_array_equal(image_ids, recording.image_ids[showings])

@@ -73,7 +73,7 @@ def lfp_generate(workspace, request) -> list:
 
 def mei_simulate(workspace, request) -> list:
     config = write_config(workspace.root / "mei.yaml", TINY_MEI, {})
-    return ["mei.simulate", "--config", str(config), "--out", workspace / f"{OUT}/experiment"]
+    return ["exciting_inputs.simulate", "--config", str(config), "--out", workspace / f"{OUT}/experiment"]
 
 
 # tool -> (its argv's builder, the limits it runs under): the tools that start TensorFlow (some 10 s a run) skip

@@ -98,8 +98,8 @@ GENERATE = (
     Case("corrupt-config", damaged("config.yaml", lambda p: p.write_text("train: [")), "config.yaml", "YAML"),
     Case("lfp-experiment", lambda w: generate(w, run=w.tool_folder("lfp")),
          "lfp is an LFP experiment made by lfp.pretrain", "lfp.generate"),
-    Case("mei-experiment", lambda w: generate(w, run=w.tool_folder("mei")),
-         "mei is an MEI experiment made by mei.simulate", "mei.fit"),
+    Case("mei-experiment", lambda w: generate(w, run=w.tool_folder("exciting_inputs")),
+         "exciting_inputs is an MEI experiment made by exciting_inputs.simulate", "exciting_inputs.fit"),
 )
 
 

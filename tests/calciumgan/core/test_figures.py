@@ -9,8 +9,8 @@ import pytest
 
 from calciumgan.core.figures import subplots
 
-PLOTTING_MODULES = ("calciumgan.evaluation.plots", "lfp.evaluation.plots", "mei.report", "mei.latent.report",
-                    "mei.optimisation.report")  # fmt: skip
+PLOTTING_MODULES = ("calciumgan.evaluation.plots", "lfp.evaluation.plots", "exciting_inputs.report",
+                    "exciting_inputs.latent.report", "exciting_inputs.optimisation.report")  # fmt: skip
 
 
 @pytest.mark.slow  # a subprocess

@@ -25,7 +25,7 @@ def test_a_record_names_the_tool_the_command_and_the_version_and_is_written_once
 
 
 @pytest.mark.parametrize("tool, made_by", [("calciumgan", "calciumgan.train"), ("lfp", "lfp.pretrain"),
-                                           ("mei", "mei.simulate")])  # fmt: skip
+                                           ("exciting_inputs", "exciting_inputs.simulate")])  # fmt: skip
 def test_each_folder_class_records_its_tool_when_it_starts_a_folder(workspace, tool, made_by):
     record = read_record(workspace.tool_folder(tool))
     assert record["tool"] == tool and record["made_by"] == made_by and record["version"]
@@ -63,18 +63,19 @@ REFUSALS = [
     ("calciumgan", ["lfp.generate", "--run", "{folder}", "--out", "{root}/windows.h5"]),
     ("calciumgan", ["lfp.evaluate", "--run", "{folder}"]),
     ("calciumgan", ["lfp.pretrain", "--config", "demo", "--out", "{folder}"]),
-    ("calciumgan", ["mei.simulate", "--config", "demo", "--out", "{folder}"]),
-    ("calciumgan", ["mei.fit", "--config", "demo", "--out", "{folder}"]),
+    ("calciumgan", ["exciting_inputs.simulate", "--config", "demo", "--out", "{folder}"]),
+    ("calciumgan", ["exciting_inputs.fit", "--config", "demo", "--out", "{folder}"]),
     ("calciumgan", ["calciumgan.autoencoders.denoise", "--config", "denoise_demo", "--out", "{folder}"]),
-    ("mei", ["mei.latent.__main__", "decode", "--config", "demo", "--out", "{folder}"]),
-    ("mei.latent", ["mei.fit", "--config", "demo", "--out", "{folder}"]),
-    ("mei.latent", ["mei.optimise", "--config", "demo", "--out", "{folder}"]),
+    ("exciting_inputs", ["exciting_inputs.latent.decode", "--config", "demo", "--out", "{folder}"]),
+    ("exciting_inputs.latent", ["exciting_inputs.fit", "--config", "demo", "--out", "{folder}"]),
+    ("exciting_inputs.latent", ["exciting_inputs.optimise", "--config", "demo", "--out", "{folder}"]),
 ]
 # the folder's tool -> what the error line names: the folder's kind and maker, and the first command that reads it
 NAMES = {"calciumgan": ("a CalciumGAN run made by calciumgan.train", "calciumgan.generate"),
          "lfp": ("an LFP experiment made by lfp.pretrain", "lfp.generate"),
-         "mei": ("an MEI experiment made by mei.simulate", "mei.fit"),
-         "mei.latent": ("a latent-code experiment made by mei.latent train", "mei.latent decode")}  # fmt: skip
+         "exciting_inputs": ("an MEI experiment made by exciting_inputs.simulate", "exciting_inputs.fit"),
+         "exciting_inputs.latent": ("a latent-code experiment made by exciting_inputs.latent.train",
+                                    "exciting_inputs.latent.decode")}  # fmt: skip
 
 
 def refusal(workspace, folder: str, command: list) -> str:

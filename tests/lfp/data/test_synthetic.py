@@ -5,7 +5,7 @@ import pytest
 import scipy.signal
 
 from calciumgan.core.errors import ConfigError
-from lfp.data.images import image_features
+from calciumgan.core.images import image_features
 from lfp.data.synthetic import response_parameters, synthesize_lfp
 
 RATE = 1250.0
