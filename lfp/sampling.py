@@ -1,8 +1,16 @@
-"""Generated LFP windows for given showings: one window per showing, conditioned on its image."""
+"""Generated LFP windows for given showings: one window per showing, conditioned on its image; the samples file
+of a trained experiment's GAN (``python -m lfp.generate``)."""
+
+import logging
 
 import numpy as np
 
+from calciumgan.core.files import check_output_file
+from calciumgan.core.samples import write_samples_hdf5
 from calciumgan.training.sampling import BATCH_SIZE, sample_batches
+
+logger = logging.getLogger("lfp.generate")
+IMAGE_SETS = ("train", "test", "all")
 
 
 class _ShownImages:
@@ -24,3 +32,29 @@ def generate_windows(generator, images: np.ndarray, image_ids, seed: int, batch_
     count = len(image_ids)
     conditions = _ShownImages(images, image_ids) if len(generator.inputs) == 2 else None
     return np.concatenate(list(sample_batches(generator, count, seed, batch_size, conditions=conditions)))
+
+
+def generate(experiment_dir, out, init: str = "pretrained", images: str = "test", seed: int = 0,
+             overwrite: bool = False) -> None:  # fmt: skip
+    """Write one generated window per showing of the ``images`` set (``IMAGE_SETS``) of the experiment's split to
+    the HDF5 samples file ``out`` (``calciumgan.core.samples``): ``signals`` (n, window, channels) float32 in the
+    standardised units the GAN learned (each window z-scored), ``image_ids`` (n,) and ``showings`` (n,) (the
+    showings of the recording they stand for); root attributes ``sampling_rate`` (Hz), ``channel_ids``,
+    ``seed``, ``run`` and ``init``."""
+    from lfp.data.recording import showings_of
+    from lfp.experiment import Experiment
+
+    out = check_output_file(out, (".h5", ".hdf5"), overwrite)
+    experiment = Experiment(experiment_dir)
+    run = experiment.gan_run(init)
+    run.check_finished()
+    recording, train_ids, test_ids = experiment.load_data()
+    chosen = {"train": train_ids, "test": test_ids, "all": [*train_ids, *test_ids]}[images]
+    showings = showings_of(recording, chosen)
+    generator = run.load_model(run.generator_path)
+    windows = generate_windows(generator, recording.images, recording.image_ids[showings], seed)
+    write_samples_hdf5(out, [windows], windows.shape, recording.sampling_rate, recording.channel_ids,
+                       {"seed": seed, "run": str(run.root), "init": init}, ids_name="channel_ids",
+                       per_sample={"image_ids": np.asarray(recording.image_ids[showings], np.int64),
+                                   "showings": np.asarray(showings, np.int64)})  # fmt: skip
+    logger.info("wrote %d windows of %d samples x %d channels (%s images) to %s", *windows.shape, images, out)

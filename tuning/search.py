@@ -1,15 +1,15 @@
 """Search the CalciumGAN variants' hyper-parameters with keras-tuner.
 
     python -m tuning.search --config demo                 # a handful of CPU trials, runs/tuning/demo
-    python -m tuning.search --config thesis --dir runs/tuning/thesis
-    python -m tuning.search --summary runs/tuning/demo    # the table of trials so far
+    python -m tuning.search --config thesis --out runs/tuning/thesis
+    python -m tuning.search --run runs/tuning/demo        # the table of trials so far
     python -m tuning.search --config demo --restart-trial 3  # train trial 3 again, then go on
 
 Re-running the same command in the same folder continues the search: finished trials are kept
 and an interrupted one resumes from its checkpoint. A damaged trial record or keras-tuner file
-stops it (and ``--summary``) with one line naming the file and what to do; ``--restart-trial ID``
+stops it (and ``--run``) with one line naming the file and what to do; ``--restart-trial ID``
 deletes that trial's run folder and has keras-tuner hand the trial out again. When the search
-ends, ``DIR/best.yaml`` is the best trial's experiment config, for ``python -m calciumgan.train
+ends, ``<out>/best.yaml`` is the best trial's experiment config, for ``python -m calciumgan.train
 --config DIR/best.yaml``; a search that ends with no completed trial exits with status 2 after
 listing why each one failed.
 For a distributed search set keras-tuner's ``KERASTUNER_TUNER_ID`` (``chief``, ``tuner0``,
@@ -23,21 +23,23 @@ import pathlib
 import sys
 import time
 
-from calciumgan.core.cli import CommandParser, run_command
+from calciumgan.core.cli import CommandParser, add_deprecated_spelling, default_folder, run_command
 from calciumgan.core.errors import ConfigError, RunError
 
 
 def parse_args(argv=None):
     parser = CommandParser(prog="python -m tuning.search", description=__doc__.split("\n")[0])
-    action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--config", help="search config file, or a shipped one: demo, thesis")
-    action.add_argument("--summary", metavar="DIR", help="print the trials of the search in DIR and stop")
-    parser.add_argument("--dir", help="search folder (default: runs/tuning/<config name>)")
+    parser.add_config("demo, thesis, realistic_cpu", required=False)
+    add_deprecated_spelling(parser, parser.add_out("search folder", "tuning"), "--dir")
+    add_deprecated_spelling(parser, parser.add_run("search folder whose trials to list (and stop)", required=False),
+                            "--summary")  # fmt: skip
     parser.add_argument("--restart-trial", metavar="ID",
                         help="delete trial ID's run folder and train it again before the search goes on")  # fmt: skip
     args = parser.parse_args(argv)
-    if args.summary and args.restart_trial is not None:
-        parser.error("argument --restart-trial: not allowed with argument --summary")
+    if bool(args.config) == bool(args.run):
+        parser.error("give --config (to search) or --run (to list a search's trials)")
+    if args.run and (args.out or args.restart_trial is not None):
+        parser.error("--out and --restart-trial go with --config, not with --run")
     return args
 
 
@@ -48,7 +50,7 @@ def _check_same_search(search, folder: pathlib.Path) -> None:
     snapshot = folder / "search.yaml"
     if snapshot.is_file():
         if load_search_config(snapshot) != search:
-            raise ConfigError(f"{snapshot}: this folder holds a different search; choose a new --dir")
+            raise ConfigError(f"{snapshot}: this folder holds a different search; choose a new --out")
         return
     folder.mkdir(parents=True, exist_ok=True)
     save_config(search, snapshot)
@@ -70,8 +72,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
 
     def action():
-        if args.summary:
-            folder = pathlib.Path(args.summary)
+        if args.run:
+            folder = pathlib.Path(args.run)
             if not (folder / "search.yaml").is_file():
                 raise ConfigError(f"{folder}: not a search folder (no search.yaml)")
             _report(folder)
@@ -84,8 +86,7 @@ def main(argv=None) -> int:
 
         search = load_search_config(args.config)
         load_config(search.base)  # one clear line now rather than a failed trial per trial
-        default = pathlib.Path("runs") / "tuning" / pathlib.Path(args.config).stem
-        folder = check_output_folder(args.dir or default, "--dir")
+        folder = check_output_folder(args.out or default_folder("tuning", args.config))
         _check_same_search(search, folder)
         start = time.perf_counter()
         tuner = CalciumTuner(search, folder)

@@ -44,8 +44,8 @@ logger = logging.getLogger(__name__)
 HYPERBAND_FACTOR = 3
 FAILED_TRIAL = "FailedTrialError: "
 keras_tuner_config.DEBUG = False  # keras-tuner would print every failed trial's traceback; on_trial_end logs
-SEARCH_LOST = ("keras-tuner cannot resume the search from it: start the search again with a new --dir "
-               "(--summary still lists the trials that ended here)")  # fmt: skip
+SEARCH_LOST = ("keras-tuner cannot resume the search from it: start the search again with a new --out "
+               "(--run still lists the trials that ended here)")  # fmt: skip
 TUNER_FILE_REMEDY = "it holds no state of the search: write {} into it and run the search again"
 
 

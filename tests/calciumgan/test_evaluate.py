@@ -20,7 +20,7 @@ from calciumgan.evaluation.recovery import spike_recovery
 from calciumgan.evaluation.scoring import STATISTICS, ground_truth_errors
 from calciumgan.evaluation.trace_files import evenly_spaced_windows
 from calciumgan.experiment import train_experiment
-from calciumgan.generate import generate
+from calciumgan.generation import generate
 from calciumgan.run import CalciumRun
 
 pytestmark = pytest.mark.slow

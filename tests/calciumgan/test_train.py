@@ -19,7 +19,7 @@ from calciumgan.core.errors import RecordingError, RunError
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.recording import load_recording
 from calciumgan.experiment import build_gan, train_experiment
-from calciumgan.generate import generate
+from calciumgan.generation import generate
 from calciumgan.run import CalciumRun
 from calciumgan.train import main
 from calciumgan.training.checkpoints import list_checkpoints

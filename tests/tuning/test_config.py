@@ -53,7 +53,7 @@ def test_config_errors_are_one_line_naming_the_key(tmp_path, write_search, capsy
     settings = {"space": {"model.filters": {"choice": [2, 4]}}, **change}
     space = settings.pop("space")
     config = write_search(tmp_path, space, **settings)
-    assert main(["--config", str(config), "--dir", str(tmp_path / "out")]) == 2
+    assert main(["--config", str(config), "--out", str(tmp_path / "out")]) == 2
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and error.startswith(f"error: {config}: ")
     assert re.search(message, error), error
@@ -62,20 +62,35 @@ def test_config_errors_are_one_line_naming_the_key(tmp_path, write_search, capsy
 
 def test_folder_and_base_errors(tmp_path, write_search, capsys):
     config = write_search(tmp_path, {"model.filters": {"choice": [2]}}, base=str(tmp_path / "missing.yaml"))
-    assert main(["--config", str(config), "--dir", str(tmp_path / "out")]) == 2
+    assert main(["--config", str(config), "--out", str(tmp_path / "out")]) == 2
     assert "missing.yaml: no such config file" in capsys.readouterr().err
     (tmp_path / "file").write_text("")
     config = write_search(tmp_path, {"model.filters": {"choice": [2]}})
-    assert main(["--config", str(config), "--dir", str(tmp_path / "file")]) == 2
-    assert "--dir" in capsys.readouterr().err
+    assert main(["--config", str(config), "--out", str(tmp_path / "file")]) == 2
+    assert "--out" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
-    assert main(["--summary", str(tmp_path / "empty")]) == 2
+    assert main(["--run", str(tmp_path / "empty")]) == 2
     assert "not a search folder" in capsys.readouterr().err
     (tmp_path / "out").mkdir()
     other = write_search(tmp_path, {"model.filters": {"choice": [4]}}, name="other.yaml")
     (tmp_path / "out" / "search.yaml").write_text(config.read_text())
-    assert main(["--config", str(other), "--dir", str(tmp_path / "out")]) == 2
-    assert "holds a different search; choose a new --dir" in capsys.readouterr().err
+    assert main(["--config", str(other), "--out", str(tmp_path / "out")]) == 2
+    assert "holds a different search; choose a new --out" in capsys.readouterr().err
+
+
+def test_the_old_spellings_dir_and_summary_still_work_with_one_notice_each(tmp_path, write_search, capsys):
+    config = write_search(tmp_path, {"model.filters": {"choice": [2]}})
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "search.yaml").write_text(config.read_text())
+    other = write_search(tmp_path, {"model.filters": {"choice": [4]}}, name="other.yaml")
+    assert main(["--config", str(other), "--dir", str(tmp_path / "out")]) == 2  # --dir is --out: the same refusal
+    error = capsys.readouterr().err.splitlines()
+    assert error == ["warning: --dir is deprecated and will be removed in the next release; use --out",
+                     f"error: {tmp_path / 'out' / 'search.yaml'}: this folder holds a different search; choose a new "
+                     "--out"]  # fmt: skip
+    assert main(["--summary", str(tmp_path / "out")]) == 0  # --summary is --run: the table of no trials
+    assert capsys.readouterr().err.splitlines()[0] == ("warning: --summary is deprecated and will be removed in the "
+                                                       "next release; use --run")  # fmt: skip
 
 
 def test_space_kinds_and_json_encoded_choices():
@@ -130,8 +145,8 @@ def test_headline_objective_is_one_for_a_floor_like_model_and_inverts_coverage()
 def test_a_search_in_which_no_trial_completes_exits_non_zero(tmp_path, write_search, capsys):
     """Every kernel size of the space is invalid for fast convolutions (not a multiple of the stride, 2)."""
     config = write_search(tmp_path, {"model.kernel_size": {"choice": [3, 5]}}, trials=2)
-    assert main(["--config", str(config), "--dir", str(tmp_path / "out")]) == 2
+    assert main(["--config", str(config), "--out", str(tmp_path / "out")]) == 2
     printed = capsys.readouterr()
     assert printed.out.count("failed: invalid combination") == 2 and "no trial has completed yet" in printed.out
     assert printed.err.strip().endswith("none of its 2 trials completed (their reasons are listed above)")
-    assert main(["--summary", str(tmp_path / "out")]) == 0  # a summary reports; it does not judge
+    assert main(["--run", str(tmp_path / "out")]) == 0  # a summary reports; it does not judge

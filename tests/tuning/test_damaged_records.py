@@ -21,7 +21,7 @@ from tuning.tuner import CalciumTuner
 
 SPACE = {"model.filters": {"choice": [2, 4]}, "train.n_critic": {"choice": [1, 2]}}
 RESTART = "run the search again with --restart-trial 1 to train that trial again"
-NEW_DIR = "keras-tuner cannot resume the search from it: start the search again with a new --dir"
+NEW_DIR = "keras-tuner cannot resume the search from it: start the search again with a new --out"
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ RECORD_DAMAGE = [
 
 def test_the_undamaged_search_folder_is_summarised(search):
     _, folder = search
-    result = run_module("tuning.search", "--summary", folder)
+    result = run_module("tuning.search", "--run", folder)
     assert result.returncode == 0, result.stderr
     assert "trial 0 failed: made up" in result.stdout and "| 1 | COMPLETED | 1.5 |" in result.stdout
 
@@ -107,7 +107,7 @@ def test_a_damaged_record_names_its_file_and_restart_trial(search, damage, fault
     config, folder = search
     record = folder / "trials" / "1" / RECORD
     damage(record)
-    arguments = ["--summary", folder] if command == "summary" else ["--config", config, "--dir", folder]
+    arguments = ["--run", folder] if command == "summary" else ["--config", config, "--out", folder]
     line = _refused(folder, arguments, f"error: {record} is damaged (", fault, RESTART)
     assert line.endswith(f"): {RESTART}")
 
@@ -131,13 +131,13 @@ def test_a_damaged_keras_tuner_file_stops_the_rerun_naming_it(search, name, dama
     config, folder = search
     path = folder / "keras_tuner" / name
     damage(path)
-    _refused(folder, ["--config", config, "--dir", folder], f"error: {path} is damaged (", fault, remedy)
+    _refused(folder, ["--config", config, "--out", folder], f"error: {path} is damaged (", fault, remedy)
 
 
 def test_the_summary_still_lists_the_trials_of_a_search_keras_tuner_cannot_resume(search):
     _, folder = search
     _truncate(folder / "keras_tuner" / "oracle.json")
-    result = run_module("tuning.search", "--summary", folder)
+    result = run_module("tuning.search", "--run", folder)
     assert result.returncode == 0 and "2 trials" in result.stdout, result.stderr
 
 
@@ -156,14 +156,14 @@ def test_restart_trial_queues_the_trial_again_with_its_values_and_removes_its_ru
 
 def test_restart_trial_refuses_a_trial_the_search_does_not_have(search):
     config, folder = search
-    _refused(folder, ["--config", config, "--dir", folder, "--restart-trial", "7"],
+    _refused(folder, ["--config", config, "--out", folder, "--restart-trial", "7"],
              f"--restart-trial 7: {folder} has no such trial (its trials: 0, 1)")  # fmt: skip
 
 
-def test_restart_trial_is_refused_with_summary(search):
+def test_restart_trial_is_refused_with_run(search):
     _, folder = search
-    _refused(folder, ["--summary", folder, "--restart-trial", "1"],
-             "argument --restart-trial: not allowed with argument --summary")  # fmt: skip
+    _refused(folder, ["--run", folder, "--restart-trial", "1"],
+             "--out and --restart-trial go with --config, not with --run")  # fmt: skip
 
 
 @pytest.mark.slow  # trains one trial
@@ -171,7 +171,7 @@ def test_a_rerun_with_restart_trial_trains_the_damaged_trial_again_and_ends(sear
     config, folder = search
     values = json.loads((folder / "trials" / "1" / RECORD).read_text())["hyperparameters"]
     _truncate(folder / "trials" / "1" / RECORD)
-    result = run_module("tuning.search", "--config", config, "--dir", folder, "--restart-trial", "1")
+    result = run_module("tuning.search", "--config", config, "--out", folder, "--restart-trial", "1")
     assert result.returncode == 0, result.stderr
     records = read_records(folder)
     assert [(record["trial"], record["status"]) for record in records] == [("0", "FAILED"), ("1", "COMPLETED")]

@@ -24,7 +24,7 @@ SPACE = {"model.filters": {"choice": [2, 4]}, "train.n_critic": {"choice": [1, 2
 
 
 def _search(config, folder):
-    return ForkedModule("tuning.search", ["--config", config, "--dir", folder])
+    return ForkedModule("tuning.search", ["--config", config, "--out", folder])
 
 
 def _oracle_trials(folder) -> dict:
@@ -111,7 +111,7 @@ def test_hyperband_continues_the_training_of_the_trials_it_promotes(tmp_path, wr
     config = write_search(tmp_path, {"model.filters": {"choice": [2, 4]}, "train.n_critic": {"choice": [1, 2]}},
                           oracle="hyperband", budget={"epochs": 3})  # fmt: skip
     with functions_run_eagerly():  # six tiny trainings: tracing each would take longer than its steps
-        assert main(["--config", str(config), "--dir", str(tmp_path / "out")]) == 0
+        assert main(["--config", str(config), "--out", str(tmp_path / "out")]) == 0
     oracle_trials = CalciumTuner(load_search_config(config), tmp_path / "out").oracle.trials
     promoted = {trial_id: trial.hyperparameters.values["tuner/trial_id"] for trial_id, trial in oracle_trials.items()
                 if trial.hyperparameters.values.get("tuner/trial_id")}  # fmt: skip

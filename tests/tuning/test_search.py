@@ -30,7 +30,7 @@ def search(tmp_path_factory, write_search):
     folder = tmp_path_factory.mktemp("search")
     config = write_search(folder, SPACE, trials=8)
     with functions_run_eagerly():  # eight tiny trainings: tracing each would take longer than its steps
-        assert main(["--config", str(config), "--dir", str(folder / "out")]) == 0
+        assert main(["--config", str(config), "--out", str(folder / "out")]) == 0
     return folder / "out"
 
 
@@ -55,7 +55,7 @@ def test_invalid_and_diverging_choices_fail_with_their_reason_and_the_rest_is_sc
 
 
 def test_summary_prints_every_trial_and_its_failures(search, capsys):
-    assert main(["--summary", str(search)]) == 0
+    assert main(["--run", str(search)]) == 0
     printed = capsys.readouterr().out
     lines = printed.splitlines()
     rows = [line for line in lines if line.startswith("| ") and not line.startswith(("| trial", "| ---"))]

@@ -12,11 +12,11 @@ PYTHON=${PYTHON:-python}
 GPUS=$(nvidia-smi --list-gpus 2>/dev/null | wc -l || true)
 WORKERS=${WORKERS:-$(( GPUS > 0 ? GPUS : 1 ))}
 export KERASTUNER_ORACLE_IP=127.0.0.1 KERASTUNER_ORACLE_PORT=${PORT:-8000}
-KERASTUNER_TUNER_ID=chief "${PYTHON}" -m tuning.search --config "${CONFIG}" --dir "${DIR}" &
+KERASTUNER_TUNER_ID=chief "${PYTHON}" -m tuning.search --config "${CONFIG}" --out "${DIR}" &
 processes=($!)
 for ((worker = 0; worker < WORKERS; worker++)); do
   if (( GPUS > 0 )); then export CUDA_VISIBLE_DEVICES=$(( worker % GPUS )); fi
-  KERASTUNER_TUNER_ID="tuner${worker}" "${PYTHON}" -m tuning.search --config "${CONFIG}" --dir "${DIR}" &
+  KERASTUNER_TUNER_ID="tuner${worker}" "${PYTHON}" -m tuning.search --config "${CONFIG}" --out "${DIR}" &
   processes+=($!)
 done
 status=0
