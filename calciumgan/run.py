@@ -38,10 +38,8 @@ logger = logging.getLogger(__name__)
 class CalciumRun(RunFolder):
     """The run folder at ``root``; one that another tool made is refused (``calciumgan.core.folders``)."""
 
-    def __init__(self, root):
-        super().__init__(root, ExperimentConfig, CALCIUMGAN)
-
-    same_training = staticmethod(ExperimentConfig.training_part)  # a run may resume with more epochs
+    schema, tool = ExperimentConfig, CALCIUMGAN
+    same_part = staticmethod(ExperimentConfig.training_part)  # a run may resume with more epochs
 
     @property
     def recording_path(self):

@@ -2,7 +2,7 @@
 
 ======================= ==============================================================
 ``config.yaml``         the resolved experiment config (the last command's)
-``tool.json``           the tool ("mei"), command and version that made it (``calciumgan.core.folders``)
+``tool.json``           the tool ("exciting_inputs"), command and version that made it (``calciumgan.core.folders``)
 ``dataset.h5``          images, trials and true neurons (``exciting_inputs.dataset``), by ``exciting_inputs.simulate``
 ``selection.json``      oracle correlation, variance and selection of every neuron, by ``exciting_inputs.fit``
 ``split.json``          training, validation and test images (indices into ``dataset.h5``)
@@ -12,32 +12,34 @@
 ======================= ==============================================================
 
 ``exciting_inputs.fit`` refuses a config whose simulation part differs from the one the dataset was made with;
-every command refuses a folder that another tool made.
+every command refuses a folder that another tool made. :class:`Experiment` is a
+``calciumgan.core.folders.ToolFolder``: the config, the same-settings check, the start and the JSON files are the
+core's.
 """
 
 import pathlib
 
-from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import check_output_folder, write_json_atomic
-from calciumgan.core.folders import MEI, PYTHON_API, check_tool, record_tool
+from calciumgan.core.folders import MEI, ToolFolder
 from exciting_inputs.config import MEIConfig
 from exciting_inputs.dataset import ResponseDataset, load_dataset, save_dataset
 
 
-class Experiment:
-    """The experiment folder at ``root``; one that another tool made is refused (``calciumgan.core.folders``)."""
+class Experiment(ToolFolder):
+    """The experiment folder at ``root`` (a ``calciumgan.core.folders.ToolFolder``); one that another tool made is
+    refused. Its config's simulation part is fixed once it has a config."""
 
-    def __init__(self, root):
-        self.root = pathlib.Path(root)
-        check_tool(self.root, MEI)
+    schema, tool = MEIConfig, MEI
+    no_config = ("{root}: not an MEI experiment folder (no config.yaml); start one with "
+                 "python -m exciting_inputs.simulate --config demo --out FOLDER")  # fmt: skip
+    different_settings = ("{path}: this experiment folder was simulated with different simulation settings; "
+                          "choose a new --out folder")  # fmt: skip
 
-    def path(self, name: str) -> pathlib.Path:
-        return self.root / name
+    @staticmethod
+    def same_part(config: MEIConfig):
+        return config.simulation
 
-    @property
-    def config_path(self) -> pathlib.Path:
-        return self.path("config.yaml")
+    check_same_simulation = ToolFolder.check_same  # the name the stages use
 
     @property
     def dataset_path(self) -> pathlib.Path:
@@ -51,27 +53,6 @@ class Experiment:
     def report(self) -> pathlib.Path:
         return self.path("report")
 
-    def config(self) -> MEIConfig:
-        if not self.config_path.is_file():
-            raise RunError(f"{self.root}: not an MEI experiment folder (no config.yaml); start one with "
-                           "python -m exciting_inputs.simulate --config demo --out FOLDER")  # fmt: skip
-        return config_loader.load_config(self.config_path, MEIConfig)
-
-    def check_same_simulation(self, config: MEIConfig) -> None:
-        """A one-line ``RunError`` if the folder's dataset was simulated with other settings."""
-        if self.config_path.is_file() and self.config().simulation != config.simulation:
-            raise RunError(f"{self.config_path}: this experiment folder was simulated with different simulation "
-                           "settings; choose a new --out folder")  # fmt: skip
-
-    def start(self, config: MEIConfig, made_by: str = PYTHON_API) -> None:
-        """Check the folder, create it and keep ``config`` (after ``check_same_simulation``); record that the
-        command ``made_by`` made it."""
-        self.check_same_simulation(config)
-        check_output_folder(self.root)
-        self.root.mkdir(parents=True, exist_ok=True)
-        config_loader.save_config(config, self.config_path)
-        record_tool(self.root, MEI, made_by)
-
     def save_dataset(self, dataset: ResponseDataset) -> None:
         save_dataset(dataset, self.dataset_path)
 
@@ -80,6 +61,3 @@ class Experiment:
             raise RunError(f"{self.root}: no dataset.h5 here; run python -m exciting_inputs.simulate --config CONFIG "
                            f"--out {self.root}")  # fmt: skip
         return load_dataset(self.dataset_path)
-
-    def write_json(self, name: str, value) -> pathlib.Path:
-        return write_json_atomic(self.path(name), value)

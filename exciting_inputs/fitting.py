@@ -13,7 +13,7 @@ import sys
 import numpy as np
 
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path, remove_stale_partials
+from calciumgan.core.files import atomic_path
 from exciting_inputs.dataset import split_images
 from exciting_inputs.evaluation import response_correlations
 from exciting_inputs.oracle import oracle_correlation, response_variance, select_neurons, trial_means
@@ -35,7 +35,6 @@ def fit_experiment(config, experiment, progress: bool = True) -> dict:
     experiment.check_same_simulation(config)
     dataset = experiment.load_dataset()
     experiment.start(config, "exciting_inputs.fit")
-    remove_stale_partials(experiment.root)
     selection = neuron_selection(dataset.responses, config.selection)
     experiment.write_json("selection.json", {key: [json_number(value) for value in values]
                                              for key, values in selection.items()})  # fmt: skip

@@ -13,17 +13,18 @@
 =========================== ==============================================================
 
 Every stage checks its inputs before it writes anything, and refuses a config whose data or
-pre-training part differs from the folder's, and a folder that another tool made.
+pre-training part differs from the folder's, and a folder that another tool made. :class:`Experiment` and
+:class:`GANRun` are ``calciumgan.core.folders.ToolFolder`` subclasses: the config, the same-settings check,
+the start and the JSON files are the core's.
 """
 
 import json
 import logging
 import pathlib
 
-from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import check_output_folder, write_json_atomic
-from calciumgan.core.folders import LFP, PYTHON_API, check_tool, record_tool
+from calciumgan.core.files import check_output_folder
+from calciumgan.core.folders import LFP, PYTHON_API, ToolFolder
 from calciumgan.training.run_folder import RunFolder
 from lfp.config import LFPConfig
 from lfp.data.recording import load_stimulus_lfp, save_stimulus_lfp, split_images
@@ -36,10 +37,8 @@ GAN_RUNS = ("scratch", "pretrained")  # the rows of Table 5.1, in its order
 class GANRun(RunFolder):
     """One GAN's run folder inside an experiment; it may resume with more epochs."""
 
-    def __init__(self, root):
-        super().__init__(root, LFPConfig)
-
-    same_training = staticmethod(LFPConfig.training_part)
+    schema = LFPConfig
+    same_part = staticmethod(LFPConfig.training_part)
 
     def check_finished(self) -> None:
         if not self.generator_path.is_file():
@@ -47,64 +46,46 @@ class GANRun(RunFolder):
                            f"with python -m lfp.train --out {self.root.parent}")  # fmt: skip
 
 
-class Experiment:
-    """The experiment folder at ``root``; one that another tool made is refused (``calciumgan.core.folders``)."""
+class Experiment(ToolFolder):
+    """The experiment folder at ``root`` (a ``calciumgan.core.folders.ToolFolder``); one that another tool made is
+    refused. Its config's data and pre-training part (``LFPConfig.data_part``) is fixed once it has a config."""
 
-    def __init__(self, root):
-        self.root = pathlib.Path(root)
-        check_tool(self.root, LFP)
-
-    @property
-    def config_path(self) -> pathlib.Path:
-        return self.root / "config.yaml"
+    schema, tool = LFPConfig, LFP
+    same_part = staticmethod(LFPConfig.data_part)
+    no_config = ("{root}: not an LFP experiment folder (no config.yaml); start one with "
+                 "python -m lfp.pretrain --config demo --out FOLDER")  # fmt: skip
+    different_settings = ("{path}: this experiment folder was made with different data or pre-training settings; "
+                          "choose a new --out folder")  # fmt: skip
 
     @property
     def data_path(self) -> pathlib.Path:
-        return self.root / "data.h5"
+        return self.path("data.h5")
 
     @property
     def split_path(self) -> pathlib.Path:
-        return self.root / "split.json"
+        return self.path("split.json")
 
     @property
     def pretrain(self) -> pathlib.Path:
-        return self.root / "pretrain"
+        return self.path("pretrain")
 
     @property
     def report(self) -> pathlib.Path:
-        return self.root / "report"
+        return self.path("report")
 
     def gan_run(self, init: str) -> GANRun:
-        return GANRun(self.root / f"gan-{init}")
+        return GANRun(self.path(f"gan-{init}"))
 
     def has_data(self) -> bool:
         return self.data_path.is_file() and self.split_path.is_file()
 
-    def config(self) -> LFPConfig:
-        if not self.config_path.is_file():
-            raise RunError(f"{self.root}: not an LFP experiment folder (no config.yaml); start one with "
-                           "python -m lfp.pretrain --config demo --out FOLDER")  # fmt: skip
-        return config_loader.load_config(self.config_path, LFPConfig)
-
-    def check_same_data(self, config: LFPConfig) -> None:
-        """A one-line ``RunError`` if the folder's data or pre-training were made with another config."""
-        if self.config_path.is_file() and self.config().data_part() != config.data_part():
-            raise RunError(f"{self.config_path}: this experiment folder was made with different data or pre-training "
-                           "settings; choose a new --out folder")  # fmt: skip
-
-    def start(self, config: LFPConfig, made_by: str = PYTHON_API) -> None:
-        """Create the folder and keep ``config`` (after ``check_same_data``); record that the command ``made_by``
-        made it."""
-        self.check_same_data(config)
-        self.root.mkdir(parents=True, exist_ok=True)
-        config_loader.save_config(config, self.config_path)
-        record_tool(self.root, LFP, made_by)
+    check_same_data = ToolFolder.check_same  # the name the stages use
 
     def save_data(self, recording, train_ids, test_ids) -> None:
         save_stimulus_lfp(recording, self.data_path)
         split = {"source": recording.source, "train_images": [int(i) for i in train_ids],
                  "test_images": [int(i) for i in test_ids]}  # fmt: skip
-        write_json_atomic(self.split_path, split)
+        self.write_json("split.json", split)
 
     def load_data(self):
         """(recording, train image ids, test image ids) as the data stage wrote them."""

@@ -13,7 +13,8 @@
 
 Decoding and search read the dataset and generator that ``train`` wrote, and refuse a config
 whose simulation or generator part differs from the folder's; training again removes their reports. Every
-stage refuses a folder that another tool made.
+stage refuses a folder that another tool made. :class:`LatentExperiment` is a ``calciumgan.core.folders.ToolFolder``:
+the config, the same-settings check, the start and the JSON files are the core's.
 """
 
 import logging
@@ -22,10 +23,9 @@ import shutil
 
 import numpy as np
 
-from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path, check_output_folder, write_json_atomic
-from calciumgan.core.folders import LATENT, check_tool, record_tool
+from calciumgan.core.files import atomic_path, check_output_folder
+from calciumgan.core.folders import LATENT, ToolFolder
 from calciumgan.training.run_folder import load_saved_model
 from exciting_inputs.dataset import load_dataset, save_dataset
 from exciting_inputs.latent import report
@@ -40,28 +40,36 @@ logger = logging.getLogger(__name__)
 STAGE_FOLDERS = ("decoding", "search")
 
 
-class LatentExperiment:
-    """The experiment folder at ``root``; one that another tool made is refused (``calciumgan.core.folders``)."""
+class LatentExperiment(ToolFolder):
+    """The experiment folder at ``root`` (a ``calciumgan.core.folders.ToolFolder``); one that another tool made is
+    refused. Its work is the dataset and the generator: decoding and search need them trained with their config's
+    simulation and generator settings; training makes them anew."""
 
-    def __init__(self, root):
-        self.root = pathlib.Path(root)
-        check_tool(self.root, LATENT)
-        self.config_path = self.root / "config.yaml"
-        self.dataset_path = self.root / "dataset.h5"
-        self.generator_path = self.root / "generator.keras"
+    schema, tool = LatentConfig, LATENT
+    different_settings = ("{path}: the generator here was trained with different simulation or generator settings; "
+                          "train again or choose the matching config")  # fmt: skip
 
-    def write_json(self, name: str, value) -> None:
-        write_json_atomic(self.root / name, value)
+    @property
+    def dataset_path(self) -> pathlib.Path:
+        return self.path("dataset.h5")
+
+    @property
+    def generator_path(self) -> pathlib.Path:
+        return self.path("generator.keras")
+
+    @staticmethod
+    def same_part(config: LatentConfig) -> tuple:
+        return config.simulation, config.generator
+
+    def holds_work(self) -> bool:
+        return self.config_path.is_file() and self.generator_path.is_file() and self.dataset_path.is_file()
 
     def check_same_generator(self, config: LatentConfig) -> None:
         """A one-line ``RunError`` unless the folder holds a generator trained with ``config``'s settings."""
-        if not (self.config_path.is_file() and self.generator_path.is_file() and self.dataset_path.is_file()):
+        if not self.holds_work():
             raise RunError(f"{self.root}: no trained generator here; run python -m exciting_inputs.latent.train "
                            f"--config CONFIG --out {self.root}")  # fmt: skip
-        folder = config_loader.load_config(self.config_path, LatentConfig)
-        if (folder.simulation, folder.generator) != (config.simulation, config.generator):
-            raise RunError(f"{self.config_path}: the generator here was trained with different simulation or "
-                           "generator settings; train again or choose the matching config")  # fmt: skip
+        self.check_same(config)
 
     def load(self, config: LatentConfig) -> tuple:
         """The dataset and generator, after ``check_same_generator``."""
@@ -70,19 +78,19 @@ class LatentExperiment:
 
 
 def train_stage(config: LatentConfig, root) -> list:
-    """Simulate the session, train the generator on its images and save both; returns the logs."""
+    """Simulate the session, train the generator on its images and save both; returns the logs.
+
+    The config is kept last, so a killed training never leaves it beside an older generator."""
     experiment = LatentExperiment(check_output_folder(root))
     dataset = simulate_session(config.simulation)
     generator, history = train_image_generator(dataset.images, config.generator)
-    experiment.root.mkdir(parents=True, exist_ok=True)
-    record_tool(experiment.root, LATENT, "exciting_inputs.latent.train")
     save_dataset(dataset, experiment.dataset_path)
     with atomic_path(experiment.generator_path) as temporary:
         generator.save(temporary)
     experiment.write_json("generator.json", history)
-    config_loader.save_config(config, experiment.config_path)
+    experiment.start(config, "exciting_inputs.latent.train", replaces_work=True)
     for stale in STAGE_FOLDERS:  # reports of the generator this one replaces
-        shutil.rmtree(experiment.root / stale, ignore_errors=True)
+        shutil.rmtree(experiment.path(stale), ignore_errors=True)
     return history
 
 
@@ -110,8 +118,8 @@ def decode_stage(config: LatentConfig, root) -> dict:
         "held_out_single_trial": decoding_scores(single, codes[test], generate(generator, single), images[test]),
         "shuffled": decoding_scores(predicted[shuffled], codes[test], predicted_images[shuffled], images[test]),
     }  # fmt: skip
-    report.write_decoding(result, codes[test], predicted, images[test], predicted_images, experiment.root / "decoding")
-    config_loader.save_config(config, experiment.config_path)
+    report.write_decoding(result, codes[test], predicted, images[test], predicted_images, experiment.path("decoding"))
+    experiment.start(config, "exciting_inputs.latent.decode")
     logger.info("decoding: code r %.3f (shuffled %.3f), identification %.3f (chance %.3f)",
                 result["held_out_trial_mean"]["code_correlation"], result["shuffled"]["code_correlation"],
                 result["held_out_trial_mean"]["identification_accuracy"], result["chance_identification"])  # fmt: skip
@@ -151,8 +159,8 @@ def search_stage(config: LatentConfig, root) -> dict:
         "search_over_dataset": ratios(held_out, "search", "dataset"),
         "best_code": result.best_code.tolist(),
     }  # fmt: skip
-    report.write_search(summary, np.maximum.accumulate(random_fitness), chosen, experiment.root / "search")
-    config_loader.save_config(config, experiment.config_path)
+    report.write_search(summary, np.maximum.accumulate(random_fitness), chosen, experiment.path("search"))
+    experiment.start(config, "exciting_inputs.latent.evolve")
     logger.info("search: held-out mean count %.3f (expected %.3f); best random code %.3f; best dataset image %.3f",
                 held_out["search"]["mean"], held_out["search"]["expected"], held_out["random"]["mean"],
                 held_out["dataset"]["mean"])  # fmt: skip
