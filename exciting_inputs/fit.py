@@ -10,27 +10,14 @@ the folder's is refused.
 
 import sys
 
-from calciumgan.core.cli import CommandParser, output_folder, run_command
+from calciumgan.core.cli import config_and_output_command
 from calciumgan.core.folders import MEI
 
 
 def main(argv=None) -> int:
-    parser = CommandParser(prog="python -m exciting_inputs.fit", description=__doc__.split("\n")[0])
-    parser.add_config("demo, allen_scale")
-    parser.add_out("experiment folder", MEI.name)
-    args = parser.parse_args(argv)
-
-    def action():
-        from exciting_inputs.config import load_config
-        from exciting_inputs.experiment import Experiment
-        from exciting_inputs.fitting import fit_experiment
-
-        config = load_config(args.config)
-        experiment = Experiment(output_folder(args, MEI.name))
-        fit_experiment(config, experiment)
-        return experiment.root
-
-    return run_command(action)
+    return config_and_output_command(argv, "python -m exciting_inputs.fit", __doc__.split("\n")[0],
+                                     "demo, allen_scale", "exciting_inputs.config:load_config",
+                                     "exciting_inputs.fitting:fit_stage", MEI.name, "experiment folder")
 
 
 if __name__ == "__main__":

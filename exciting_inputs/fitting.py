@@ -16,6 +16,7 @@ from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path
 from exciting_inputs.dataset import split_images
 from exciting_inputs.evaluation import response_correlations
+from exciting_inputs.experiment import Experiment
 from exciting_inputs.oracle import oracle_correlation, response_variance, select_neurons, trial_means
 from exciting_inputs.report import build_report, json_number, write_report
 
@@ -28,6 +29,11 @@ def neuron_selection(responses, selection) -> dict:
     variance = response_variance(responses)
     selected = select_neurons(oracle, variance, selection.oracle_quantile, selection.variance_quantile)
     return {"oracle": oracle, "variance": variance, "selected": selected}
+
+
+def fit_stage(config, root) -> None:
+    """``python -m exciting_inputs.fit``: :func:`fit_experiment` in the experiment folder ``root``."""
+    fit_experiment(config, Experiment(root))
 
 
 def fit_experiment(config, experiment, progress: bool = True) -> dict:

@@ -3,6 +3,7 @@ arguments, logging set-up (without TensorFlow's start-up noise) and the conversi
 user-facing errors into exit code 2."""
 
 import argparse
+import importlib
 import logging
 import math
 import pathlib
@@ -127,8 +128,9 @@ def config_and_output_command(argv, prog: str, description: str, shipped: str, l
                               out_name: str = "output folder") -> int:  # fmt: skip
     """Parse ``--config`` and ``--out`` (default ``runs/<tool>/<config name>``), then ``run(load(config), out)``.
 
-    The config is read and the output folder checked before any work. ``load`` and ``run`` import
-    what they need themselves, so that ``--help`` and argument errors answer without Keras.
+    ``load`` and ``run`` are functions or ``"module:function"`` names, imported only once the arguments are
+    parsed, so that ``--help`` and argument errors answer without Keras. The config is read and the output
+    folder checked before any work.
     """
     parser = CommandParser(prog=prog, description=description)
     parser.add_config(shipped)
@@ -136,9 +138,17 @@ def config_and_output_command(argv, prog: str, description: str, shipped: str, l
     args = parser.parse_args(argv)
 
     def action():
-        config = load(args.config)
+        config = _function(load)(args.config)
         out = output_folder(args, tool)
-        run(config, out)
+        _function(run)(config, out)
         return out
 
     return run_command(action)
+
+
+def _function(target):
+    """``target`` itself, or the function that ``"module:function"`` names."""
+    if callable(target):
+        return target
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)

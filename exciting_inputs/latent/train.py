@@ -2,16 +2,20 @@
 
     python -m exciting_inputs.latent.train --config demo [--out FOLDER]
 
-(``exciting_inputs.latent.command`` lists the three commands and what each writes.)
+The three commands ``train``, ``decode`` and ``evolve`` work in one experiment folder
+(``exciting_inputs.latent.experiment`` lists what each writes).
 """
 
 import sys
 
-from exciting_inputs.latent.command import stage_command
+from calciumgan.core.cli import config_and_output_command
+from calciumgan.core.folders import LATENT
 
 
 def main(argv=None) -> int:
-    return stage_command(argv, "train", __doc__.split("\n")[0], "train_stage")
+    return config_and_output_command(argv, "python -m exciting_inputs.latent.train", __doc__.split("\n")[0], "demo",
+                                     "exciting_inputs.latent.config:load_config",
+                                     "exciting_inputs.latent.experiment:train_stage", LATENT.name, "experiment folder")
 
 
 if __name__ == "__main__":
