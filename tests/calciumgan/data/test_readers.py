@@ -126,8 +126,8 @@ def test_prepare_reader_flags_are_the_data_keys():
 
 
 def test_prepare_keeps_its_old_spellings_for_one_release(plane, nwb_file, tmp_path, capsys):
-    old = ["--all-rois", "--baseline-window", "4"]
-    assert prepare_main(["--signals", str(plane), "--out", str(tmp_path / "old.npz"), *old]) == 0
+    flags = ["--all-rois", "--baseline-window", "4"]
+    assert prepare_main(["--signals", str(plane), "--out", str(tmp_path / "old.npz"), *flags]) == 0
     assert_same(load_recording(tmp_path / "old.npz"), read_suite2p(plane, cells_only=False, baseline_window_s=4.0))
     assert prepare_main(["--signals", str(nwb_file), "--series", "roi_series", "--out", str(tmp_path / "nwb.h5")]) == 0
     notices = [line for line in capsys.readouterr().err.splitlines() if "deprecated" in line]
