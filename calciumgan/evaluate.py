@@ -32,7 +32,7 @@ The work is done by ``calciumgan.evaluation.pipeline``; the report by ``.report`
 import pathlib
 import sys
 
-from calciumgan.core.cli import CommandParser, positive_int, run_command
+from calciumgan.core.cli import CommandParser, add_deprecated_spelling, positive_int, run_command
 from calciumgan.core.files import check_output_folder
 from calciumgan.evaluation.inference import MODES
 
@@ -46,8 +46,10 @@ def main(argv=None) -> int:
     parser.add_out("report folder (default: <run>/evaluation)")
     parser.add_argument("--train", help="training data for calibration, floor and baselines (with --real)")
     parser.add_argument("--spike-inference", choices=("auto", *MODES), help="inference mode (default: auto)")
-    parser.add_argument("--thesis-baselines", action="store_true",
-                        help="score the baselines' spikes directly instead of as traces")  # fmt: skip
+    spikes_only = parser.add_argument("--no-baseline-traces", dest="baseline_traces", action="store_false",
+                                      default=None, help="score the baselines' spikes directly instead of as "
+                                      "traces (evaluate.baseline_traces: false)")  # fmt: skip
+    add_deprecated_spelling(parser, spikes_only, "--thesis-baselines")
     parser.add_argument("--num-samples", type=positive_int,
                         help="samples per set (default: the run's evaluate.num_samples)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -60,15 +62,13 @@ def main(argv=None) -> int:
 
     def action():
         # Imported here: spike-inference workers re-import this module and should stay light.
-        from calciumgan.config import EvaluateConfig
         from calciumgan.evaluation.pipeline import evaluate_files, evaluate_run, evaluate_samples_of_run
         from calciumgan.evaluation.report import write_report
+        from calciumgan.evaluation.settings import EvaluateConfig
 
         out = check_output_folder(args.out or pathlib.Path(args.run) / "evaluation")
-        overrides = {key: value for key, value in (("num_samples", args.num_samples),
-                     ("spike_inference", args.spike_inference)) if value}  # fmt: skip
-        if args.thesis_baselines:
-            overrides["baseline_traces"] = False
+        given = ("num_samples", "spike_inference", "baseline_traces")  # evaluate keys, as the flags spell them
+        overrides = {key: getattr(args, key) for key in given if getattr(args, key) is not None}
         if args.run and args.synthetic:
             evaluation = evaluate_samples_of_run(args.run, args.synthetic, out, overrides)
         elif args.run:

@@ -2,7 +2,7 @@
 
     python -m calciumgan.prepare --signals F.npy --sampling-rate 24 --neurons-first --out data/day4.h5
     python -m calciumgan.prepare --signals suite2p/plane0 --out data/day4.h5
-    python -m calciumgan.prepare --signals session.nwb --series DfOverF/RoiResponseSeries --out data/day4.h5
+    python -m calciumgan.prepare --signals session.nwb --nwb-series DfOverF/RoiResponseSeries --out data/day4.h5
 
 ``--signals`` is one of
 
@@ -14,33 +14,40 @@
   each neuron's median in float64);
 - a Suite2p plane folder (``suite2p/plane0``, or a ``suite2p`` folder holding one plane): the
   cells' ΔF/F by default, F - c * Fneu over a running-percentile baseline F0 (``--trace``,
-  ``--neuropil-coefficient``, ``--baseline-percentile``, ``--baseline-window``, ``--all-rois``,
+  ``--neuropil-coefficient``, ``--baseline-percentile``, ``--baseline-window-s``, ``--no-cells-only``,
   ``--suite2p-spikes``; see ``calciumgan.data.suite2p``), at the rate ``fs`` of Suite2p's
   ``ops.npy`` (or ``settings.npy``);
-- an NWB file: a RoiResponseSeries of its ``ophys`` module (``--series``; default the first by
+- an NWB file: a RoiResponseSeries of its ``ophys`` module (``--nwb-series``; default the first by
   name; see ``calciumgan.data.nwb``), at the series' own rate.
 
 For Suite2p folders and NWB files ``--sampling-rate`` is optional and must agree with the
 source's rate (a Suite2p folder whose ``ops.npy`` has no ``fs`` takes it as its rate), and the
 .npy options do not apply. The output layout is documented in
 ``calciumgan.data.recording``; an existing output is kept unless ``--overwrite``.
+
+The reader flags are the ``data`` keys of an experiment config with dashes
+(``data.baseline_window_s``: ``--baseline-window-s``; ``data.cells_only: false``:
+``--no-cells-only``). The spellings ``--all-rois``, ``--baseline-window`` and ``--series`` still
+work for this release, with a notice.
 """
 
 import argparse
+import dataclasses
 import sys
 
-from calciumgan.core.cli import CommandParser, number_in, positive_float, run_command
+from calciumgan.core.cli import CommandParser, add_deprecated_spelling, number_in, positive_float, run_command
 from calciumgan.data.arrays import convert_arrays, convert_recording
 from calciumgan.data.readers import ReaderSettings, source_kind
 from calciumgan.data.suite2p import TRACES
 
 DEFAULTS = ReaderSettings()
+READER_KEYS = {field.name for field in dataclasses.fields(ReaderSettings)}
 SOURCES = {"recording": ".npy signals", "suite2p": "a Suite2p folder", "nwb": "an NWB file"}  # by source_kind
-FLAG_SOURCES = {"spikes": "recording", "neurons_first": "recording", "frames_first": "recording",
-                "subtract_baseline": "recording",
-                "neuropil_coefficient": "suite2p", "all_rois": "suite2p", "suite2p_spikes": "suite2p",
-                "trace": "suite2p", "baseline_percentile": "suite2p", "baseline_window": "suite2p",
-                "series": "nwb"}  # fmt: skip
+FLAG_SOURCES = {"--spikes": "recording", "--neurons-first": "recording", "--frames-first": "recording",
+                "--subtract-baseline": "recording",
+                "--neuropil-coefficient": "suite2p", "--no-cells-only": "suite2p", "--suite2p-spikes": "suite2p",
+                "--trace": "suite2p", "--baseline-percentile": "suite2p", "--baseline-window-s": "suite2p",
+                "--nwb-series": "nwb"}  # fmt: skip
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -58,7 +65,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--subtract-baseline", action="store_true", help=".npy: subtract each neuron's median first")
     parser.add_argument("--neuropil-coefficient", type=number_in(0), metavar="C",
                         help=f"Suite2p: c of F - c * Fneu (default {DEFAULTS.neuropil_coefficient})")  # fmt: skip
-    parser.add_argument("--all-rois", action="store_true", help="Suite2p: every ROI, not only iscell.npy's cells")
+    every_roi = parser.add_argument("--no-cells-only", dest="cells_only", action="store_false",
+                                    help="Suite2p: every ROI, not only iscell.npy's cells")  # fmt: skip
+    add_deprecated_spelling(parser, every_roi, "--all-rois")
     parser.add_argument("--suite2p-spikes", action="store_true",
                         help="Suite2p: keep spks.npy as spikes (deconvolved activity, not spike counts)")  # fmt: skip
     parser.add_argument("--trace", choices=TRACES,
@@ -66,16 +75,20 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--baseline-percentile", type=number_in(0, 100), metavar="P",
                         help=f"Suite2p: percentile of the running baseline F0 (default "
                         f"{DEFAULTS.baseline_percentile:g})")  # fmt: skip
-    parser.add_argument("--baseline-window", type=positive_float, metavar="SECONDS", help="Suite2p: window of the "
-                        f"running baseline F0 (default {DEFAULTS.baseline_window_s:g} s)")  # fmt: skip
-    parser.add_argument("--series", help="NWB: RoiResponseSeries, '<container>/<series>' or '<series>' "
-                                         "(default the first by name)")  # fmt: skip
+    window = parser.add_argument("--baseline-window-s", type=positive_float, metavar="SECONDS",
+                                 help=f"Suite2p: window of the running baseline F0 (default "
+                                 f"{DEFAULTS.baseline_window_s:g} s)")  # fmt: skip
+    add_deprecated_spelling(parser, window, "--baseline-window")
+    series = parser.add_argument("--nwb-series", help="NWB: RoiResponseSeries, '<container>/<series>' or '<series>' "
+                                                      "(default the first by name)")  # fmt: skip
+    add_deprecated_spelling(parser, series, "--series")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
     args = parser.parse_args(argv)
     kind = source_kind(args.signals)
     for flag, owner in FLAG_SOURCES.items():
-        if getattr(args, flag) not in (None, False) and owner != kind:
-            parser.error(f"--{flag.replace('_', '-')} applies to {SOURCES[owner]} only, not to {args.signals}")
+        dest = flag.removeprefix("--no-").removeprefix("--").replace("-", "_")  # the flag is --NAME or --no-NAME
+        if getattr(args, dest) != parser.get_default(dest) and owner != kind:
+            parser.error(f"{flag} applies to {SOURCES[owner]} only, not to {args.signals}")
     if kind == "recording" and args.sampling_rate is None:
         parser.error(f"--sampling-rate is required for .npy signals ({args.signals})")
     return args
@@ -83,11 +96,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def reader_settings(args: argparse.Namespace) -> ReaderSettings:
     """The reader settings the flags give, the defaults elsewhere."""
-    given = {"neuropil_coefficient": args.neuropil_coefficient, "trace": args.trace, "nwb_series": args.series,
-             "baseline_percentile": args.baseline_percentile, "baseline_window_s": args.baseline_window,
-             "sampling_rate": args.sampling_rate}  # fmt: skip
-    return ReaderSettings(cells_only=not args.all_rois, include_spikes=args.suite2p_spikes,
-                          **{name: value for name, value in given.items() if value is not None})  # fmt: skip
+    return ReaderSettings(**{name: value for name, value in vars(args).items()
+                             if name in READER_KEYS and value is not None})  # fmt: skip
 
 
 def convert(args: argparse.Namespace):

@@ -30,7 +30,7 @@ from calciumgan.core.folders import VAE, check_tool, record_tool
 from calciumgan.core.samples import write_samples_hdf5
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.split import window_starts
-from calciumgan.evaluation.pipeline import evaluate_arrays, resolve_mode
+from calciumgan.evaluation.pipeline import evaluate_arrays
 from calciumgan.evaluation.report import write_report
 from calciumgan.evaluation.trace_files import windows_at
 
@@ -56,8 +56,7 @@ def train_vae(config, verbose: int = 0):
 def score_vae(model, data, evaluate_config):
     """(Evaluation, samples): ``evaluate_config.num_samples`` prior samples (K, W, N) in the recording's units,
     scored against the held-out block with the training block as the floor and the baselines' data."""
-    mode = resolve_mode(evaluate_config.spike_inference, data.recording.source)
-    config = dataclasses.replace(evaluate_config, spike_inference=mode)
+    config = evaluate_config.resolved(data.recording.source)
     samples = data.scaler.inverse(model.sample_windows(config.num_samples, seed=config.sample_seed))
     evaluation = evaluate_arrays(data.validation.signals, samples, data.recording.sampling_rate, config,
                                  train=data.train.signals, model_title="VAE (this run)")  # fmt: skip

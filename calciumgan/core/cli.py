@@ -64,6 +64,29 @@ class CommandParser(argparse.ArgumentParser):
         self.add_argument("--seed", type=non_negative_int, default=default, help=f"random seed of {what}")
 
 
+def add_deprecated_spelling(parser: argparse.ArgumentParser, current: argparse.Action, old: str) -> None:
+    """Accept ``old`` as a spelling of the option ``current`` (what ``add_argument`` returned) for one more
+    release: it does what the current spelling does, prints a one-line notice on stderr and is left out of
+    ``--help``."""
+    parser.add_argument(old, action=_DeprecatedSpelling, current=current, dest=current.dest)
+
+
+class _DeprecatedSpelling(argparse.Action):
+    """An old spelling of the option ``current``: a notice, then ``current``'s own action."""
+
+    def __init__(self, option_strings, dest, current: argparse.Action, **kwargs):
+        super().__init__(option_strings, dest, nargs=current.nargs, const=current.const, default=current.default,
+                         type=current.type, choices=current.choices, metavar=current.metavar,
+                         help=argparse.SUPPRESS)  # fmt: skip
+        self.current = current
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        new = self.current.option_strings[0]
+        print(f"warning: {option_string} is deprecated and will be removed in the next release; use {new}",
+              file=sys.stderr)  # fmt: skip
+        self.current(parser, namespace, values, new)
+
+
 def positive_int(text: str) -> int:
     """An argparse type: an integer >= 1."""
     return _bounded(text, int, "a positive integer", lambda value: value >= 1)

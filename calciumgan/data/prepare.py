@@ -2,12 +2,12 @@
 
 import pathlib
 
-from calciumgan.config import DataConfig
 from calciumgan.core.errors import ConfigError, RecordingError
 from calciumgan.data.dff_surrogate import dff_ground_truth, dff_recording
 from calciumgan.data.presets import DFF_PRESETS
 from calciumgan.data.readers import read_recording
 from calciumgan.data.recording import Recording
+from calciumgan.data.settings import DataConfig
 from calciumgan.data.split import MinMaxScaler, PreparedData, split_train_validation
 from calciumgan.data.surrogate import SAMPLING_RATE_HZ, preset_model, surrogate_recording
 

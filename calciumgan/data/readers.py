@@ -26,7 +26,7 @@ class ReaderSettings:
     Attributes:
         neuropil_coefficient: c of the corrected fluorescence F - c * Fneu (Suite2p).
         cells_only: keep only the ROIs ``iscell.npy`` labels cells (Suite2p).
-        include_spikes: Suite2p's deconvolved ``spks.npy`` as ``Recording.spikes`` (see the suite2p module).
+        suite2p_spikes: Suite2p's deconvolved ``spks.npy`` as ``Recording.spikes`` (see the suite2p module).
         trace: "dff" (F - F0) / F0, "delta_f" F - F0 or "raw" corrected F (Suite2p).
         baseline_percentile: percentile of the running baseline F0 (Suite2p).
         baseline_window_s: seconds of the running baseline's window (Suite2p).
@@ -36,7 +36,7 @@ class ReaderSettings:
 
     neuropil_coefficient: float = NEUROPIL_COEFFICIENT
     cells_only: bool = True
-    include_spikes: bool = False
+    suite2p_spikes: bool = False
     trace: str = "dff"
     baseline_percentile: float = BASELINE_PERCENTILE
     baseline_window_s: float = BASELINE_WINDOW_S
@@ -58,7 +58,7 @@ def read_recording(path, settings: ReaderSettings = ReaderSettings()) -> Recordi
     kind = source_kind(path)
     if kind == "suite2p":
         return read_suite2p(path, neuropil_coefficient=settings.neuropil_coefficient, cells_only=settings.cells_only,
-                            include_spikes=settings.include_spikes, trace=settings.trace,
+                            suite2p_spikes=settings.suite2p_spikes, trace=settings.trace,
                             baseline_percentile=settings.baseline_percentile,
                             baseline_window_s=settings.baseline_window_s,
                             sampling_rate=settings.sampling_rate)  # fmt: skip

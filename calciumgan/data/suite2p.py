@@ -54,7 +54,7 @@ RATE_FILES = ("ops.npy", "settings.npy")  # pickled dicts holding 'fs', in the o
 
 
 def read_suite2p(folder, *, neuropil_coefficient: float = NEUROPIL_COEFFICIENT, cells_only: bool = True,
-                 include_spikes: bool = False, trace: str = "dff", baseline_percentile: float = BASELINE_PERCENTILE,
+                 suite2p_spikes: bool = False, trace: str = "dff", baseline_percentile: float = BASELINE_PERCENTILE,
                  baseline_window_s: float = BASELINE_WINDOW_S,
                  sampling_rate: float | None = None) -> Recording:  # fmt: skip
     """The (T, N) traces of a Suite2p plane folder's cells (every ROI unless ``cells_only``).
@@ -63,7 +63,7 @@ def read_suite2p(folder, *, neuropil_coefficient: float = NEUROPIL_COEFFICIENT, 
     are the ROIs' row numbers in ``F.npy``. The arguments are described in the module docstring.
     """
     plane = plane_folder(folder)
-    _check_files(plane, cells_only, include_spikes, rate_given=sampling_rate is not None)
+    _check_files(plane, cells_only, suite2p_spikes, rate_given=sampling_rate is not None)
     fluorescence = _load_matrix(plane, "F.npy")
     neuropil = _load_matrix(plane, "Fneu.npy", fluorescence.shape)
     rois = _kept_rois(plane, len(fluorescence)) if cells_only else np.arange(len(fluorescence))
@@ -73,7 +73,7 @@ def read_suite2p(folder, *, neuropil_coefficient: float = NEUROPIL_COEFFICIENT, 
     for column, roi in enumerate(rois):
         corrected = fluorescence[roi].astype(np.float64) - neuropil_coefficient * neuropil[roi]
         signals[:, column] = _trace(corrected, trace, baseline_percentile, window, plane, roi, neuropil_coefficient)
-    spikes = _load_matrix(plane, "spks.npy", fluorescence.shape)[rois].T if include_spikes else None
+    spikes = _load_matrix(plane, "spks.npy", fluorescence.shape)[rois].T if suite2p_spikes else None
     logger.info("%s: %d of %d ROIs (%s) at %g Hz as %s", plane, len(rois), len(fluorescence),
                 "cells" if cells_only else "all", rate, trace)  # fmt: skip
     return Recording(signals, rate, spikes=spikes, neuron_ids=rois, source=str(plane))
@@ -142,10 +142,10 @@ def _trace(corrected: np.ndarray, kind: str, percentile: float, window: int, pla
     return (corrected - baseline) / baseline
 
 
-def _check_files(plane: pathlib.Path, cells_only: bool, include_spikes: bool, rate_given: bool) -> None:
+def _check_files(plane: pathlib.Path, cells_only: bool, suite2p_spikes: bool, rate_given: bool) -> None:
     """A one-line error naming every file the reading needs that the folder lacks (no rate file when
     ``rate_given``)."""
-    needed = ["F.npy", "Fneu.npy"] + ["iscell.npy"] * cells_only + ["spks.npy"] * include_spikes
+    needed = ["F.npy", "Fneu.npy"] + ["iscell.npy"] * cells_only + ["spks.npy"] * suite2p_spikes
     missing = [name for name in needed if not (plane / name).is_file()]
     if not rate_given and not any((plane / name).is_file() for name in RATE_FILES):
         missing.append(" or ".join(RATE_FILES))
@@ -178,5 +178,5 @@ def _kept_rois(plane: pathlib.Path, count: int) -> np.ndarray:
     if not len(rois):
         raise RecordingError(f"{plane / 'iscell.npy'}: none of the {count} ROIs is labelled a cell (column 0); "
                              "label cells in Suite2p's GUI or read every ROI (data.cells_only false, "
-                             "--all-rois)")  # fmt: skip
+                             "--no-cells-only)")  # fmt: skip
     return rois

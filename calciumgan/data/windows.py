@@ -6,9 +6,10 @@ pass), and the step gathers the windows itself (``calciumgan.training.data``). V
 uses evenly spaced windows of the held-out block, the same ones every epoch.
 """
 
-from calciumgan.config import DataConfig, TrainConfig
+from calciumgan.data.settings import DataConfig
 from calciumgan.data.split import PreparedData, evenly_spaced_starts, window_starts
 from calciumgan.training.data import GANData, window_data
+from calciumgan.training.settings import TrainConfig
 
 
 def training_data(data: PreparedData, data_config: DataConfig, train_config: TrainConfig) -> GANData:

@@ -30,10 +30,10 @@ import dataclasses
 
 import numpy as np
 
-from calciumgan.config import EvaluateConfig
 from calciumgan.evaluation.coverage import ball_radii, precision_recall
 from calciumgan.evaluation.divergence import kl_of_counts, window_histograms
 from calciumgan.evaluation.scoring import SpikeStatistics, bootstrap_indices, shifted_interval
+from calciumgan.evaluation.settings import EvaluateConfig
 from calciumgan.evaluation.trace_statistics import TraceStatistics, finite_mean
 
 SPIKE_CHECKS = ("firing_rate", "pair_correlation", "population_rate", "mean_correlation")

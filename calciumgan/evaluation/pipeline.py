@@ -33,9 +33,7 @@ import time
 
 import numpy as np
 
-from calciumgan.config import EvaluateConfig
 from calciumgan.core.errors import RecordingError
-from calciumgan.data.presets import PRESETS as DG_PRESETS
 from calciumgan.data.split import evenly_spaced_starts
 from calciumgan.evaluation.baselines import calcium_traces, dichotomized_gaussian_spikes, poisson_spikes
 from calciumgan.evaluation.coverage import standardiser
@@ -52,6 +50,7 @@ from calciumgan.evaluation.scoring import (
     ground_truth_errors,
     window_blocks,
 )
+from calciumgan.evaluation.settings import EvaluateConfig
 from calciumgan.evaluation.statistics import van_rossum_between
 from calciumgan.evaluation.trace_files import (
     TraceFile,
@@ -191,14 +190,6 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
                       extras)  # fmt: skip
 
 
-def resolve_mode(mode: str, source: str) -> str:
-    """The inference mode for ``"auto"``: the thesis's fixed rule on its dichotomized-Gaussian surrogates
-    (whose units it was set for), calibrated on everything else (ΔF/F, recordings)."""
-    if mode != "auto":
-        return mode
-    return "fixed" if source in {f"surrogate:{preset}" for preset in DG_PRESETS} else "calibrated"
-
-
 def evaluate_files(real_path, synthetic_path, config: EvaluateConfig, out, train_path=None,
                    model_title: str = SYNTHETIC_TITLE) -> Evaluation:  # fmt: skip
     """Compare the traces of two files (samples or recordings, see ``trace_files``).
@@ -237,8 +228,7 @@ def evaluate_samples_of_run(run_dir, synthetic_path, out, overrides: dict | None
 def _evaluate_config(section: EvaluateConfig, source: str, overrides: dict | None) -> EvaluateConfig:
     """A run's ``evaluate`` section with ``overrides``, its spike-inference mode resolved for the run's data
     ``source`` (``recording.json``'s)."""
-    config = dataclasses.replace(section, **(overrides or {}))
-    return dataclasses.replace(config, spike_inference=resolve_mode(config.spike_inference, source))
+    return dataclasses.replace(section, **(overrides or {})).resolved(source)
 
 
 def _shown(ids: np.ndarray) -> str:
@@ -293,7 +283,7 @@ def _compare(real: TraceFile, synthetic: dict, train: TraceFile | None, config: 
     timer = Timer()
     count, window, _ = _common_shape(real, synthetic, train, config)
     fitted = train or real
-    config = dataclasses.replace(config, spike_inference=resolve_mode(config.spike_inference, "file"))
+    config = config.resolved("file")  # a run's mode was resolved for its recording already
     training = fitted.training_traces(count, window)  # read once: the calibration and the memorisation reference
     settings, calibration = _settings(config, training, timer)
     inputs = {"real": real, **({} if train is None else {"floor": train}), **synthetic}  # the order of the rows

@@ -21,8 +21,8 @@ import dataclasses
 
 import numpy as np
 
-from calciumgan.config import EvaluateConfig
 from calciumgan.evaluation.divergence import kl_per_column, kl_per_row
+from calciumgan.evaluation.settings import EvaluateConfig
 from calciumgan.evaluation.statistics import (
     active_neurons,
     correlation_matrices,

@@ -12,7 +12,6 @@ import pathlib
 import h5py
 import numpy as np
 
-from calciumgan.config import EvaluateConfig
 from calciumgan.core.errors import RecordingError
 from calciumgan.data.readers import read_recording
 from calciumgan.data.recording import (
@@ -26,6 +25,7 @@ from calciumgan.data.recording import (
 from calciumgan.data.split import evenly_spaced_starts
 from calciumgan.evaluation.inference import SpikeInferenceSettings
 from calciumgan.evaluation.scoring import window_blocks
+from calciumgan.evaluation.settings import EvaluateConfig
 from calciumgan.evaluation.statistics import frame_bins
 from calciumgan.evaluation.workers import infer_spikes_hdf5, infer_spikes_parallel
 

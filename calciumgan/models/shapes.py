@@ -43,7 +43,7 @@ def architecture_problem_2d(
 
 
 def model_problem(model, window: int) -> str | None:
-    """Why ``model`` (a ``calciumgan.config.ModelConfig``) cannot work on windows of ``window`` frames."""
+    """Why ``model`` (a ``calciumgan.models.settings.ModelConfig``) cannot work on windows of ``window`` frames."""
     if model.head_from_data and model.output != "calcium":
         return "model.head_from_data needs model.output 'calcium': only the calcium head has per-neuron levels"
     if model.variant == "wavegan":

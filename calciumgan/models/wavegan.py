@@ -3,7 +3,7 @@
 At the thesis configuration (window 2048, 102 neurons, noise 32, filters 64, kernel 24,
 stride 2, five blocks, layer norm, transposed upsampling, direct output) the generator has
 4,375,740 parameters and the critic 4,110,273. Every argument is explicit;
-``calciumgan.config.ModelConfig`` holds the defaults.
+``calciumgan.models.settings.ModelConfig`` holds the defaults.
 """
 
 import keras

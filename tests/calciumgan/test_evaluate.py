@@ -132,8 +132,9 @@ def test_two_files_can_be_compared(tiny_run, tmp_path):
     samples = generate(tiny_run, num_samples=12, out=tmp_path / "samples.h5")
     recording = load_recording(save_recording(prepared(tiny_run).validation, tmp_path / "real.h5"))
     assert main(["--real", str(tmp_path / "real.h5"), "--synthetic", str(samples), "--out", str(tmp_path / "report"),
-                 "--num-samples", "12"]) == 0  # fmt: skip
+                 "--num-samples", "12", "--no-baseline-traces"]) == 0  # fmt: skip
     report = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert report["settings"]["baseline_traces"] is False  # evaluate.baseline_traces, spelled as its key
     assert [row["row"] for row in report["table"]] == ["model", "dichotomized_gaussian", "poisson"]
     assert report["counts"]["samples_per_set"] == 12 and recording.num_neurons == 6
     assert report["settings"]["spike_inference"] == "calibrated"
@@ -143,6 +144,7 @@ def test_two_files_can_be_compared(tiny_run, tmp_path):
     assert main(["--real", str(tmp_path / "real.h5"), "--synthetic", str(samples), "--out", str(tmp_path / "fair"),
                  "--num-samples", "12", "--train", str(tmp_path / "train.h5")]) == 0  # fmt: skip
     fair = json.loads((tmp_path / "fair" / "report.json").read_text())
+    assert fair["settings"]["baseline_traces"] is True
     assert [row["row"] for row in fair["table"]] == ["floor", "model", "dichotomized_gaussian", "poisson"]
     assert fair["calibration"]["fitted_on"].endswith("train.h5") and "train.h5" in fair["baselines_fitted_to"]
     assert "baselines: fitted to the training data" in (tmp_path / "fair" / "report.md").read_text()

@@ -20,6 +20,14 @@ def test_the_generic_core_imports_nothing_calcium_specific():
         assert all(name.startswith(("calciumgan.core", "calciumgan.training")) for name in own), (path, own)
 
 
+def test_no_stage_imports_the_experiment_schema():
+    """Each stage owns its settings (``<stage>/settings.py``); ``calciumgan.config`` composes them."""
+    stages = ("core", "data", "models", "training", "evaluation")
+    modules = {path: names for stage in stages for path, names in _modules(stage).items()}
+    assert len(modules) > 50 and "calciumgan/evaluation/settings.py" in modules  # the walk found the stages
+    assert not {path for path, names in modules.items() if "calciumgan.config" in names}
+
+
 def test_backend_code_lives_in_one_step_module_per_backend():
     importers = {backend: sorted(path for path, names in _modules().items()
                                  if any(name.split(".")[0] == backend for name in names))

@@ -5,7 +5,14 @@ import pathlib
 
 import pytest
 
-from calciumgan.core.cli import CommandParser, non_negative_int, positive_float, positive_int, run_command
+from calciumgan.core.cli import (
+    CommandParser,
+    add_deprecated_spelling,
+    non_negative_int,
+    positive_float,
+    positive_int,
+    run_command,
+)
 from calciumgan.core.errors import RunError
 
 
@@ -32,6 +39,24 @@ def test_help_shows_the_default_of_every_option_that_takes_a_value():
         "--out OUT folder (default: beside the run) "  # a help that states its default keeps its words
         "--overwrite replace the folder --no-average last weights"  # switches: no default
     )
+
+
+def test_a_deprecated_spelling_does_what_the_current_one_does_with_a_notice(capsys):
+    parser = CommandParser(prog="tool")
+    add_deprecated_spelling(parser, parser.add_argument("--window-s", type=positive_float, default=60.0), "--window")
+    add_deprecated_spelling(parser, parser.add_argument("--no-cells-only", dest="cells_only", action="store_false"),
+                            "--all-rois")  # fmt: skip
+    assert vars(parser.parse_args([])) == {"window_s": 60.0, "cells_only": True}
+    assert capsys.readouterr().err == ""
+    assert vars(parser.parse_args(["--window", "4", "--all-rois"])) == {"window_s": 4.0, "cells_only": False}
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: --window is deprecated and will be removed in the next release; use --window-s",
+        "warning: --all-rois is deprecated and will be removed in the next release; use --no-cells-only",
+    ]
+    assert "--window " not in parser.format_help() and "--all-rois" not in parser.format_help()
+    with pytest.raises(SystemExit):  # the current spelling's type still checks the value
+        parser.parse_args(["--window", "0"])
+    assert "argument --window: must be a positive finite number, got 0" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """One dispatch for every recording, and the places that read recordings through it: the data stage, the
 config keys, a resumed run's check, ``--real`` files and ``python -m calciumgan.prepare``."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from ophys_files import write_dff_nwb, write_suite2p_plane
@@ -12,6 +14,7 @@ from calciumgan.data.readers import ReaderSettings, read_recording
 from calciumgan.data.recording import Recording, load_recording, save_recording
 from calciumgan.data.suite2p import read_suite2p
 from calciumgan.evaluation.trace_files import TraceFile
+from calciumgan.prepare import FLAG_SOURCES
 from calciumgan.prepare import main as prepare_main
 from calciumgan.run import CalciumRun
 
@@ -101,15 +104,36 @@ def test_real_traces_from_a_suite2p_folder_or_an_nwb_file(plane, nwb_file):
 def test_prepare_writes_what_the_readers_read(plane, nwb_file, tmp_path):
     assert prepare_main(["--signals", str(plane.parent), "--out", str(tmp_path / "s2p.h5")]) == 0
     assert_same(load_recording(tmp_path / "s2p.h5"), read_suite2p(plane))
-    arguments = ["--neuropil-coefficient", "0.3", "--all-rois", "--trace", "delta_f", "--baseline-percentile", "15",
-                 "--baseline-window", "4", "--sampling-rate", str(RATE)]  # fmt: skip
+    arguments = ["--neuropil-coefficient", "0.3", "--no-cells-only", "--trace", "delta_f", "--baseline-percentile",
+                 "15", "--baseline-window-s", "4", "--sampling-rate", str(RATE)]  # fmt: skip
     assert prepare_main(["--signals", str(plane), "--out", str(tmp_path / "s2p.npz"), *arguments]) == 0
     expected = read_suite2p(plane, neuropil_coefficient=0.3, cells_only=False, trace="delta_f",
                             baseline_percentile=15.0, baseline_window_s=4.0)  # fmt: skip
     assert_same(load_recording(tmp_path / "s2p.npz"), expected)
-    assert prepare_main(["--signals", str(nwb_file), "--series", "DfOverF/roi_series", "--out",
+    assert prepare_main(["--signals", str(nwb_file), "--nwb-series", "DfOverF/roi_series", "--out",
                          str(tmp_path / "nwb.h5")]) == 0  # fmt: skip
     assert_same(load_recording(tmp_path / "nwb.h5"), read_recording(nwb_file))
+
+
+def test_prepare_reader_flags_are_the_data_keys():
+    """Each reader flag of calciumgan.prepare is a key of the data section with dashes; one whose default is True
+    is negated as --no-KEY."""
+    defaults = {field.name: field.default for field in dataclasses.fields(DataConfig)}
+    reader_keys = set(defaults) & {field.name for field in dataclasses.fields(ReaderSettings)}
+    spelled = {("--no-" if defaults[key] is True else "--") + key.replace("_", "-") for key in reader_keys}
+    assert spelled == {flag for flag, owner in FLAG_SOURCES.items() if owner != "recording"}
+    assert "--no-cells-only" in spelled and "--baseline-window-s" in spelled and "--nwb-series" in spelled
+
+
+def test_prepare_keeps_its_old_spellings_for_one_release(plane, nwb_file, tmp_path, capsys):
+    flags = ["--all-rois", "--baseline-window", "4"]
+    assert prepare_main(["--signals", str(plane), "--out", str(tmp_path / "old.npz"), *flags]) == 0
+    assert_same(load_recording(tmp_path / "old.npz"), read_suite2p(plane, cells_only=False, baseline_window_s=4.0))
+    assert prepare_main(["--signals", str(nwb_file), "--series", "roi_series", "--out", str(tmp_path / "nwb.h5")]) == 0
+    notices = [line for line in capsys.readouterr().err.splitlines() if "deprecated" in line]
+    assert notices == [f"warning: {old} is deprecated and will be removed in the next release; use {new}"
+                       for old, new in (("--all-rois", "--no-cells-only"), ("--baseline-window", "--baseline-window-s"),
+                                        ("--series", "--nwb-series"))]  # fmt: skip
 
 
 def test_prepare_keeps_suite2p_spikes_only_when_asked(tmp_path):

@@ -71,7 +71,7 @@ def test_every_roi_and_opt_in_spikes(tmp_path):
     np.testing.assert_array_equal(everything.neuron_ids, [0, 1, 2, 3])
     np.testing.assert_allclose(everything.signals, events().T, atol=1e-12)
     assert everything.spikes is None  # not asked for
-    with_spikes = read_suite2p(plane, include_spikes=True)
+    with_spikes = read_suite2p(plane, suite2p_spikes=True)
     np.testing.assert_array_equal(with_spikes.spikes, spikes[[0, 2, 3]].T.astype(np.float32))
 
 
@@ -140,7 +140,7 @@ def test_bad_folders_are_refused_in_one_line(tmp_path, write, message):
 def test_spikes_of_the_wrong_shape_and_several_planes_are_refused(tmp_path):
     plane = write_plane(tmp_path / "suite2p" / "plane0", spikes=np.ones((4, FRAMES - 1)))
     with pytest.raises(RecordingError, match=rf"spks.npy: shape \(4, {FRAMES - 1}\), but F.npy has \(4, {FRAMES}\)"):
-        read_suite2p(plane, include_spikes=True)
+        read_suite2p(plane, suite2p_spikes=True)
     write_plane(tmp_path / "suite2p" / "plane10")
     write_plane(tmp_path / "suite2p" / "plane2")
     with pytest.raises(RecordingError, match=r"suite2p: holds 3 Suite2p planes \(plane0, plane2, plane10\); give one"):

@@ -1,0 +1,45 @@
+"""The ``model`` section of an experiment config: the generator's and critic's architecture.
+
+The builders (``calciumgan.models.registry``) take these values as keyword arguments;
+``calciumgan.models.shapes.model_problem`` says why a combination cannot work on a window.
+"""
+
+import dataclasses
+
+from calciumgan.core.config import setting
+from calciumgan.models.shapes import VARIANT_NAMES
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelConfig:
+    """Generator and critic architecture (Table 3.1 of the CalciumGAN thesis; 2D variants: Table A.2)."""
+
+    # "wavegan" (Table 3.1), "wavegan2d" (CalciumGAN-2D, Table A.2), "wavegan2d_fft" (2D on spectra, §3.2.2)
+    variant: str = setting("wavegan", choices=VARIANT_NAMES)
+    # generator head: "direct" (sigmoid, Table 3.1) or "calcium" (events -> learned AR(1) decay, baseline, noise)
+    output: str = setting("direct", choices=("direct", "calcium"))
+    # generator upsampling: "transposed" convolutions (thesis) or "nearest" neighbour + convolution
+    upsampling: str = setting("transposed", choices=("transposed", "nearest"))
+    # wavegan: latent positions generated beyond each end of the window and cropped away (each
+    # strides ** num_blocks frames), so that edge frames see no zero padding and the calcium head
+    # starts warm; 0: the thesis's generator
+    edge_margin: int = setting(0, minimum=0)
+    noise_dim: int = setting(32, minimum=1)
+    filters: int = setting(64, minimum=1)
+    kernel_size: int = setting(24, minimum=1)
+    strides: int = setting(2, minimum=1)
+    num_blocks: int = setting(5, minimum=1)  # upsampling blocks in the generator, strided convolutions in the critic
+    phase_shuffle: int = setting(10, minimum=0)  # maximum shift m of the critic's phase shuffle (frames)
+    phase_shuffle_neurons: int = setting(0, minimum=0)  # 2D variants: maximum shift n across neurons (A.1: 10)
+    critic_kernel_size: int | None = setting(None, minimum=1)  # 2D variants: critic kernel; None: kernel_size
+    critic_strides: int | None = setting(None, minimum=1)  # 2D variants: critic stride in time; None: strides
+    # wavegan: the critic's last layer also sees each neuron's mean and spread over the batch, so a batch
+    # with the wrong per-neuron rates or amplitudes scores apart from a real one (issue 21's ablation)
+    critic_neuron_statistics: bool = False
+    # wavegan with output "calcium": before training, set each neuron's baseline, noise, calcium decay and event
+    # bias from the training traces, so every neuron starts at its recorded level of activity (issue 21's ablation)
+    head_from_data: bool = False
+    normalization: str = setting("layer", choices=("layer", "none"))  # in the generator
+    # "fast": strided convolutions rewritten as exact stride-1 ones (sub-pixel / space-to-depth);
+    # "keras": keras.layers.Conv1DTranspose and Conv1D. Same parameters, same outputs. 1D variant only.
+    convolutions: str = setting("fast", choices=("fast", "keras"))

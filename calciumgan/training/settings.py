@@ -1,0 +1,44 @@
+"""The ``train`` section of an experiment config: how the GAN engine optimises (Table 4.1 of the CalciumGAN thesis).
+
+Nothing here is specific to calcium imaging; the defaults are the thesis's.
+"""
+
+import dataclasses
+
+from calciumgan.core.config import setting
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    """Adversarial optimisation (Table 4.1)."""
+
+    batch_size: int = setting(128, minimum=1)
+    epochs: int = setting(400, minimum=1)
+    steps_per_epoch: int | None = setting(None, minimum=1)  # None: training windows // batch_size
+    n_critic: int = setting(5, minimum=1)  # critic updates, each on a fresh real batch, per generator update
+    loss: str = setting("wasserstein", choices=("wasserstein",))
+    # "gradient": two-sided WGAN-GP; "one_sided": Eq. 2.8-2.9 of the LFP thesis; "divergence": WGAN-div
+    penalty: str = setting("gradient", choices=("gradient", "one_sided", "divergence"))
+    penalty_weight: float | None = setting(None, minimum=0)  # lambda (or k for WGAN-div); None: 10 (k: 2)
+    divergence_power: float = setting(6.0, above=0)  # p of WGAN-div
+    learning_rate: float = setting(1e-4, above=0)
+    beta_1: float = setting(0.5, minimum=0, below=1)
+    beta_2: float = setting(0.9, minimum=0, below=1)
+    # "mixed_float16" scales the losses; "mixed_bfloat16" needs no scaling. Both pay off on GPUs.
+    precision: str = setting("float32", choices=("float32", "mixed_float16", "mixed_bfloat16"))
+    jit_compile: bool = False  # TensorFlow: XLA-compile the step (JAX always compiles it)
+    # split each batch (batch_size is global) over every local accelerator; losses stay means over
+    # the global batch. JAX: keras.distribution-style data parallelism on a one-axis device mesh
+    data_parallel: bool = False
+    validation_batches: int = setting(4, minimum=1)
+    checkpoint_every: int = setting(1, minimum=1)  # epochs between checkpoints
+    keep_checkpoints: int = setting(3, minimum=1)
+    seed: int = setting(42, minimum=0)
+    deterministic: bool = False  # TensorFlow op determinism (bit-identical resume; slower)
+    # decay d of a moving average of the generator's weights, sampled instead of them (ProGAN: 0.999); None: off
+    generator_ema: float | None = setting(None, above=0, below=1)
+    # beta of BigGAN's orthogonal regularisation of the generator's kernels, added to its loss (BigGAN: 1e-4)
+    orthogonal_regularization: float = setting(0.0, minimum=0)
+    # weight of feature matching on each neuron's statistics (level, spread, autocorrelation, pair
+    # correlations; calciumgan.training.moments) in the generator's loss; 0: off
+    moment_matching: float = setting(0.0, minimum=0)
