@@ -56,7 +56,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "a Suite2p plane folder; an .nwb file")  # fmt: skip
     parser.add_argument("--sampling-rate", type=positive_float, help="frames per second (Hz); required for .npy, "
                         "checked against a Suite2p or NWB file's rate")  # fmt: skip
-    parser.add_argument("--out", required=True, help="output .h5, .hdf5 or .npz")
+    parser.add_out("output .h5, .hdf5 or .npz", required=True)
     parser.add_argument("--spikes", help=".npy: optional spike counts, same layout as --signals")
     layout = parser.add_mutually_exclusive_group()
     layout.add_argument("--neurons-first", action="store_true", help=".npy: arrays are (N, T), as Suite2p's F.npy")
@@ -82,7 +82,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     series = parser.add_argument("--nwb-series", help="NWB: RoiResponseSeries, '<container>/<series>' or '<series>' "
                                                       "(default the first by name)")  # fmt: skip
     add_deprecated_spelling(parser, series, "--series")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+    parser.add_overwrite()
     args = parser.parse_args(argv)
     kind = source_kind(args.signals)
     for flag, owner in FLAG_SOURCES.items():

@@ -71,6 +71,12 @@ def test_every_command_uses_the_shared_parser_and_no_positional_or_sub_command(c
     assert all(action.option_strings or isinstance(action, argparse._HelpAction) for action in parser._actions), module
 
 
+def test_only_deprecated_spellings_are_left_out_of_help(command):
+    module, parser = command
+    hidden = [action for action in parser._actions if action.help == argparse.SUPPRESS and action.dest != "help"]
+    assert all(type(action).__name__ == "_DeprecatedSpelling" for action in hidden), module
+
+
 def test_the_shared_flags_mean_the_same_everywhere(command):
     module, parser = command
     flags = _flags(parser)

@@ -45,15 +45,15 @@ class CommandParser(argparse.ArgumentParser):
         """``--config``: a config file, or the name of a shipped one (``shipped`` lists them, or says where)."""
         self.add_argument("--config", required=required, help=f"config file, or a shipped config: {shipped}")
 
-    def add_out(self, what: str, tool: str | None = None, required: bool = False) -> None:
+    def add_out(self, what: str, tool: str | None = None, required: bool = False) -> argparse.Action:
         """``--out``: the ``what`` (a folder or a file) the command creates or continues; a folder command of
         ``tool`` writes to ``runs/<tool>/<config name>`` without it (:func:`default_folder`)."""
         default = f" (default: runs/{tool}/<config name>)" if tool else ""
-        self.add_argument("--out", required=required, help=f"{what}{default}")
+        return self.add_argument("--out", required=required, help=f"{what}{default}")
 
-    def add_run(self, what: str, required: bool = True) -> None:
+    def add_run(self, what: str, required: bool = True) -> argparse.Action:
         """``--run``: the finished folder the command reads (``what`` says which tool made it)."""
-        self.add_argument("--run", required=required, help=what)
+        return self.add_argument("--run", required=required, help=what)
 
     def add_overwrite(self) -> None:
         """``--overwrite``: replace an existing ``--out`` file."""

@@ -39,7 +39,7 @@ from pynwb import NWBHDF5IO, NWBFile
 from pynwb.epoch import TimeIntervals
 from pynwb.ophys import Fluorescence, ImageSegmentation, OpticalChannel, PlaneSegmentation
 
-import calciumgan
+from calciumgan.core import __version__
 from calciumgan.core.errors import RecordingError
 from calciumgan.core.files import atomic_hdf5
 from calciumgan.core.nwb import open_nwb
@@ -62,11 +62,11 @@ def write_samples_nwb(path, batches, shape: tuple, sampling_rate: float, neuron_
     path = pathlib.Path(path)
     count, window, neurons = shape
     nwbfile = NWBFile(
-        session_description=f"Synthetic calcium traces made by calciumgan {calciumgan.__version__}, not a recording: "
+        session_description=f"Synthetic calcium traces made by calciumgan {__version__}, not a recording: "
         f"{count} samples of {window} frames x {neurons} neurons drawn from a trained generator",
         identifier=str(uuid.uuid4()),
         session_start_time=datetime.datetime.now().astimezone(),
-        data_collection=json.dumps({"package": "calciumgan", "version": calciumgan.__version__, **metadata}),
+        data_collection=json.dumps({"package": "calciumgan", "version": __version__, **metadata}),
     )
     ophys = nwbfile.create_processing_module(name=MODULE, description="synthetic calcium traces (calciumgan)")
     neurons_table = _synthetic_neurons(nwbfile, np.asarray(neuron_ids))
