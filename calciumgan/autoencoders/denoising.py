@@ -26,15 +26,13 @@ from each with the same settings (``calciumgan.evaluation.inference`` and ``.rec
 import dataclasses
 import json
 import logging
-import pathlib
 
 import keras
 import numpy as np
 
-from calciumgan.core.config import save_config
 from calciumgan.core.errors import OutputError, RecordingError
 from calciumgan.core.files import atomic_path, write_texts_atomic
-from calciumgan.core.folders import DENOISER, check_tool, record_tool
+from calciumgan.core.folders import DENOISER, ToolFolder
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.recording import Recording
 from calciumgan.data.split import PreparedData, window_starts
@@ -217,15 +215,14 @@ def run_denoiser(config, out, verbose: int = 0) -> dict:
     """Train, evaluate and write ``config.yaml``, ``tool.json``, ``scaler.json``, ``denoiser.keras``, ``report.json``
     and ``report.md`` into folder ``out`` (refused if it holds a denoiser already, or another tool made it); return
     the report."""
-    out = pathlib.Path(out)
-    check_tool(out, DENOISER)
+    folder = ToolFolder(out, tool=DENOISER)
+    out = folder.root
     if (out / MODEL_FILE).exists():
         raise OutputError(f"--out {out}: already holds a trained {MODEL_FILE}; choose another folder")
     model, data, clean, losses = train_denoiser(config, verbose)
     report = denoising_report(model, data, clean, config.evaluate.spike_inference, config.evaluate.tolerance_frames)
     report["train_mse_per_epoch"] = losses
-    save_config(config, out / "config.yaml")
-    record_tool(out, DENOISER, "calciumgan.autoencoders.denoise")
+    folder.start(config, "calciumgan.autoencoders.denoise", replaces_work=True)
     data.scaler.save(out / "scaler.json")
     with atomic_path(out / MODEL_FILE) as temporary:
         model.save(temporary)

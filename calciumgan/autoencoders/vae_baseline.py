@@ -18,15 +18,13 @@ loss terms per epoch and the learned noise levels), ``samples.h5`` (the scored s
 
 import dataclasses
 import logging
-import pathlib
 
 import keras
 
 from calciumgan.autoencoders.variational import build_vae
-from calciumgan.core.config import save_config
 from calciumgan.core.errors import OutputError
-from calciumgan.core.files import atomic_path, write_json_atomic
-from calciumgan.core.folders import VAE, check_tool, record_tool
+from calciumgan.core.files import atomic_path
+from calciumgan.core.folders import VAE, ToolFolder
 from calciumgan.core.samples import write_samples_hdf5
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.split import window_starts
@@ -66,19 +64,18 @@ def score_vae(model, data, evaluate_config):
 def run_vae(config, out, verbose: int = 0):
     """Train, sample, evaluate and write everything into folder ``out`` (refused if it holds a VAE already, or
     another tool made it)."""
-    out = pathlib.Path(out)
-    check_tool(out, VAE)
+    folder = ToolFolder(out, tool=VAE)
+    out = folder.root
     if (out / MODEL_FILE).exists():
         raise OutputError(f"--out {out}: already holds a trained {MODEL_FILE}; choose another folder")
     model, data, history = train_vae(config, verbose)
-    save_config(config, out / "config.yaml")
-    record_tool(out, VAE, "calciumgan.autoencoders.vae")
+    folder.start(config, "calciumgan.autoencoders.vae", replaces_work=True)
     data.scaler.save(out / "scaler.json")
     with atomic_path(out / MODEL_FILE) as temporary:
         model.save(temporary)
     noise_std = model.noise_std() * data.scaler.scale  # (N,) per neuron, in the recording's units
     training = {"history": history, "noise_std": noise_std.tolist()}
-    write_json_atomic(out / "training.json", training)
+    folder.write_json("training.json", training)
     evaluation, samples = score_vae(model, data, config.evaluate)
     provenance = {"model": MODEL_FILE, "seed": config.evaluate.sample_seed}
     recording = data.recording
