@@ -47,7 +47,7 @@ class DenoiserEvaluateConfig:
     """Spike inference on the held-out block, noisy against denoised (same settings for both)."""
 
     # OASIS modes compared; "fixed" is the thesis's rule for these units, "estimated" fits each trace
-    spike_inference: list = dataclasses.field(default_factory=lambda: ["fixed", "estimated"])
+    spike_inference_modes: list = dataclasses.field(default_factory=lambda: ["fixed", "estimated"])
     tolerance_frames: int = setting(1, minimum=0)  # an inferred spike within +-k frames recovers a true one
 
 
@@ -65,10 +65,10 @@ class DenoiserConfig:
                              f"{', '.join(DG_PRESETS)}): the denoiser learns the known clean trace")  # fmt: skip
         if self.data.window >> self.model.poolings < 1:
             raise ValueError(f"'data.window' {self.data.window} is too short for {self.model.poolings} poolings")
-        unknown = [mode for mode in self.evaluate.spike_inference if mode not in ("fixed", "estimated")]
-        if unknown or not self.evaluate.spike_inference:
-            raise ValueError(f"'evaluate.spike_inference' must list modes among fixed, estimated, got "
-                             f"{list(self.evaluate.spike_inference)}")  # fmt: skip
+        modes = self.evaluate.spike_inference_modes
+        if not modes or any(mode not in ("fixed", "estimated") for mode in modes):
+            raise ValueError(f"'evaluate.spike_inference_modes' must list modes among fixed, estimated, got "
+                             f"{list(modes)}")  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)

@@ -220,7 +220,7 @@ def run_denoiser(config, out, verbose: int = 0) -> dict:
     if (out / MODEL_FILE).exists():
         raise OutputError(f"--out {out}: already holds a trained {MODEL_FILE}; choose another folder")
     model, data, clean, losses = train_denoiser(config, verbose)
-    report = denoising_report(model, data, clean, config.evaluate.spike_inference, config.evaluate.tolerance_frames)
+    report = denoising_report(model, data, clean, config.evaluate.spike_inference_modes, config.evaluate.tolerance_frames)
     report["train_mse_per_epoch"] = losses
     folder.start(config, "calciumgan.autoencoders.denoise", replaces_work=True)
     data.scaler.save(out / "scaler.json")

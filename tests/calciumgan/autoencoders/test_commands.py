@@ -23,7 +23,7 @@ def test_denoise_writes_the_model_and_a_report_with_the_gain(tmp_path):
     config = _config(tmp_path / "tiny.yaml", data={**DATA, "window": 64, "stride": 8},
                      model={"poolings": 2, "filters": 4, "code_channels": 4, "kernel_size": 5},
                      train={"epochs": 2, "batch_size": 32, "learning_rate": 0.003},
-                     evaluate={"spike_inference": ["fixed"]})  # fmt: skip
+                     evaluate={"spike_inference_modes": ["fixed"]})  # fmt: skip
     out = tmp_path / "out"
     assert denoise.main(["--config", config, "--out", str(out)]) == 0
     report = json.loads((out / "report.json").read_text())

@@ -16,7 +16,8 @@ def test_the_shipped_configs_load_with_the_seeds_shapes():
 @pytest.mark.parametrize(("text", "names"), [
     ("data: {preset: dff_day4}\n", ("data", "dichotomized-Gaussian")),
     ("data: {source: file, path: x.h5}\n", ("data", "surrogate")),
-    ("evaluate: {spike_inference: [fixed, calibrated]}\n", ("evaluate.spike_inference", "calibrated")),
+    ("evaluate: {spike_inference_modes: [fixed, calibrated]}\n", ("evaluate.spike_inference_modes", "calibrated")),
+    ("evaluate: {spike_inference: fixed}\n", ("evaluate.spike_inference",)),  # the GAN's key, not the denoiser's
     ("model: {poolings: 9}\n", ("data.window", "9 poolings")),
     ("model: {kernel: 3}\n", ("model.kernel",)),
 ])  # fmt: skip
