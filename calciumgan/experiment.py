@@ -84,7 +84,7 @@ def train_experiment(config: ExperimentConfig, out, progress: bool = True) -> tu
     run = CalciumRun(check_output_folder(out))
     resuming = run.has_trained()
     if resuming:
-        run.check_resumable(config)
+        run.check_same(config)
         data = run.load_data()
         run.check_same_recording(config.data, data)
     else:

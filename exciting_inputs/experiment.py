@@ -39,7 +39,6 @@ class Experiment(ToolFolder):
     def same_part(config: MEIConfig):
         return config.simulation
 
-    check_same_simulation = ToolFolder.check_same  # the name the stages use
 
     @property
     def dataset_path(self) -> pathlib.Path:

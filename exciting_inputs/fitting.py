@@ -38,7 +38,7 @@ def fit_stage(config, root) -> None:
 
 def fit_experiment(config, experiment, progress: bool = True) -> dict:
     """Select neurons, fit the response model and write the report in ``experiment``; return the report."""
-    experiment.check_same_simulation(config)
+    experiment.check_same(config)
     dataset = experiment.load_dataset()
     experiment.start(config, "exciting_inputs.fit")
     selection = neuron_selection(dataset.responses, config.selection)

@@ -54,10 +54,10 @@ def train_lfp_gan(config, out, init: str | None = None, progress: bool = True) -
     run = experiment.gan_run(config.train.init)
     resuming = run.has_trained()
     if resuming:
-        run.check_resumable(config)
+        run.check_same(config)
     pretraining = Pretraining(experiment.pretrain)
     if config.train.init == "pretrained":
-        experiment.check_same_data(config)
+        experiment.check_same(config)
         pretraining.require_finished(config)
     recording, train_ids, test_ids = experiment_data(config, experiment, "lfp.train")
     train = config.train

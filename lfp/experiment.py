@@ -79,7 +79,6 @@ class Experiment(ToolFolder):
     def has_data(self) -> bool:
         return self.data_path.is_file() and self.split_path.is_file()
 
-    check_same_data = ToolFolder.check_same  # the name the stages use
 
     def save_data(self, recording, train_ids, test_ids) -> None:
         save_stimulus_lfp(recording, self.data_path)
@@ -127,7 +126,7 @@ def experiment_data(config: LFPConfig, experiment: Experiment, made_by: str = PY
 
     The folder and the data are checked before anything is written.
     """
-    experiment.check_same_data(config)
+    experiment.check_same(config)
     check_output_folder(experiment.root)
     if experiment.has_data():
         data = experiment.load_data()

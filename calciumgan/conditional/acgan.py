@@ -60,7 +60,7 @@ def train_acgan(config: ConditionalConfig, out, progress: bool = True) -> dict:
     """Train (or resume) in run folder ``out``, then write ``metrics.json`` and ``samples.h5``; returns the
     last epoch's logs."""
     run = RunFolder(out, ConditionalConfig, CONDITIONAL)
-    run.check_resumable(config)
+    run.check_same(config)
     train = config.train
     keras.utils.set_random_seed(train.seed)
     windows = labelled_windows(config.data, train.validation_batches * train.batch_size // len(config.data.presets))

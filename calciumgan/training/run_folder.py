@@ -68,7 +68,6 @@ class RunFolder(ToolFolder):
 
     holds_work = has_trained
 
-    check_resumable = ToolFolder.check_same  # the name the training commands use
 
     def save_model(self, model, path: pathlib.Path) -> None:
         """Write a Keras model as a ``.keras`` file, atomically."""

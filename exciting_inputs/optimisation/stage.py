@@ -60,7 +60,7 @@ def optimise_experiment(config, experiment, neurons=None) -> dict:
     from exciting_inputs.optimisation.ascent import STARTS, optimise_mei, start_image
     from exciting_inputs.optimisation.report import write_mei_report
 
-    experiment.check_same_simulation(config)
+    experiment.check_same(config)
     dataset = experiment.load_dataset()
     fitted = fitted_neurons(experiment)
     settings = config.mei

@@ -25,7 +25,7 @@ def test_an_mei_experiment_fixes_the_simulation_alone(tmp_path):
     assert experiment.config().fit.test_fraction == 0.2
     with pytest.raises(RunError, match="config.yaml: this experiment folder was simulated with different simulation "
                                        "settings; choose a new --out folder$"):  # fmt: skip
-        experiment.check_same_simulation(_with(MEIConfig(), "simulation", seed=1))
+        experiment.check_same(_with(MEIConfig(), "simulation", seed=1))
 
 
 def test_a_latent_experiment_needs_a_generator_trained_with_the_simulation_and_generator_settings(tmp_path):
