@@ -46,13 +46,16 @@ from calciumgan.data.prepare import load_data  # noqa: E402
 from calciumgan.evaluation.cheats import HELD_OUT, caught, cheater_evaluation  # noqa: E402
 from calciumgan.evaluation.headline import CHECKS, beats_on  # noqa: E402
 from calciumgan.evaluation.inference import calibrate  # noqa: E402
-from calciumgan.evaluation.pipeline import evaluate_run  # noqa: E402
 from calciumgan.evaluation.scoring import STATISTICS  # noqa: E402
 from calciumgan.experiment import train_experiment  # noqa: E402
 from calciumgan.run import CalciumRun  # noqa: E402
+from calciumgan.run_evaluation import evaluate_run  # noqa: E402
 from calciumgan.training.checkpoints import list_checkpoints  # noqa: E402
 
 DATASETS = {"dg": {"data.preset": "day4"}, "dff": {"data.preset": "dff_day4"}}
+# the demo config as dff_demo trains it: calcium head, edge margin, head started from the data, feature matching
+RECIPE = {"model.output": "calcium", "model.edge_margin": 1, "model.head_from_data": True,
+          "train.moment_matching": 10.0}  # fmt: skip
 VARIANTS = {
     "table3.1": {},
     "table3.1-margin": {"model.edge_margin": 1},
@@ -66,8 +69,12 @@ VARIANTS = {
     "calcium-margin-head-stats": {"model.output": "calcium", "model.edge_margin": 1, "model.head_from_data": True,
                                   "model.critic_neuron_statistics": True},
     "calcium-margin-moments10": {"model.output": "calcium", "model.edge_margin": 1, "train.moment_matching": 10.0},
-    "calcium-margin-head-moments10": {"model.output": "calcium", "model.edge_margin": 1, "model.head_from_data": True,
-                                      "train.moment_matching": 10.0},
+    "calcium-margin-head-moments10": RECIPE,
+    # issue 21's further levers, each alone on top of the recipe above
+    "recipe-ttur": {**RECIPE, "train.critic_learning_rate": 1.2e-3},  # the critic at 4x the demo's 3e-4
+    "recipe-spectral": {**RECIPE, "model.critic_spectral_norm": True},  # beside the gradient penalty
+    "recipe-batch64": {**RECIPE, "train.batch_size": 64},
+    "recipe-window512": {**RECIPE, "data.window": 512},
 }
 BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
 

@@ -33,4 +33,4 @@ def __getattr__(name):
 
 
 register_layer_modules("calciumgan.models.layers", "calciumgan.models.convolution", "calciumgan.models.heads",
-                       "calciumgan.models.spectral")
+                       "calciumgan.models.spectral", "calciumgan.models.spectral_normalization")

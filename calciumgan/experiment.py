@@ -40,10 +40,11 @@ def build_gan(config: ExperimentConfig, num_neurons: int) -> GAN:
               orthogonal_regularization=train.orthogonal_regularization,
               moment_matching=train.moment_matching)  # fmt: skip
 
-    def adam():
-        return keras.optimizers.Adam(train.learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)
+    def adam(rate):
+        return keras.optimizers.Adam(rate, beta_1=train.beta_1, beta_2=train.beta_2)
 
-    gan.compile(g_optimizer=adam(), d_optimizer=adam())
+    critic_rate = train.critic_learning_rate or train.learning_rate
+    gan.compile(g_optimizer=adam(train.learning_rate), d_optimizer=adam(critic_rate))
     return gan
 
 

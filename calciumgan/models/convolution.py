@@ -191,6 +191,11 @@ class SpaceToDepthConv1D(_ExactStridedConv1D):
         return (self.kernel_size, input_channels, self.filters)
 
     def call(self, inputs):
+        return self.convolve(inputs, self.kernel)
+
+    def convolve(self, inputs, kernel):
+        """The convolution of (batch, time, input_channels) ``inputs`` with ``kernel`` (this layer's or a
+        rescaled copy of it), plus the bias."""
         batch, length, channels = ops.shape(inputs)[0], inputs.shape[1], inputs.shape[2]
         taps_per_block = self.kernel_size // self.strides
         output_length = -(-length // self.strides)
@@ -198,7 +203,7 @@ class SpaceToDepthConv1D(_ExactStridedConv1D):
         blocks = output_length + taps_per_block - 1
         padded = ops.pad(inputs, [[0, 0], [left, blocks * self.strides - left - length], [0, 0]])
         folded = ops.reshape(padded, (batch, blocks, self.strides * channels))
-        kernel = ops.reshape(self.kernel, (taps_per_block, self.strides * channels, self.filters))
+        kernel = ops.reshape(kernel, (taps_per_block, self.strides * channels, self.filters))
         return valid_conv1d(folded, kernel) + self.bias
 
     def compute_output_shape(self, input_shape):

@@ -36,6 +36,9 @@ class ModelConfig:
     # wavegan: the critic's last layer also sees each neuron's mean and spread over the batch, so a batch
     # with the wrong per-neuron rates or amplitudes scores apart from a real one (issue 21's ablation)
     critic_neuron_statistics: bool = False
+    # spectral normalisation of every critic layer (Miyato et al. 2018), beside or (penalty_weight 0) instead of
+    # the gradient penalty
+    critic_spectral_norm: bool = False
     # wavegan with output "calcium": before training, set each neuron's baseline, noise, calcium decay and event
     # bias from the training traces, so every neuron starts at its recorded level of activity (issue 21's ablation)
     head_from_data: bool = False

@@ -12,6 +12,7 @@ from calciumgan.models.convolution import SpaceToDepthConv1D, SubPixelConv1DTran
 from calciumgan.models.heads import output_layers
 from calciumgan.models.layers import MaskedLeakyReLU, NeuronBatchStatistics, PhaseShuffle
 from calciumgan.models.shapes import architecture_problem
+from calciumgan.models.spectral_normalization import SpectralConv1D, SpectralDense, SpectralSpaceToDepthConv1D
 
 LEAKY_SLOPE = 0.2  # WaveGAN's LeakyReLU slope
 
@@ -37,9 +38,12 @@ def _upsample(x, upsampling, convolutions, filters, kernel_size, strides, dtype,
     return keras.layers.Conv1DTranspose(filters, kernel_size, strides, padding="same", dtype=dtype, name=name)(x)
 
 
-def _downsampling_layer(convolutions, filters, kernel_size, strides, dtype, name):
+def _downsampling_layer(convolutions, filters, kernel_size, strides, dtype, name, spectral_norm=False):
     if convolutions == "fast":
-        return SpaceToDepthConv1D(filters, kernel_size, strides, dtype=dtype, name=name)
+        layer = SpectralSpaceToDepthConv1D if spectral_norm else SpaceToDepthConv1D
+        return layer(filters, kernel_size, strides, dtype=dtype, name=name)
+    if spectral_norm:
+        return SpectralConv1D(filters, kernel_size, strides, dtype=dtype, name=name)
     return keras.layers.Conv1D(filters, kernel_size, strides, padding="same", dtype=dtype, name=name)
 
 
@@ -87,20 +91,22 @@ def build_generator(
 
 def build_critic(
     *, window, num_neurons, filters, kernel_size, strides, num_blocks, phase_shuffle, convolutions,
-    critic_neuron_statistics=False, dtype=None,
+    critic_neuron_statistics=False, critic_spectral_norm=False, dtype=None,
 ) -> keras.Model:  # fmt: skip
     """Traces (batch, window, num_neurons) -> score (batch, 1), float32.
 
     ``num_blocks`` strided convolutions with filters, 2 * filters, ... each followed by
     LeakyReLU and, except the last, phase shuffle of up to ``phase_shuffle`` frames ->
     flatten -> Dense(1). With ``critic_neuron_statistics`` the Dense layer also sees each
-    neuron's mean and spread over the batch (``NeuronBatchStatistics``).
+    neuron's mean and spread over the batch (``NeuronBatchStatistics``). With ``critic_spectral_norm``
+    every convolution and the Dense layer are spectrally normalised (``spectral_normalization``).
     """
     _check(window, strides, num_blocks, kernel_size, phase_shuffle, convolutions)
     traces = keras.Input((window, num_neurons), name="traces")
     x = traces
     for block in range(num_blocks):
-        layer = _downsampling_layer(convolutions, filters * (block + 1), kernel_size, strides, dtype, f"conv_{block}")
+        layer = _downsampling_layer(convolutions, filters * (block + 1), kernel_size, strides, dtype, f"conv_{block}",
+                                    critic_spectral_norm)  # fmt: skip
         x = MaskedLeakyReLU(LEAKY_SLOPE, dtype=dtype)(layer(x))
         if block < num_blocks - 1 and phase_shuffle:
             x = PhaseShuffle(phase_shuffle, dtype=dtype, name=f"phase_shuffle_{block}")(x)
@@ -108,5 +114,5 @@ def build_critic(
     if critic_neuron_statistics:
         statistics = NeuronBatchStatistics(dtype=dtype, name="neuron_statistics")(traces)
         x = keras.layers.Concatenate(dtype=dtype)([x, statistics])
-    score = keras.layers.Dense(1, dtype="float32", name="score")(x)
+    score = (SpectralDense if critic_spectral_norm else keras.layers.Dense)(1, dtype="float32", name="score")(x)
     return keras.Model(traces, score, name="critic")

@@ -23,7 +23,10 @@ Two generator tricks are options. ``ema_decay`` keeps an exponential moving aver
 generator's weights (ProGAN, Karras et al. 2018: decay 0.999) in ``generator_ema``, a copy of
 the generator updated after every generator update; sample from it, train the generator. As
 in ProGAN, only trainable variables are averaged: non-trainable ones (normalisation
-statistics, the seed state of a noisy output head) are copied.
+statistics, the seed state of a noisy output head) are copied. The decay warms up as
+TensorFlow's ``ExponentialMovingAverage(num_updates=t)`` does, ``min(d, (1 + t) / (10 + t))``
+after t generator updates: without it the average of a short run keeps its untrained start
+(0.999^1000 = 37 % of it after 1,000 updates).
 ``orthogonal_regularization`` is beta of BigGAN's orthogonal regularisation
 (``calciumgan.training.regularizers``; BigGAN: 1e-4), added to the generator's loss.
 ``moment_matching`` weighs a feature-matching term (``calciumgan.training.moments``): the gap
@@ -71,9 +74,9 @@ class GAN(keras.Model):
             ``GradientPenalty(10)``.
         n_critic: critic updates per generator update.
         seed: seed of the noise and of the penalty's random points.
-        ema_decay: d of the generator's weight average ``a <- d a + (1 - d) w``, applied to its
-            trainable variables after every generator update (its non-trainable ones are copied);
-            ``None`` keeps no average (``generator_ema`` is ``None``).
+        ema_decay: d of the generator's weight average ``a <- d_t a + (1 - d_t) w``, applied to its
+            trainable variables after generator update t (its non-trainable ones are copied), with
+            ``d_t = min(d, (1 + t) / (10 + t))``; ``None`` keeps no average (``generator_ema`` is ``None``).
         orthogonal_regularization: beta, the weight of ``orthogonal_penalty`` of the generator's
             kernels in its loss; 0 leaves the loss as it is.
         auxiliary: for a two-output critic, an object with ``critic(real_logits, generated_logits,
@@ -214,9 +217,11 @@ class GAN(keras.Model):
             auxiliary_logs["moment_gap"] = gap
         return loss, {"generator_loss": loss, **auxiliary_logs}
 
-    def moving_average(self, averages, weights) -> list:
-        """One update of the generator's weight average: ``d a + (1 - d) w`` for each pair of values."""
-        decay = self.ema_decay
+    def moving_average(self, averages, weights, updates) -> list:
+        """One update of the generator's weight average after its ``updates``-th update (t): ``d_t a + (1 - d_t) w``
+        for each pair of values, ``d_t = min(d, (1 + t) / (10 + t))``."""
+        t = ops.cast(updates, "float32")
+        decay = ops.minimum(self.ema_decay, (1.0 + t) / (10.0 + t))
         return [decay * average + (1.0 - decay) * weight for average, weight in zip(averages, weights)]
 
     def split_for_critic_updates(self, values):

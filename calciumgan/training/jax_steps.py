@@ -90,6 +90,8 @@ class JaxSteps:
             "d_optimizer": gan.d_optimizer.variables,
             "seed": [gan.seed_generator.state],
         }
+        self._g_iterations = next(index for index, variable in enumerate(gan.g_optimizer.variables)
+                                  if variable is gan.g_optimizer.iterations)  # fmt: skip
         if gan.generator_ema is not None:
             self._variables["generator_ema"] = gan.generator_ema.trainable_variables
             self._variables["generator_ema_state"] = gan.generator_ema.non_trainable_variables
@@ -207,7 +209,8 @@ class JaxSteps:
         state = {**state, "generator": generator, "generator_state": generator_state, "critic_state": critic_state,
                  "g_optimizer": optimizer_state}  # fmt: skip
         if gan.generator_ema is not None:
-            state["generator_ema"] = gan.moving_average(state["generator_ema"], generator)
+            updates = optimizer_state[self._g_iterations]  # counted by the optimizer: this update included
+            state["generator_ema"] = gan.moving_average(state["generator_ema"], generator, updates)
             state["generator_ema_state"] = generator_state
         return logs, state
 

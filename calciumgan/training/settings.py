@@ -22,6 +22,8 @@ class TrainConfig:
     penalty_weight: float | None = setting(None, minimum=0)  # lambda (or k for WGAN-div); None: 10 (k: 2)
     divergence_power: float = setting(6.0, above=0)  # p of WGAN-div
     learning_rate: float = setting(1e-4, above=0)
+    # the critic's own rate, two time-scale updates (TTUR, Heusel et al. 2017: 4e-4 against 1e-4); None: learning_rate
+    critic_learning_rate: float | None = setting(None, above=0)
     beta_1: float = setting(0.5, minimum=0, below=1)
     beta_2: float = setting(0.9, minimum=0, below=1)
     # "mixed_float16" scales the losses; "mixed_bfloat16" needs no scaling. Both pay off on GPUs.

@@ -168,7 +168,7 @@ class TensorFlowSteps:
         gan.g_optimizer.apply(tape.gradient(scaled, variables), variables)
         if gan.generator_ema is not None:
             averages = gan.generator_ema.trainable_variables
-            for average, value in zip(averages, gan.moving_average(averages, variables)):
+            for average, value in zip(averages, gan.moving_average(averages, variables, gan.g_optimizer.iterations)):
                 average.assign(value)
             for copy, value in zip(gan.generator_ema.non_trainable_variables, gan.generator.non_trainable_variables):
                 copy.assign(value)
