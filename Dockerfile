@@ -2,7 +2,7 @@
 #   docker build --target cpu -t calciumgan:cpu .    # TensorFlow on the CPU (the default target)
 #   docker build --target gpu -t calciumgan:gpu .    # TensorFlow with its CUDA libraries from pip
 #   docker build --target gpu --build-arg EXTRAS=jax-gpu --build-arg KERAS_BACKEND=jax -t calciumgan:jax-gpu .
-# The default command runs the CPU demo (scripts/demo.sh) into /app/runs/demo:
+# The default command runs the CPU demo (scripts/demo.sh) into /app/runs/calciumgan/demo:
 #   docker run --rm -v "$PWD/runs:/app/runs" calciumgan:cpu
 #   docker run --rm --gpus all -v "$PWD/runs:/app/runs" calciumgan:gpu python -m calciumgan.train --config dg --out runs/dg
 # Add the test tools with --build-arg EXTRAS=tensorflow,test (then: docker run calciumgan:cpu python -m pytest -q).

@@ -48,14 +48,14 @@ $(JAX_INSTALLED): $(RESOLVED)
 install: $(INSTALLED)
 
 demo: $(INSTALLED)
-	PYTHON=$(BIN)/python OUT=runs/demo sh scripts/demo.sh
+	PYTHON=$(BIN)/python sh scripts/demo.sh
 
 # The LFP GAN on built-in data: pre-train the autoencoders, train the GAN with and without them, Table 5.1.
 lfp-demo: $(INSTALLED)
-	$(BIN)/python -m lfp.pretrain --config demo --out runs/lfp-demo
-	$(BIN)/python -m lfp.train --config demo --out runs/lfp-demo --init pretrained
-	$(BIN)/python -m lfp.train --config demo --out runs/lfp-demo --init scratch
-	$(BIN)/python -m lfp.evaluate --run runs/lfp-demo
+	$(BIN)/python -m lfp.pretrain --config demo --out runs/lfp/demo
+	$(BIN)/python -m lfp.train --config demo --out runs/lfp/demo --init pretrained
+	$(BIN)/python -m lfp.train --config demo --out runs/lfp/demo --init scratch
+	$(BIN)/python -m lfp.evaluate --run runs/lfp/demo
 
 test: test-tensorflow test-jax
 

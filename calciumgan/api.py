@@ -1,7 +1,7 @@
 """The Python API for notebooks: open a finished run, score arrays of traces.
 
     import calciumgan
-    run = calciumgan.load_run("runs/demo")
+    run = calciumgan.load_run("runs/calciumgan/demo")
     synthetic = run.sample(200, seed=1)                  # (200, window, N) in the recording's units
     real = run.load_data().validation.signals            # (T, N): the held-out block
     calciumgan.evaluate_arrays(real, synthetic, run.sampling_rate).table()  # row -> {statistic: KL}

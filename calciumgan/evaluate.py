@@ -1,7 +1,7 @@
 """Judge synthetic traces by the spikes inferred from them (thesis §3.2, §4.3.1, Table 4.3).
 
-    python -m calciumgan.evaluate --run runs/demo
-    python -m calciumgan.evaluate --run runs/demo --synthetic samples.nwb --out reports/samples
+    python -m calciumgan.evaluate --run runs/calciumgan/demo
+    python -m calciumgan.evaluate --run runs/calciumgan/demo --synthetic samples.nwb --out reports/samples
     python -m calciumgan.evaluate --real held_out.h5 --synthetic samples.h5 --out reports/mine
 
 With ``--run``, real data are windows of the run's held-out validation block, and the
@@ -62,9 +62,10 @@ def main(argv=None) -> int:
 
     def action():
         # Imported here: spike-inference workers re-import this module and should stay light.
-        from calciumgan.evaluation.pipeline import evaluate_files, evaluate_run, evaluate_samples_of_run
+        from calciumgan.evaluation.pipeline import evaluate_files
         from calciumgan.evaluation.report import write_report
         from calciumgan.evaluation.settings import EvaluateConfig
+        from calciumgan.run_evaluation import evaluate_run, evaluate_samples_of_run
 
         out = check_output_folder(args.out or pathlib.Path(args.run) / "evaluation")
         given = ("num_samples", "spike_inference", "baseline_traces")  # evaluate keys, as the flags spell them

@@ -11,7 +11,7 @@ An NWB file (``samples.nwb``, written and read with pynwb) holds the same traces
 samples end to end in time at the recording's rate, its ROIs' ids the neuron ids, sample k
 frames [k * window, (k + 1) * window) as listed in the table ``intervals/samples``; the
 provenance (run, generator, seed, truncation, the run's config, calciumgan's version) is JSON in
-``general/data_collection``. ``calciumgan.data.nwb_samples`` describes the layout and reads it back.
+``general/data_collection``. ``calciumgan.core.samples`` describes both layouts and reads them back.
 
 The run is checked and the generator loaded before anything is written; the file is written
 under a temporary name and renamed when complete. An existing file is kept unless ``overwrite``.
@@ -22,12 +22,8 @@ import logging
 import pathlib
 
 from calciumgan.core.files import check_output_file
-from calciumgan.core.samples import write_samples_hdf5
-from calciumgan.data.recording import HDF5_SUFFIXES
+from calciumgan.core.samples import NWB_SUFFIX, SUFFIXES, write_samples
 from calciumgan.training.sampling import BATCH_SIZE
-
-NWB_SUFFIX = ".nwb"
-OUTPUT_SUFFIXES = (*HDF5_SUFFIXES, NWB_SUFFIX)
 
 logger = logging.getLogger("calciumgan.generate")
 
@@ -40,7 +36,7 @@ def generate(run_dir, num_samples: int, out, seed: int = 0, batch_size: int = BA
     """
     from calciumgan.run import CalciumRun
 
-    out = check_output_file(out, OUTPUT_SUFFIXES, overwrite)
+    out = check_output_file(out, SUFFIXES, overwrite)
     run = CalciumRun(run_dir)
     run.check_finished()
     info, config = run.recording_info(), run.config()
@@ -49,12 +45,8 @@ def generate(run_dir, num_samples: int, out, seed: int = 0, batch_size: int = BA
     provenance = {"run": str(run.root), "generator": run.generator_file(average=average).name, "seed": seed}
     if truncation is not None:
         provenance["truncation"] = truncation
-    if out.suffix == NWB_SUFFIX:
-        from calciumgan.data.nwb_samples import write_samples_nwb  # pynwb loads only for NWB output
-
+    if out.suffix == NWB_SUFFIX:  # NWB keeps the provenance as JSON, so it holds the run's config too
         provenance["config"] = dataclasses.asdict(config)
-        write_samples_nwb(out, batches, shape, info["sampling_rate"], info["neuron_ids"], provenance)
-    else:
-        write_samples_hdf5(out, batches, shape, info["sampling_rate"], info["neuron_ids"], provenance)
+    write_samples(out, batches, shape, info["sampling_rate"], info["neuron_ids"], provenance)
     logger.info("wrote %d samples of %d frames x %d neurons to %s", *shape, out)
     return out

@@ -1,6 +1,6 @@
 """Evaluate an LFP experiment: Table 5.1 (train and test images) and the figures.
 
-    python -m lfp.evaluate --run runs/lfp-demo
+    python -m lfp.evaluate --run runs/lfp/demo
 
 Scores every finished GAN run in the experiment folder (``gan-scratch``, ``gan-pretrained``)
 against held-out showings, beside Gaussian noise and two real-versus-real floors

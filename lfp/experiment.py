@@ -18,12 +18,11 @@ pre-training part differs from the folder's, and a folder that another tool made
 the start and the JSON files are the core's.
 """
 
-import json
 import logging
 import pathlib
 
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import check_output_folder
+from calciumgan.core.files import check_output_folder, read_json
 from calciumgan.core.folders import LFP, PYTHON_API, ToolFolder
 from calciumgan.training.run_folder import RunFolder
 from lfp.config import LFPConfig
@@ -76,6 +75,11 @@ class Experiment(ToolFolder):
     def gan_run(self, init: str) -> GANRun:
         return GANRun(self.path(f"gan-{init}"))
 
+    @property
+    def redo_data(self) -> str:
+        """What to do when the data stage's files are damaged."""
+        return f"start a new experiment: python -m lfp.pretrain --config CONFIG --out NEW_FOLDER (not {self.root})"
+
     def has_data(self) -> bool:
         return self.data_path.is_file() and self.split_path.is_file()
 
@@ -91,11 +95,11 @@ class Experiment(ToolFolder):
         if not self.has_data():
             raise RunError(f"{self.root}: the data stage has not run here (no data.h5 / split.json); run "
                            f"python -m lfp.pretrain --config CONFIG --out {self.root}")  # fmt: skip
+        split = read_json(self.split_path, self.redo_data)
         try:
-            split = json.loads(self.split_path.read_text())
             train_ids, test_ids = split["train_images"], split["test_images"]
-        except (ValueError, KeyError) as error:
-            raise RunError(f"{self.split_path}: damaged ({type(error).__name__}: {error})") from None
+        except (KeyError, TypeError) as error:
+            raise RunError(f"{self.split_path}: damaged ({type(error).__name__}: {error}); {self.redo_data}") from None
         return load_stimulus_lfp(self.data_path), train_ids, test_ids
 
 

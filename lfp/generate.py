@@ -2,9 +2,9 @@
 
     python -m lfp.generate --run runs/lfp/demo --init pretrained --images test --out test.h5
 
-The file is an HDF5 samples file (``lfp.sampling.generate`` lists what it holds). Everything is
-checked before it is written (under a temporary name, renamed when complete); an existing file is
-kept unless ``--overwrite``.
+The file is an HDF5 or NWB samples file, by its suffix (``lfp.sampling.generate`` lists what it
+holds). Everything is checked before it is written (under a temporary name, renamed when
+complete); an existing file is kept unless ``--overwrite``.
 """
 
 import sys
@@ -18,7 +18,7 @@ def main(argv=None) -> int:
     parser.add_run("experiment folder written by lfp.pretrain / lfp.train")
     parser.add_argument("--init", choices=("pretrained", "scratch"), default="pretrained", help="which GAN run")
     parser.add_argument("--images", choices=IMAGE_SETS, default="test", help="showings of which images")
-    parser.add_out("output HDF5 file (.h5 or .hdf5)", required=True)
+    parser.add_out("output samples file: HDF5 (.h5, .hdf5) or NWB (.nwb)", required=True)
     parser.add_seed("the generator's input noise")
     parser.add_overwrite()
     args = parser.parse_args(argv)

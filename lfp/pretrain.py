@@ -1,6 +1,6 @@
 """Pre-train the LFP GAN's autoencoders (thesis §4.2-4.3), making the experiment's data first.
 
-    python -m lfp.pretrain --config demo --out runs/lfp-demo
+    python -m lfp.pretrain --config demo --out runs/lfp/demo
 
 Writes ``data.h5``, ``split.json`` and ``pretrain/`` into the experiment folder ``--out``
 (``lfp.experiment``). Re-running the command continues an interrupted pre-training; a config

@@ -12,7 +12,6 @@ and every ``IMAGE_EPOCHS_PER_SAVE`` image epochs the model (with its optimizer s
 ``progress.json`` are written, so an interrupted command continues where it stopped.
 """
 
-import json
 import logging
 import math
 import sys
@@ -21,7 +20,7 @@ import keras
 import numpy as np
 
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_path, remove_stale_partials, write_json_atomic
+from calciumgan.core.files import atomic_path, read_json, remove_stale_partials, write_json_atomic
 from calciumgan.training.run_folder import load_saved_model
 from lfp.data.recording import pretraining_starts, standardize_windows
 from lfp.models import build_image_autoencoder, build_signal_autoencoder
@@ -76,10 +75,7 @@ class Pretraining:
         """``{name: {"epochs": done, "loss": [per epoch]}}`` (empty entries before the first save)."""
         if not self.progress_path.is_file():
             return {name: {"epochs": 0, "loss": []} for name in AUTOENCODERS}
-        try:
-            progress = json.loads(self.progress_path.read_text())
-        except ValueError as error:
-            raise RunError(f"{self.progress_path}: not readable JSON ({error})") from None
+        progress = read_json(self.progress_path, "delete pretrain/ to pre-train again")
         if not _is_progress(progress):
             raise RunError(f"{self.progress_path}: damaged, not {{name: {{\"epochs\": n, \"loss\": [...]}}}} for "
                            f"{' and '.join(AUTOENCODERS)}; delete pretrain/ to pre-train again")  # fmt: skip

@@ -6,7 +6,7 @@ import logging
 import numpy as np
 
 from calciumgan.core.files import check_output_file
-from calciumgan.core.samples import write_samples_hdf5
+from calciumgan.core.samples import LFP, SUFFIXES, write_samples
 from calciumgan.training.sampling import BATCH_SIZE, sample_batches
 
 logger = logging.getLogger("lfp.generate")
@@ -36,15 +36,15 @@ def generate_windows(generator, images: np.ndarray, image_ids, seed: int, batch_
 
 def generate(experiment_dir, out, init: str = "pretrained", images: str = "test", seed: int = 0,
              overwrite: bool = False) -> None:  # fmt: skip
-    """Write one generated window per showing of the ``images`` set (``IMAGE_SETS``) of the experiment's split to
-    the HDF5 samples file ``out`` (``calciumgan.core.samples``): ``signals`` (n, window, channels) float32 in the
-    standardised units the GAN learned (each window z-scored), ``image_ids`` (n,) and ``showings`` (n,) (the
-    showings of the recording they stand for); root attributes ``sampling_rate`` (Hz), ``channel_ids``,
+    """Write one generated window per showing of the ``images`` set (``IMAGE_SETS``) of the experiment's split
+    to the samples file ``out``, HDF5 or NWB by its suffix (``calciumgan.core.samples``): (n, window, channels)
+    float32 in the standardised units the GAN learned (each window z-scored), the channel ids, per-sample
+    ``image_ids`` (n,) and ``showings`` (n,) (the showings of the recording they stand for), and the provenance
     ``seed``, ``run`` and ``init``."""
     from lfp.data.recording import showings_of
     from lfp.experiment import Experiment
 
-    out = check_output_file(out, (".h5", ".hdf5"), overwrite)
+    out = check_output_file(out, SUFFIXES, overwrite)
     experiment = Experiment(experiment_dir)
     run = experiment.gan_run(init)
     run.check_finished()
@@ -53,8 +53,8 @@ def generate(experiment_dir, out, init: str = "pretrained", images: str = "test"
     showings = showings_of(recording, chosen)
     generator = run.load_model(run.generator_path)
     windows = generate_windows(generator, recording.images, recording.image_ids[showings], seed)
-    write_samples_hdf5(out, [windows], windows.shape, recording.sampling_rate, recording.channel_ids,
-                       {"seed": seed, "run": str(run.root), "init": init}, ids_name="channel_ids",
-                       per_sample={"image_ids": np.asarray(recording.image_ids[showings], np.int64),
-                                   "showings": np.asarray(showings, np.int64)})  # fmt: skip
+    write_samples(out, [windows], windows.shape, recording.sampling_rate, recording.channel_ids,
+                  {"seed": seed, "run": str(run.root), "init": init}, signal=LFP,
+                  per_sample={"image_ids": np.asarray(recording.image_ids[showings], np.int64),
+                              "showings": np.asarray(showings, np.int64)})  # fmt: skip
     logger.info("wrote %d windows of %d samples x %d channels (%s images) to %s", *windows.shape, images, out)

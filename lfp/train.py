@@ -1,7 +1,7 @@
 """Train the LFP GAN, from the pre-trained autoencoders or from scratch.
 
-    python -m lfp.train --config demo --out runs/lfp-demo                  # train.init of the config
-    python -m lfp.train --config demo --out runs/lfp-demo --init scratch   # Table 5.1's other row
+    python -m lfp.train --config demo --out runs/lfp/demo                  # train.init of the config
+    python -m lfp.train --config demo --out runs/lfp/demo --init scratch   # Table 5.1's other row
 
 The GAN's run folder is ``gan-<init>`` inside the experiment folder ``--out``; re-running the
 same command resumes from its newest readable checkpoint. A pre-trained run needs

@@ -98,6 +98,19 @@ def trial_table(records: list) -> str:
     return "\n".join(lines + ([""] + failed if failed else []) + ["", _time_line(records)])
 
 
+def failure_summary(records: list, shown: int = 3) -> str:
+    """The failed trials' distinct reasons on one line, each with its trials: "trials 0, 2: REASON; trial 1: ..."
+    (the first ``shown`` reasons, then how many more)."""
+    trials_by_reason = {}
+    for record in records:
+        if record["status"] != "COMPLETED":
+            trials_by_reason.setdefault(record.get("reason") or record["status"].lower(), []).append(record["trial"])
+    parts = [f"trial{'s' if len(trials) > 1 else ''} {', '.join(trials)}: {reason}"
+             for reason, trials in trials_by_reason.items()]  # fmt: skip
+    more = len(parts) - shown
+    return "; ".join(parts[:shown]) + (f"; and {more} other reason{'s' if more > 1 else ''}" if more > 0 else "")
+
+
 def _time_line(records: list) -> str:
     """Where the trials' time went: training (with data preparation), evaluation, the rest."""
     totals = {key: sum(record.get(key) or 0.0 for record in records)

@@ -56,16 +56,16 @@ def _check_same_search(search, folder: pathlib.Path) -> None:
     save_config(search, snapshot)
 
 
-def _report(folder: pathlib.Path) -> tuple[pathlib.Path | None, int]:
+def _report(folder: pathlib.Path) -> tuple[pathlib.Path | None, list]:
     """Print the trial table and the best config's path; return that path (``None`` when no trial has
-    completed) and the number of trial records."""
+    completed) and the trial records."""
     from tuning.results import read_records, trial_table, write_best_config
 
     records = read_records(folder)
     print(trial_table(records))
     best = write_best_config(folder, records)
     print(f"\nbest config: {best}" if best else "\nno trial has completed yet")
-    return best, len(records)
+    return best, records
 
 
 def main(argv=None) -> int:
@@ -81,7 +81,7 @@ def main(argv=None) -> int:
         from calciumgan.config import load_config
         from calciumgan.core.files import check_output_folder
         from tuning.config import load_search_config
-        from tuning.results import read_records
+        from tuning.results import failure_summary, read_records
         from tuning.tuner import CalciumTuner
 
         search = load_search_config(args.config)
@@ -100,10 +100,10 @@ def main(argv=None) -> int:
             seconds, tuner.trial_seconds, seconds - tuner.trial_seconds,
         )  # fmt: skip
         if os.environ.get("KERASTUNER_TUNER_ID", "chief") == "chief" or "KERASTUNER_ORACLE_IP" not in os.environ:
-            best, trials = _report(folder)
+            best, records = _report(folder)
             if best is None:
-                raise RunError(f"{folder}: the search ended and none of its {trials} trials completed "
-                               "(their reasons are listed above)")  # fmt: skip
+                raise RunError(f"{folder}: the search ended and none of its {len(records)} trials completed: "
+                               f"{failure_summary(records)}")  # fmt: skip
         return folder
 
     return run_command(action)

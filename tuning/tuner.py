@@ -33,9 +33,9 @@ from keras_tuner.src import utils as keras_tuner_utils
 
 from calciumgan.core.errors import CalciumGANError, ConfigError, RunError
 from calciumgan.core.files import write_text_atomic
-from calciumgan.evaluation.pipeline import evaluate_run
 from calciumgan.experiment import train_experiment
 from calciumgan.run import CalciumRun
+from calciumgan.run_evaluation import evaluate_run
 from tuning.objective import objective_parts, objective_value
 from tuning.results import damage_named, write_hparams_experiment, write_hparams_session, write_record
 from tuning.space import HYPERBAND_EPOCHS, HYPERBAND_PARENT, config_values, declare, trial_config

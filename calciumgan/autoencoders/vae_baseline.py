@@ -25,7 +25,7 @@ from calciumgan.autoencoders.variational import build_vae
 from calciumgan.core.errors import OutputError
 from calciumgan.core.files import atomic_path
 from calciumgan.core.folders import VAE, ToolFolder
-from calciumgan.core.samples import write_samples_hdf5
+from calciumgan.core.samples import write_samples
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.split import window_starts
 from calciumgan.evaluation.pipeline import evaluate_arrays
@@ -79,8 +79,8 @@ def run_vae(config, out, verbose: int = 0):
     evaluation, samples = score_vae(model, data, config.evaluate)
     provenance = {"model": MODEL_FILE, "seed": config.evaluate.sample_seed}
     recording = data.recording
-    write_samples_hdf5(out / "samples.h5", [samples], samples.shape, recording.sampling_rate, recording.neuron_ids,
-                       provenance)  # fmt: skip
+    write_samples(out / "samples.h5", [samples], samples.shape, recording.sampling_rate, recording.neuron_ids,
+                  provenance)  # fmt: skip
     write_report(evaluation, out / "evaluation")
     table = {row: {name: round(float(value), 4) for name, value in values.items()}
              for row, values in evaluation.table().items()}  # fmt: skip

@@ -21,7 +21,7 @@ from calciumgan.conditional.data import labelled_gan_data, labelled_windows
 from calciumgan.conditional.fidelity import label_agreement
 from calciumgan.conditional.models import build_classifying_critic, build_conditional_generator
 from calciumgan.core.folders import CONDITIONAL
-from calciumgan.core.samples import write_samples_hdf5
+from calciumgan.core.samples import write_samples
 from calciumgan.data.presets import SAMPLING_RATE_HZ
 from calciumgan.training.auxiliary import AuxiliaryClassifierLoss
 from calciumgan.training.gan import GAN
@@ -81,9 +81,9 @@ def train_acgan(config: ConditionalConfig, out, progress: bool = True) -> dict:
     signals, labels = labelled_samples(gan.generator, len(windows.presets), config.generate.samples_per_label,
                                        config.generate.seed)  # fmt: skip
     signals = windows.scaler.inverse(signals)
-    write_samples_hdf5(run.path(SAMPLES_FILE), [signals], signals.shape, SAMPLING_RATE_HZ, np.arange(signals.shape[2]),
-                       {"presets": list(windows.presets), "config": json.dumps(dataclasses.asdict(config))},
-                       per_sample={"labels": labels.astype(np.int32)})  # fmt: skip
+    write_samples(run.path(SAMPLES_FILE), [signals], signals.shape, SAMPLING_RATE_HZ, np.arange(signals.shape[2]),
+                  {"presets": list(windows.presets), "config": json.dumps(dataclasses.asdict(config))},
+                  per_sample={"labels": labels.astype(np.int32)})  # fmt: skip
     logger.info("wrote %d samples per label to %s", config.generate.samples_per_label, run.path(SAMPLES_FILE))
     real = windows.scaler.inverse(np.stack([windows.validation[start : start + config.data.window]
                                             for start in windows.validation_starts]))  # fmt: skip

@@ -13,7 +13,7 @@ import os
 import pathlib
 import re
 
-from calciumgan.core.errors import OutputError, RecordingError
+from calciumgan.core.errors import OutputError, RecordingError, RunError
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,19 @@ def write_text_atomic(path, text: str) -> pathlib.Path:
 def write_json_atomic(path, value, indent: int | None = 1) -> pathlib.Path:
     """Write ``value`` as JSON to ``path``, atomically; returns ``path`` as a Path."""
     return write_text_atomic(path, json.dumps(value, indent=indent))
+
+
+def read_json(path, remedy: str = ""):
+    """The JSON value in ``path``; a one-line ``RunError`` naming it if it is missing, unreadable or not JSON,
+    followed by ``remedy`` (what to do) where given. Callers check the value's structure themselves."""
+    path = pathlib.Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        problem = _reason(error)
+    except ValueError as error:  # invalid JSON, or bytes that are not UTF-8
+        problem = f"damaged, not JSON ({error})"
+    raise RunError(f"{path}: {problem}" + (f"; {remedy}" if remedy else "")) from None
 
 
 @contextlib.contextmanager
@@ -219,5 +232,5 @@ def open_hdf5(path):
         raise RecordingError(f"{path}: no such file")
     try:
         return h5py.File(path, "r")
-    except OSError:
-        raise RecordingError(f"{path}: not an HDF5 file") from None
+    except OSError as error:
+        raise RecordingError(f"{path}: not a readable HDF5 file ({error})") from None

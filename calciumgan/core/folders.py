@@ -2,7 +2,7 @@
 
 A command that starts a folder writes ``tool.json`` = {"tool": name, "made_by": command module,
 "version": this package's version}; a folder class checks it when it opens a folder, and a folder of
-another tool is refused with one line: ``runs/lfp-demo is an LFP experiment made by lfp.pretrain, not a
+another tool is refused with one line: ``runs/lfp/demo is an LFP experiment made by lfp.pretrain, not a
 CalciumGAN run; read it with lfp.generate or lfp.evaluate``. A tool's folder (it holds ``config.yaml``)
 without a record is judged by the record of the folder holding it (an LFP experiment's ``gan-*`` runs) or,
 made before records, by its tool's marker file; a folder with no sign of another tool is accepted.
@@ -13,13 +13,12 @@ matches the settings of the work the folder holds, its start and its JSON files.
 """
 
 import dataclasses
-import json
 import pathlib
 
 from calciumgan.core import __version__
 from calciumgan.core import config as config_loader
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import check_output_folder, remove_stale_partials, write_json_atomic
+from calciumgan.core.files import check_output_folder, read_json, remove_stale_partials, write_json_atomic
 
 RECORD = "tool.json"
 PYTHON_API = "the Python API"  # ``made_by`` of a folder started by a function, not a command
@@ -62,10 +61,7 @@ def read_record(folder) -> dict | None:
     path = pathlib.Path(folder) / RECORD
     if not path.is_file():
         return None
-    try:
-        record = json.loads(path.read_text())
-    except ValueError as error:
-        raise RunError(f"{path}: damaged ({error}); remove it to open the folder") from None
+    record = read_json(path, "remove it to open the folder")
     if not (isinstance(record, dict) and all(isinstance(record.get(key), str) for key in ("tool", "made_by"))):
         raise RunError(f"{path}: damaged (not a mapping with 'tool' and 'made_by'); remove it to open the folder")
     return record
@@ -175,11 +171,7 @@ class ToolFolder:
 
     def read_json(self, name: str):
         """The JSON file ``name``; a one-line ``RunError`` naming it if it is missing or damaged."""
-        path = self.require(self.path(name))
-        try:
-            return json.loads(path.read_text())
-        except ValueError as error:
-            raise RunError(f"{path}: not readable JSON ({error})") from None
+        return read_json(self.require(self.path(name)))
 
     def require(self, path: pathlib.Path) -> pathlib.Path:
         """``path`` if it is a file, else a one-line ``RunError`` (``missing_file``)."""

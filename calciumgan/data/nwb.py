@@ -20,7 +20,8 @@ from pynwb.ophys import DfOverF, Fluorescence
 
 from calciumgan.core.errors import RecordingError
 from calciumgan.core.nwb import open_nwb
-from calciumgan.data.recording import Recording, check_real_numbers, checked_sampling_rate
+from calciumgan.core.values import check_real_numbers, checked_sampling_rate
+from calciumgan.data.recording import Recording
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ import h5py
 import numpy as np
 
 from calciumgan.core.errors import RecordingError
-from calciumgan.core.files import atomic_hdf5, atomic_path
+from calciumgan.core.files import atomic_hdf5, atomic_path, open_hdf5
+from calciumgan.core.values import check_real_numbers, checked_sampling_rate
 
 logger = logging.getLogger(__name__)
 
@@ -112,25 +113,6 @@ class Recording:
                 self.num_neurons,
                 self.neuron_ids[silent].tolist(),
             )
-
-
-def checked_sampling_rate(value, source: str) -> float:
-    """``value`` as a positive finite number of Hz, or a one-line ``RecordingError`` naming ``source``."""
-    array = np.asarray(value)
-    if array.size != 1 or not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
-        raise RecordingError(f"{source}: 'sampling_rate' must be one number (Hz), got {array.dtype} {array.shape}")
-    rate = float(array.reshape(()))
-    if not np.isfinite(rate) or rate <= 0:
-        raise RecordingError(f"{source}: 'sampling_rate' must be a positive number of Hz, got {rate}")
-    return rate
-
-
-def check_real_numbers(dtype: np.dtype, name: str, source: str) -> None:
-    """A one-line ``RecordingError`` unless ``dtype`` holds real numbers (or booleans)."""
-    if np.issubdtype(dtype, np.complexfloating):
-        raise RecordingError(f"{source}: '{name}' holds complex numbers ({dtype}); give real-valued traces")
-    if not (np.issubdtype(dtype, np.number) or dtype.kind == "b"):
-        raise RecordingError(f"{source}: '{name}' has non-numeric dtype {dtype}; expected real numbers")
 
 
 def first_non_finite(values: np.ndarray, name: str, source: str, where: str = "frame {}, neuron column {}") -> None:
@@ -226,11 +208,7 @@ def _npz_array(archive, name: str, path: pathlib.Path) -> np.ndarray:
 
 
 def _read_hdf5(path: pathlib.Path) -> dict:
-    try:
-        file = h5py.File(path, "r")
-    except OSError as error:
-        raise RecordingError(f"{path}: not a readable HDF5 file ({error})") from None
-    with file:
+    with open_hdf5(path) as file:
         if "signals" not in file:
             raise RecordingError(f"{path}: missing dataset 'signals'; {LAYOUT_HINT}")
         if "sampling_rate" not in file.attrs:

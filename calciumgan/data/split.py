@@ -9,12 +9,11 @@ is fitted on the training block only.
 """
 
 import dataclasses
-import json
 
 import numpy as np
 
 from calciumgan.core.errors import RecordingError, RunError
-from calciumgan.core.files import write_json_atomic
+from calciumgan.core.files import read_json, write_json_atomic
 from calciumgan.data.recording import Recording
 
 
@@ -89,10 +88,10 @@ class MinMaxScaler:
     @classmethod
     def load(cls, path) -> "MinMaxScaler":
         """Read a file written by :meth:`save`; a one-line ``RunError`` if it is not one."""
+        payload = read_json(path)
         try:
-            payload = json.loads(open(path).read())
             scaler = cls(np.asarray(payload["minimum"], np.float64), np.asarray(payload["maximum"], np.float64))
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError) as error:
             raise RunError(f"{path}: not a readable scaler file ({type(error).__name__}: {error})") from None
         if not (np.isfinite(scaler.minimum).all() and np.isfinite(scaler.maximum).all()):
             raise RunError(f"{path}: 'minimum' and 'maximum' must be finite numbers")

@@ -42,7 +42,8 @@ import numpy as np
 from scipy.ndimage import percentile_filter
 
 from calciumgan.core.errors import RecordingError
-from calciumgan.data.recording import Recording, check_real_numbers, checked_sampling_rate
+from calciumgan.core.values import check_real_numbers, checked_sampling_rate
+from calciumgan.data.recording import Recording
 
 logger = logging.getLogger(__name__)
 

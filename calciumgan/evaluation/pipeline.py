@@ -4,8 +4,8 @@ Every entry point infers spikes of each set of (K, W, N) traces with the same OA
 summarises each set by its spike statistics and scores it by KL divergences from the real set
 (Table 4.3); an :class:`Evaluation` holds the result.
 
-- :func:`evaluate_run`: a finished run folder, read through :class:`calciumgan.run.CalciumRun`
-  alone (no data stage, no model building). Real data are evenly spaced windows of the held-out
+- :func:`evaluate_generator`: a trained generator and the data it was trained on (a run folder's,
+  through ``calciumgan.run_evaluation``). Real data are evenly spaced windows of the held-out
   validation block; the rows are windows of the training block (the real-versus-real floor),
   the trained generator, the untrained generator it started from, and a dichotomized-Gaussian
   model and independent Poisson neurons fitted to the spikes inferred from those training windows. Where
@@ -34,7 +34,7 @@ import time
 import numpy as np
 
 from calciumgan.core.errors import RecordingError
-from calciumgan.data.split import evenly_spaced_starts
+from calciumgan.data.split import PreparedData, evenly_spaced_starts
 from calciumgan.evaluation.baselines import calcium_traces, dichotomized_gaussian_spikes, poisson_spikes
 from calciumgan.evaluation.coverage import standardiser
 from calciumgan.evaluation.edges import edge_summary
@@ -52,15 +52,9 @@ from calciumgan.evaluation.scoring import (
 )
 from calciumgan.evaluation.settings import EvaluateConfig
 from calciumgan.evaluation.statistics import van_rossum_between
-from calciumgan.evaluation.trace_files import (
-    TraceFile,
-    check_sample_shape,
-    common_shape,
-    windows_at,
-)
+from calciumgan.evaluation.trace_files import TraceFile, common_shape, windows_at
 from calciumgan.evaluation.trace_statistics import TraceStatistics, pair_subset
 from calciumgan.evaluation.workers import infer_spikes_parallel
-from calciumgan.run import CalciumRun
 
 logger = logging.getLogger("calciumgan.evaluate")
 
@@ -134,19 +128,15 @@ def primary_row(rows) -> str:
     return next(name for name in rows if name not in NOT_SYNTHETIC)
 
 
-def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
-    """Evaluate the run in ``run_dir`` against its held-out block.
+def evaluate_generator(data: PreparedData, sample, config: EvaluateConfig, window: int, source: dict) -> Evaluation:
+    """Evaluate a trained generator against the held-out validation block of ``data``, the data it trained on.
 
-    ``overrides`` replace keys of the run's ``evaluate`` section (e.g. ``{"num_samples": 64}``).
+    ``sample(count, seed, untrained, truncation)`` gives (count, ``window``, N) traces of the trained
+    generator (or, with ``untrained``, of the one it started from) in the recording's units;
+    ``config`` is resolved (no ``auto``); ``source`` is what the report names as its source.
     """
-    run = CalciumRun(run_dir)
-    run.check_finished()
-    experiment, info = run.config(), run.recording_info()
-    config, window = _evaluate_config(experiment.evaluate, info["source"], overrides), experiment.data.window
-    check_sample_shape(window, len(info["neuron_ids"]), run.sampling_rate, config, str(run.config_path))
     timer = Timer()
-    with timer.stage("data and generation"):
-        data = run.load_data()
+    with timer.stage("generation"):
         starts = evenly_spaced_starts(data.validation.num_frames, window, config.num_samples)
         count = len(starts)
         if count < config.num_samples:
@@ -155,8 +145,8 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
         traces = {
             "real": windows_at(data.validation.signals, starts, window),
             "floor": windows_at(data.train.signals, positions["floor"], window),
-            "model": run.sample(count, config.sample_seed, truncation=config.truncation),
-            "untrained": run.sample(count, config.sample_seed, untrained=True, truncation=config.truncation),
+            "model": sample(count, config.sample_seed, untrained=False, truncation=config.truncation),
+            "untrained": sample(count, config.sample_seed, untrained=True, truncation=config.truncation),
         }
     settings, calibration = _settings(config, data.train.signals, timer)
     spikes = _infer_all(traces, settings, config, timer)
@@ -170,7 +160,7 @@ def evaluate_run(run_dir, overrides: dict | None = None) -> Evaluation:
     statistics, divergences, heatmaps, intervals = _score(spikes, rate, config, timer, blocks)
     memorisation = _memorisation(traces, data.train.signals, timer)
     headline, verdict = _headline(traces, statistics, positions, blocks, rate, config, memorisation, silent, timer)
-    extras = {"source": {"run": str(run.root), "recording": info["source"], "window": window},
+    extras = {"source": source,
               "headline": headline, "verdicts": verdict, "sets_without_spikes": silent,
               "memorisation": memorisation["model"].summary(),
               "intervals": intervals, "independent_windows": len(np.unique(blocks)),
@@ -201,43 +191,10 @@ def evaluate_files(real_path, synthetic_path, config: EvaluateConfig, out, train
     """
     real, synthetic = TraceFile.open(real_path), TraceFile.open(synthetic_path)
     train = None if train_path is None else TraceFile.open(train_path)
-    return _compare_into(out, real, synthetic, train, config, model_title)
+    return compare_into(out, real, synthetic, train, config, model_title)
 
 
-def evaluate_samples_of_run(run_dir, synthetic_path, out, overrides: dict | None = None) -> Evaluation:
-    """Score a samples file against the held-out validation block of the run in ``run_dir``.
-
-    The samples (HDF5 or NWB, as ``calciumgan.generate`` writes them) must hold the run's neurons, in
-    its order, at its sampling rate. The floor, the calibration, the baselines and the memorisation
-    check take the run's training block, as :func:`evaluate_run` does; ``overrides`` replace keys of
-    the run's ``evaluate`` section. There is no untrained-generator row: the samples may come from
-    anywhere.
-    """
-    run = CalciumRun(run_dir)
-    config = _evaluate_config(run.config().evaluate, run.recording_info()["source"], overrides)
-    data, synthetic = run.load_data(), TraceFile.open(synthetic_path)
-    rate, ids = data.recording.sampling_rate, data.recording.neuron_ids
-    if not np.array_equal(synthetic.neuron_ids, ids):
-        raise RecordingError(f"{synthetic_path}: neurons {_shown(synthetic.neuron_ids)} are not the run's "
-                             f"{_shown(ids)} ({run.recording_path}); score samples of this run's neurons")  # fmt: skip
-    real = TraceFile(f"{run.root} (held-out validation block)", rate, ids, recording=data.validation.signals)
-    train = TraceFile(f"{run.root} (training block)", rate, ids, recording=data.train.signals)
-    return _compare_into(out, real, synthetic, train, config, SYNTHETIC_TITLE)
-
-
-def _evaluate_config(section: EvaluateConfig, source: str, overrides: dict | None) -> EvaluateConfig:
-    """A run's ``evaluate`` section with ``overrides``, its spike-inference mode resolved for the run's data
-    ``source`` (``recording.json``'s)."""
-    return dataclasses.replace(section, **(overrides or {})).resolved(source)
-
-
-def _shown(ids: np.ndarray) -> str:
-    """Neuron ids for a message: all of a few, the count and the first ones of many."""
-    ids = np.asarray(ids).tolist()
-    return str(ids) if len(ids) <= 6 else f"({len(ids)}) [{', '.join(map(str, ids[:5]))}, ...]"
-
-
-def _compare_into(out, real: TraceFile, synthetic: TraceFile, train: TraceFile | None, config: EvaluateConfig,
+def compare_into(out, real: TraceFile, synthetic: TraceFile, train: TraceFile | None, config: EvaluateConfig,
                   title: str) -> Evaluation:  # fmt: skip
     """:func:`_compare` of one synthetic input, its inferred spikes written into ``out``, made only once the
     inputs are known to fit together."""

@@ -13,15 +13,10 @@ import h5py
 import numpy as np
 
 from calciumgan.core.errors import RecordingError
+from calciumgan.core.samples import SUFFIXES, SamplesFile, check_samples_shape, open_samples
+from calciumgan.core.values import checked_sampling_rate
 from calciumgan.data.readers import read_recording
-from calciumgan.data.recording import (
-    HDF5_SUFFIXES,
-    Recording,
-    check_real_numbers,
-    checked_sampling_rate,
-    first_non_finite,
-    hdf5_dataset,
-)
+from calciumgan.data.recording import Recording, first_non_finite
 from calciumgan.data.split import evenly_spaced_starts
 from calciumgan.evaluation.inference import SpikeInferenceSettings
 from calciumgan.evaluation.scoring import window_blocks
@@ -50,9 +45,8 @@ class TraceFile:
 
     ``samples_shape`` is (K, T, N) for samples and ``None`` for a recording, whose (T, N)
     traces are in ``recording``. Samples of an HDF5 file (``path`` set) are read in chunks,
-    never whole; samples given as an array, or as an NWB file of ``calciumgan.generate``, are
-    in ``samples``. ``name`` (a path, or a
-    description of an array) names the input in messages.
+    never whole; samples given as an array, or as an NWB samples file, are in ``samples``.
+    ``name`` (a path, or a description of an array) names the input in messages.
     """
 
     name: str
@@ -65,56 +59,27 @@ class TraceFile:
 
     @classmethod
     def open(cls, path) -> "TraceFile":
-        """A samples file (HDF5 ``signals`` (K, T, N), root attribute ``sampling_rate``) or a recording: a file,
-        a Suite2p folder or an NWB file, read with the default ``ReaderSettings`` (ΔF/F of the cells)."""
+        """A samples file (``calciumgan.core.samples``, HDF5 or NWB) or a recording: a file, a Suite2p folder or
+        an NWB file, read with the default ``ReaderSettings`` (ΔF/F of the cells)."""
         path = pathlib.Path(path)
-        if path.suffix in HDF5_SUFFIXES and path.is_file():
-            samples = cls._open_samples(path)
-            if samples is not None:
-                return samples
-        if path.suffix == ".nwb" and path.is_file():
-            samples = cls._open_nwb_samples(path)
-            if samples is not None:
-                return samples
+        samples = open_samples(path) if path.suffix in SUFFIXES and path.is_file() else None
+        if samples is not None:
+            return cls.of_samples_file(samples)
         recording = read_recording(path)
         return cls(str(path), recording.sampling_rate, recording.neuron_ids, recording=recording.signals)
 
     @classmethod
-    def _open_nwb_samples(cls, path: pathlib.Path) -> "TraceFile | None":
-        """The samples of an NWB file written by ``calciumgan.generate``, read whole; ``None`` for other NWB files."""
-        from calciumgan.data.nwb_samples import holds_samples_nwb, read_samples_nwb  # pynwb loads only for NWB
-
-        if not holds_samples_nwb(path):
-            return None
-        samples, rate, neuron_ids, _ = read_samples_nwb(path)
-        first_non_finite(samples, "signals", str(path), SAMPLE_LOCATION)
-        return cls(str(path), rate, neuron_ids, samples_shape=samples.shape, samples=samples)
-
-    @classmethod
-    def _open_samples(cls, path: pathlib.Path) -> "TraceFile | None":
-        """The samples of an HDF5 file, checked chunk by chunk; ``None`` if it holds a recording instead."""
-        try:
-            file = h5py.File(path, "r")
-        except OSError as error:
-            raise RecordingError(f"{path}: not a readable HDF5 file ({error})") from None
-        with file:
-            if "signals" not in file or hdf5_dataset(file, "signals", path).ndim == 2:
-                return None
-            dataset = file["signals"]
-            _check_samples_shape(dataset.shape, dataset.dtype, path)
-            if "sampling_rate" not in file.attrs:
-                raise RecordingError(f"{path}: missing root attribute 'sampling_rate' (Hz)")
-            rate = checked_sampling_rate(file.attrs["sampling_rate"], path)
-            ids = np.asarray(file.attrs.get("neuron_ids", np.arange(dataset.shape[2])))
-            if ids.shape != (dataset.shape[2],) or not np.issubdtype(ids.dtype, np.integer):
-                raise RecordingError(f"{path}: attribute 'neuron_ids' must be {dataset.shape[2]} integers, "
-                                     f"got {ids.dtype} {ids.shape}")  # fmt: skip
-            for start in range(0, dataset.shape[0], SCAN_CHUNK):
-                try:
-                    first_non_finite(dataset[start : start + SCAN_CHUNK], "signals", path, SAMPLE_LOCATION)
-                except RecordingError as error:
-                    raise RecordingError(f"{error} (samples from {start})") from None
-            return cls(str(path), rate, ids, samples_shape=dataset.shape, path=path)
+    def of_samples_file(cls, file: SamplesFile) -> "TraceFile":
+        """The samples of ``file``, checked chunk by chunk; those of HDF5 files stay on disk, NWB ones are read."""
+        for start in range(0, file.shape[0], SCAN_CHUNK):
+            try:
+                first_non_finite(file.read(start, start + SCAN_CHUNK), "signals", file.path, SAMPLE_LOCATION)
+            except RecordingError as error:
+                raise RecordingError(f"{error} (samples from {start})") from None
+        if not file.end_to_end:  # (K, T, N) in an HDF5 file: streamed through spike inference
+            return cls(str(file.path), file.sampling_rate, file.ids, samples_shape=file.shape, path=file.path)
+        samples = file.read()
+        return cls(str(file.path), file.sampling_rate, file.ids, samples_shape=samples.shape, samples=samples)
 
     @classmethod
     def of_array(cls, traces, sampling_rate: float, name: str) -> "TraceFile":
@@ -124,7 +89,7 @@ class TraceFile:
         if array.ndim == 2:
             recording = Recording(array, sampling_rate, source=name)
             return cls(name, recording.sampling_rate, recording.neuron_ids, recording=recording.signals)
-        _check_samples_shape(array.shape, array.dtype, name)
+        check_samples_shape(array.shape, array.dtype, name)
         first_non_finite(array, "signals", name, SAMPLE_LOCATION)
         rate = checked_sampling_rate(sampling_rate, name)
         return cls(name, rate, np.arange(array.shape[2]), samples_shape=array.shape, samples=array)
@@ -170,16 +135,6 @@ class TraceFile:
                                         workers=workers, progress=progress, label=label)  # fmt: skip
         with h5py.File(spikes_path, "r") as file:
             return file["spikes"][:count]
-
-
-def _check_samples_shape(shape: tuple, dtype, source) -> None:
-    """A one-line ``RecordingError`` unless ``shape`` is (K, T, N) with K, T, N > 0 and ``dtype`` real numbers."""
-    if len(shape) != 3:
-        raise RecordingError(f"{source}: 'signals' has {len(shape)} dimensions {shape}, expected samples (K, T, N) "
-                             "or one recording (T, N)")  # fmt: skip
-    if 0 in shape:
-        raise RecordingError(f"{source}: 'signals' holds no samples: shape {shape}, expected (K, T, N), all > 0")
-    check_real_numbers(np.dtype(dtype), "signals", source)
 
 
 def check_sample_shape(window: int, neurons: int, sampling_rate: float, config: EvaluateConfig, name: str) -> None:

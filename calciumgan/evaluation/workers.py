@@ -16,7 +16,7 @@ import pathlib
 import numpy as np
 
 from calciumgan.core.errors import RecordingError
-from calciumgan.core.files import atomic_hdf5
+from calciumgan.core.files import atomic_hdf5, open_hdf5
 from calciumgan.core.progress import ProgressBar
 from calciumgan.evaluation.inference import SpikeInferenceSettings, infer_spikes
 
@@ -89,15 +89,9 @@ def infer_spikes_hdf5(
 
     settings = settings or SpikeInferenceSettings()
     source, out = pathlib.Path(source_path), pathlib.Path(out_path)
-    if not source.is_file():
-        raise RecordingError(f"{source}: no such file")
     if out.resolve() == source.resolve():
         raise RecordingError(f"{source}: the output path must differ from the source file")
-    try:
-        file = h5py.File(source, "r")
-    except OSError as error:
-        raise RecordingError(f"{source}: not a readable HDF5 file ({error})") from None
-    with file:
+    with open_hdf5(source) as file:
         data = file.get(dataset)
         if not isinstance(data, h5py.Dataset):
             raise RecordingError(f"{source}: missing dataset '{dataset}'")

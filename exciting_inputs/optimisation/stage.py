@@ -13,13 +13,12 @@ response to a dataset image. The Gabor comparison puts the mask at the MEI's
 ``receptive_field_centre`` and, for the true stimulus, at the neuron's true centre.
 """
 
-import json
 import logging
 
 import numpy as np
 
 from calciumgan.core.errors import RunError
-from calciumgan.core.files import atomic_hdf5
+from calciumgan.core.files import atomic_hdf5, read_json
 from exciting_inputs.optimisation.comparison import (
     circular_mask,
     gabor_statistics,
@@ -36,8 +35,9 @@ def fitted_neurons(experiment) -> list:
     if not experiment.model_path.is_file() or not history.is_file():
         raise RunError(f"{experiment.root}: no trained response model here (response_model.keras, history.json); "
                        f"run python -m exciting_inputs.fit --config CONFIG --out {experiment.root}")  # fmt: skip
+    fitted = read_json(history, f"fit again: python -m exciting_inputs.fit --config CONFIG --out {experiment.root}")
     try:
-        return [int(neuron) for neuron in json.loads(history.read_text())["neurons"]]
+        return [int(neuron) for neuron in fitted["neurons"]]
     except (ValueError, KeyError, TypeError) as error:
         raise RunError(f"{history}: unreadable list of fitted neurons ({type(error).__name__}: {error})") from None
 

@@ -15,13 +15,13 @@ from calciumgan.data.recording import load_recording, save_recording
 from calciumgan.evaluate import main
 from calciumgan.evaluation.edges import frame_difference_ratios
 from calciumgan.evaluation.inference import infer_spikes
-from calciumgan.evaluation.pipeline import evaluate_run
 from calciumgan.evaluation.recovery import spike_recovery
 from calciumgan.evaluation.scoring import STATISTICS, ground_truth_errors
 from calciumgan.evaluation.trace_files import evenly_spaced_windows
 from calciumgan.experiment import train_experiment
 from calciumgan.generation import generate
 from calciumgan.run import CalciumRun
+from calciumgan.run_evaluation import evaluate_run
 
 pytestmark = pytest.mark.slow
 
@@ -119,7 +119,7 @@ def test_evaluate_run_does_not_redo_the_data_or_model_stages(tiny_run):
                  "calciumgan.models.registry", "calciumgan.experiment", "calciumgan.generate"]  # fmt: skip
     code = (
         "import sys\n"
-        "from calciumgan.evaluation.pipeline import evaluate_run\n"
+        "from calciumgan.run_evaluation import evaluate_run\n"
         "evaluation = evaluate_run(sys.argv[1], {\"num_samples\": 4})\n"
         "print(evaluation.spikes['model'].shape, [name for name in sys.argv[2:] if name in sys.modules])\n"
     )

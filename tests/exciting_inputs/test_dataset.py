@@ -53,7 +53,7 @@ def test_bad_files_and_values_are_one_line_errors(tmp_path, session):
     with pytest.raises(RecordingError, match="no such file"):
         load_dataset(tmp_path / "absent.h5")
     (tmp_path / "text.h5").write_text("not hdf5")
-    with pytest.raises(RecordingError, match="not an HDF5 file"):
+    with pytest.raises(RecordingError, match="not a readable HDF5 file"):
         load_dataset(tmp_path / "text.h5")
     path = save_dataset(session, tmp_path / "cut.h5")
     with h5py.File(path, "a") as file:

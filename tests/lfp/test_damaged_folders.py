@@ -11,11 +11,11 @@ pytestmark = pytest.mark.slow  # builds a tiny LFP GAN (a few seconds); the case
 
 WRONG_PROGRESS = json.dumps({"signal_autoencoder": 3, "image_autoencoder": {"epochs": 1, "loss": []}})
 CASES = {  # name: (file, its damaged content, command, what the error line says)
-    "progress-not-json": ("pretrain/progress.json", "{", "lfp.pretrain", "progress.json: not readable JSON"),
+    "progress-not-json": ("pretrain/progress.json", "{", "lfp.pretrain", "progress.json: damaged, not JSON"),
     "progress-wrong-shape": ("pretrain/progress.json", WRONG_PROGRESS, "lfp.pretrain",
                              "progress.json: damaged, not {name: {\"epochs\": n"),
     "split-truncated": ("split.json", '{"source": "synthetic", "train_ima', "lfp.pretrain", "split.json: damaged"),
-    "data-not-hdf5": ("data.h5", "garbage", "lfp.generate", "data.h5: not an HDF5 file"),
+    "data-not-hdf5": ("data.h5", "garbage", "lfp.generate", "data.h5: not a readable HDF5 file"),
     "generator-not-keras": ("gan-scratch/generator.keras", "garbage", "lfp.generate",
                             "generator.keras: damaged, not a complete .keras archive"),
     "tool-record-truncated": ("tool.json", '{"tool": "lfp', "lfp.generate", "tool.json: damaged"),

@@ -12,6 +12,7 @@ import pytest
 from commands import functions_run_eagerly
 from commands import run_module as _run
 
+from calciumgan.core.samples import LFP, open_samples
 from calciumgan.training.checkpoints import list_checkpoints
 from lfp.experiment import Experiment
 from lfp.pretraining import Pretraining
@@ -98,6 +99,12 @@ def test_generate_writes_one_window_per_showing_of_the_chosen_images(experiment,
     np.testing.assert_allclose(windows.std(axis=(1, 2)), 1, atol=1e-2)
     again = _run("lfp.generate", "--run", out, "--images", "test", "--out", samples, "--seed", 5)
     assert again.returncode == 2 and "exists" in again.stderr
+    as_nwb = _run("lfp.generate", "--run", out, "--images", "test", "--out", tmp_path / "test.nwb", "--seed", 5)
+    assert as_nwb.returncode == 0, as_nwb.stderr[-2000:]
+    nwb = open_samples(tmp_path / "test.nwb")
+    assert nwb.signal == LFP and nwb.ids.tolist() == recording.channel_ids.tolist()
+    np.testing.assert_array_equal(nwb.read(), windows)
+    np.testing.assert_array_equal(nwb.per_sample["showings"], showings)
 
 
 def test_train_resumes_with_more_epochs(experiment, tmp_path, write_lfp_config):

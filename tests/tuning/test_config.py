@@ -148,5 +148,17 @@ def test_a_search_in_which_no_trial_completes_exits_non_zero(tmp_path, write_sea
     assert main(["--config", str(config), "--out", str(tmp_path / "out")]) == 2
     printed = capsys.readouterr()
     assert printed.out.count("failed: invalid combination") == 2 and "no trial has completed yet" in printed.out
-    assert printed.err.strip().endswith("none of its 2 trials completed (their reasons are listed above)")
+    last = printed.err.strip().splitlines()[-1]
+    assert "none of its 2 trials completed: trial 0: invalid combination: " in last, last
+    assert "; trial 1: invalid combination: " in last and last.count("model.kernel_size") == 2, last
     assert main(["--run", str(tmp_path / "out")]) == 0  # a summary reports; it does not judge
+
+
+def test_the_failure_summary_groups_trials_by_reason_and_counts_what_it_leaves_out():
+    from tuning.results import failure_summary
+
+    records = [{"trial": "0", "status": "FAILED", "reason": "disk full"}, {"trial": "1", "status": "COMPLETED"},
+               {"trial": "2", "status": "FAILED", "reason": "disk full"}, {"trial": "3", "status": "INVALID"}]
+    assert failure_summary(records) == "trials 0, 2: disk full; trial 3: invalid"
+    many = [{"trial": str(index), "status": "FAILED", "reason": f"reason {index}"} for index in range(6)]
+    assert failure_summary(many) == "trial 0: reason 0; trial 1: reason 1; trial 2: reason 2; and 3 other reasons"

@@ -1,29 +1,34 @@
-"""Synthetic samples (K, window, N) as an NWB file that pynwb opens, and back.
+"""The NWB samples file (see :mod:`calciumgan.core.samples`): written with pynwb, read back with h5py.
 
-Layout (NWB core types only):
+Layout (NWB core types only). Calcium traces:
 
-- ``processing/ophys/Fluorescence/synthetic_traces``: one ``RoiResponseSeries``, the K samples
-  end to end in time, data (K * window, N) float32, ``rate`` the recording's sampling rate (Hz),
-  ``starting_time`` 0 s. Sample k is frames [k * window, (k + 1) * window); the samples are
-  independent draws, so the traces jump at every boundary. ``unit`` is "a.u.": the values are in
-  the units of the recording the run trained on, which calciumgan does not know.
-- ``rois`` references every row of the ``PlaneSegmentation`` ``synthetic_neurons``, whose row
-  ids are the recording's neuron ids. Synthetic neurons have no pixels: NWB requires a mask
-  column, so each row holds a 1 x 1 all-zero ``image_mask`` placeholder.
-- ``intervals/samples``: a ``TimeIntervals`` table, one row per sample: ``start_time`` and
-  ``stop_time`` (s) and ``sample`` (k). It is not ``trials`` or ``epochs``: those mean a task's
-  repeated trials and periods of a session, and tools would treat independent generator draws as
-  such; this table says what the rows are (``nwbfile.intervals["samples"]``). It has no
-  ``timeseries`` reference column: pynwb writes one object reference per row at about 0.1 ms.
-- The required ``Device``, ``OpticalChannel`` and ``ImagingPlane`` say that nothing was imaged;
-  their wavelengths are NaN (none).
-- ``general/data_collection``: the provenance as JSON, ``package``, ``version`` and the caller's
-  ``metadata`` (for ``calciumgan.generate``: ``run``, ``generator``, ``seed``, ``truncation`` if
-  any, ``config``).
+- ``processing/ophys/Fluorescence/synthetic_traces``: one ``RoiResponseSeries``, the K samples end
+  to end in time, data (K * window, N) float32, ``rate`` the recording's sampling rate (Hz),
+  ``starting_time`` 0 s, ``unit`` "a.u." (the units of the recording the generator learned, which
+  the package does not know). Its ``rois`` reference every row of the ``PlaneSegmentation``
+  ``synthetic_neurons``, whose row ids are the recording's neuron ids; synthetic neurons have no
+  pixels, so each row's required ``image_mask`` is a 1 x 1 zero placeholder. The required
+  ``Device``, ``OpticalChannel`` and ``ImagingPlane`` say that nothing was imaged (wavelengths NaN).
 
-Memory: the traces stream to a dataset created at its full size, one batch at a time (an hdmf
-``AbstractDataChunkIterator``); only the samples table (24 bytes per sample) is built whole,
-as pynwb writes tables at once. :func:`read_samples_nwb` reads all K samples into memory.
+LFP:
+
+- ``processing/ecephys/synthetic_lfp``: a ``TimeSeries`` (K * window, C) float32 laid out as above,
+  ``unit`` "a.u.": each window is z-scored, so the values are not volts and the series is not an
+  ``ElectricalSeries`` (whose unit is volts). ``processing/ecephys/synthetic_channels`` is a table
+  whose row ids are the recording's channel ids, in column order.
+
+Both:
+
+- ``intervals/samples``: a ``TimeIntervals`` table, one row per sample k: ``start_time`` and
+  ``stop_time`` (s), ``sample`` (k) and one column per per-sample array (``labels``, ``image_ids``,
+  ...). Sample k is frames [k * window, (k + 1) * window); the samples are independent draws, so the
+  series jumps at every boundary. The table is not ``trials`` or ``epochs``: tools read those as a
+  task's trials and a session's periods.
+- ``general/data_collection``: the provenance as JSON: ``package``, ``version`` and the writer's.
+
+Memory: the values stream to a dataset created at its full size, one batch at a time (an hdmf
+``AbstractDataChunkIterator``); only the samples table (about 24 bytes per sample and column) is
+built whole, as pynwb writes tables at once.
 """
 
 import datetime
@@ -31,92 +36,83 @@ import json
 import pathlib
 import uuid
 
-import h5py
 import numpy as np
-from hdmf.common import VectorData
+from hdmf.common import DynamicTable, VectorData
 from hdmf.data_utils import AbstractDataChunkIterator, DataChunk
-from pynwb import NWBHDF5IO, NWBFile
+from pynwb import NWBHDF5IO, NWBFile, TimeSeries
 from pynwb.epoch import TimeIntervals
 from pynwb.ophys import Fluorescence, ImageSegmentation, OpticalChannel, PlaneSegmentation
 
 from calciumgan.core import __version__
 from calciumgan.core.errors import RecordingError
-from calciumgan.core.files import atomic_hdf5
-from calciumgan.core.nwb import open_nwb
+from calciumgan.core.files import atomic_hdf5, open_hdf5
+from calciumgan.core.samples.layout import CALCIUM, LFP, SamplesFile, Signal
+from calciumgan.core.values import checked_sampling_rate
 
-MODULE, CONTAINER, SERIES, TABLE = "ophys", "Fluorescence", "synthetic_traces", "samples"
-SERIES_PATH = f"processing/{MODULE}/{CONTAINER}/{SERIES}"
+TABLE = "samples"
 TABLE_PATH = f"intervals/{TABLE}"
+TABLE_COLUMNS = ("start_time", "stop_time", "sample")
+SERIES_PATHS = {CALCIUM: "processing/ophys/Fluorescence/synthetic_traces", LFP: "processing/ecephys/synthetic_lfp"}
+IDS_PATHS = {CALCIUM: "processing/ophys/ImageSegmentation/synthetic_neurons/id",
+             LFP: "processing/ecephys/synthetic_channels/id"}  # fmt: skip
+PROVENANCE_PATH = "general/data_collection"
 UNIT = "a.u."
 CHUNK_BYTES = 2**20  # HDF5 chunks hold whole samples, about this many bytes (at least one sample)
 NOT_IMAGED = "none: the traces were sampled from a generative model (calciumgan), not recorded"
+NOT_RECORDED = "none: the LFP was sampled from a generative model (calciumgan), not recorded"
 
 
-def write_samples_nwb(path, batches, shape: tuple, sampling_rate: float, neuron_ids, metadata: dict) -> pathlib.Path:
+def write_samples_nwb(path, batches, shape: tuple, sampling_rate: float, ids, provenance: dict,
+                      per_sample: dict | None = None, signal: Signal = CALCIUM) -> None:  # fmt: skip
     """Write ``batches`` of samples (<= batch, window, N), ``shape`` = (K, window, N) in all, to NWB ``path``.
 
-    ``sampling_rate`` in Hz, ``neuron_ids`` (N,) integers; ``metadata`` (JSON values) is kept in
-    ``data_collection``. The file appears under ``path`` only when complete; a batch of the
-    wrong shape, or a stream of other than K samples, raises ``ValueError``.
+    The file appears under ``path`` only when complete; a batch of the wrong shape, or a stream of
+    other than K samples, raises ``ValueError``.
     """
     path = pathlib.Path(path)
-    count, window, neurons = shape
+    count, window, columns = shape
+    what = "calcium traces" if signal == CALCIUM else "LFP"
     nwbfile = NWBFile(
-        session_description=f"Synthetic calcium traces made by calciumgan {__version__}, not a recording: "
-        f"{count} samples of {window} frames x {neurons} neurons drawn from a trained generator",
+        session_description=f"Synthetic {what} made by calciumgan {__version__}, not a recording: {count} samples "
+        f"of {window} frames x {columns} {signal.column}s drawn from a trained generator",
         identifier=str(uuid.uuid4()),
         session_start_time=datetime.datetime.now().astimezone(),
-        data_collection=json.dumps({"package": "calciumgan", "version": __version__, **metadata}),
+        data_collection=json.dumps({"package": "calciumgan", "version": __version__, **provenance}),
     )
-    ophys = nwbfile.create_processing_module(name=MODULE, description="synthetic calcium traces (calciumgan)")
-    neurons_table = _synthetic_neurons(nwbfile, np.asarray(neuron_ids))
-    ophys.add(ImageSegmentation(plane_segmentations=[neurons_table]))
-    fluorescence = Fluorescence(name=CONTAINER)
-    ophys.add(fluorescence)  # before the series, so that its ROI region shares an ancestor with the table
-    rois = neurons_table.create_roi_table_region(description="every neuron, in the recording's order",
-                                                 region=list(range(neurons)))  # fmt: skip
-    fluorescence.create_roi_response_series(
-        name=SERIES,
-        data=SampleChunks(batches, shape, path),
-        rois=rois,
-        unit=UNIT,
-        rate=float(sampling_rate),
-        starting_time=0.0,
-        description=f"{count} synthetic samples of {window} frames end to end: sample k is frames [k*{window}, "
-        f"(k+1)*{window}) (intervals/{TABLE}); independent draws, discontinuous at each boundary. Units: those of "
-        "the recording the run trained on, unknown to calciumgan (a.u.)",
-    )
-    nwbfile.add_time_intervals(_samples_table(count, window / float(sampling_rate)))
+    series = dict(name=SERIES_PATHS[signal].rsplit("/", 1)[1], data=SampleChunks(batches, shape, path), unit=UNIT,
+                  rate=float(sampling_rate), starting_time=0.0,
+                  description=f"{count} synthetic samples of {window} frames end to end: sample k is frames "
+                  f"[k*{window}, (k+1)*{window}) ({TABLE_PATH}); independent draws, discontinuous at each boundary. "
+                  "Units: those of the data the generator learned (a.u.)")  # fmt: skip
+    (_add_calcium if signal == CALCIUM else _add_lfp)(nwbfile, np.asarray(ids), series)
+    nwbfile.add_time_intervals(_samples_table(count, window / float(sampling_rate), per_sample or {}))
     with atomic_hdf5(path) as file, NWBHDF5IO(file=file, mode="w") as io:
         io.write(nwbfile)
-    return path
 
 
-def read_samples_nwb(path) -> tuple[np.ndarray, float, np.ndarray, dict]:
-    """(samples (K, window, N) float32, sampling rate (Hz), neuron ids (N,), metadata) of a file of
-    :func:`write_samples_nwb`; a one-line ``RecordingError`` if ``path`` is not one."""
-    path = pathlib.Path(path)
-    with open_nwb(path) as nwbfile:
-        if not holds_samples_nwb(path):
-            raise RecordingError(f"{path}: not a samples file of calciumgan.generate (no {SERIES_PATH} or "
-                                 f"{TABLE_PATH})")  # fmt: skip
-        series = nwbfile.processing[MODULE][CONTAINER][SERIES]
-        traces = np.asarray(series.data[()])
-        count = len(nwbfile.intervals[TABLE])
-        if count == 0 or traces.ndim != 2 or len(traces) % count:
-            raise RecordingError(f"{path}: {SERIES_PATH} has shape {traces.shape}, not {count} samples end to end")
-        ids = np.asarray(series.rois.table.id.data[()])[np.asarray(series.rois.data[()])]
-        metadata = json.loads(nwbfile.data_collection)
-        return traces.reshape(count, -1, traces.shape[1]), float(series.rate), ids, metadata
-
-
-def holds_samples_nwb(path) -> bool:
-    """Whether ``path`` is an HDF5 file holding the series and table of :func:`write_samples_nwb`."""
-    try:
-        with h5py.File(path, "r") as file:
-            return SERIES_PATH in file and TABLE_PATH in file
-    except OSError:
-        return False
+def open_samples_nwb(path: pathlib.Path) -> SamplesFile | None:
+    """The samples of NWB ``path``; ``None`` if it is another NWB file (a recording)."""
+    with open_hdf5(path) as file:
+        signal = next((signal for signal, series in SERIES_PATHS.items() if series in file), None)
+        if signal is None or TABLE_PATH not in file:
+            return None
+        try:
+            series, table = file[SERIES_PATHS[signal]], file[TABLE_PATH]
+            values, ids = series["data"], file[IDS_PATHS[signal]][()]
+            if signal == CALCIUM:
+                ids = ids[series["rois"][()]]
+            rate = checked_sampling_rate(series["starting_time"].attrs["rate"], path)
+            count = len(table["sample"])
+            per_sample = {name: table[name][()] for name in table.attrs["colnames"] if name not in TABLE_COLUMNS}
+            provenance = json.loads(file[PROVENANCE_PATH][()])
+        except (KeyError, OSError, ValueError) as error:
+            raise RecordingError(f"{path}: a damaged samples file ({type(error).__name__}: {error})") from None
+        if count == 0 or values.ndim != 2 or values.shape[0] % count or values.shape[1] != len(ids):
+            raise RecordingError(f"{path}: {SERIES_PATHS[signal]} has shape {values.shape}, not {count} samples "
+                                 f"of {len(ids)} {signal.column}s end to end")  # fmt: skip
+        shape = (count, values.shape[0] // count, values.shape[1])
+        dataset = f"{SERIES_PATHS[signal]}/data"
+        return SamplesFile(path, signal, shape, rate, ids, per_sample, provenance, dataset, end_to_end=True)
 
 
 class SampleChunks(AbstractDataChunkIterator):
@@ -134,23 +130,23 @@ class SampleChunks(AbstractDataChunkIterator):
         return self
 
     def __next__(self) -> DataChunk:
-        count, window, neurons = self.shape
+        count, window, columns = self.shape
         try:
             batch = np.asarray(next(self.batches), dtype=np.float32)
         except StopIteration:
             if self.samples != count:
                 raise ValueError(f"{self.path}: the stream held {self.samples} samples, {count} announced") from None
             raise
-        if batch.ndim != 3 or batch.shape[1:] != (window, neurons) or self.samples + len(batch) > count:
+        if batch.ndim != 3 or batch.shape[1:] != (window, columns) or self.samples + len(batch) > count:
             raise ValueError(f"{self.path}: a batch of shape {batch.shape} after {self.samples} samples; expected "
-                             f"{count} samples of {window} frames x {neurons} neurons in all")  # fmt: skip
+                             f"{count} samples of {window} frames x {columns} columns in all")  # fmt: skip
         start, self.samples = self.samples, self.samples + len(batch)
-        return DataChunk(data=batch.reshape(-1, neurons), selection=np.s_[start * window : self.samples * window, :])
+        return DataChunk(data=batch.reshape(-1, columns), selection=np.s_[start * window : self.samples * window, :])
 
     def recommended_chunk_shape(self) -> tuple:
-        count, window, neurons = self.shape
-        per_chunk = min(count, max(1, CHUNK_BYTES // (window * neurons * self.dtype.itemsize)))
-        return (per_chunk * window, neurons)
+        count, window, columns = self.shape
+        per_chunk = min(count, max(1, CHUNK_BYTES // (window * columns * self.dtype.itemsize)))
+        return (per_chunk * window, columns)
 
     def recommended_data_shape(self) -> tuple:
         return self.maxshape
@@ -161,8 +157,29 @@ class SampleChunks(AbstractDataChunkIterator):
 
     @property
     def maxshape(self) -> tuple:
-        count, window, neurons = self.shape
-        return (count * window, neurons)
+        count, window, columns = self.shape
+        return (count * window, columns)
+
+
+def _add_calcium(nwbfile: NWBFile, neuron_ids: np.ndarray, series: dict) -> None:
+    """The ophys module: the ROI table of ``neuron_ids`` and the ``RoiResponseSeries`` of ``series``."""
+    ophys = nwbfile.create_processing_module(name="ophys", description="synthetic calcium traces (calciumgan)")
+    neurons_table = _synthetic_neurons(nwbfile, neuron_ids)
+    ophys.add(ImageSegmentation(plane_segmentations=[neurons_table]))
+    fluorescence = Fluorescence(name="Fluorescence")
+    ophys.add(fluorescence)  # before the series, so that its ROI region shares an ancestor with the table
+    rois = neurons_table.create_roi_table_region(description="every neuron, in the recording's order",
+                                                 region=list(range(len(neuron_ids))))  # fmt: skip
+    fluorescence.create_roi_response_series(rois=rois, **series)
+
+
+def _add_lfp(nwbfile: NWBFile, channel_ids: np.ndarray, series: dict) -> None:
+    """The ecephys module: the table of ``channel_ids`` and the ``TimeSeries`` of ``series``."""
+    ecephys = nwbfile.create_processing_module(name="ecephys", description=f"synthetic LFP; device: {NOT_RECORDED}")
+    ecephys.add(DynamicTable(name="synthetic_channels", id=channel_ids.tolist(),
+                             description="One row per column of synthetic_lfp, in order; row ids are the recording's "
+                             "channel ids"))  # fmt: skip
+    ecephys.add(TimeSeries(**series))
 
 
 def _synthetic_neurons(nwbfile: NWBFile, neuron_ids: np.ndarray) -> PlaneSegmentation:
@@ -179,13 +196,15 @@ def _synthetic_neurons(nwbfile: NWBFile, neuron_ids: np.ndarray) -> PlaneSegment
                              "neuron ids. Synthetic neurons have no pixels: image_mask is a placeholder")  # fmt: skip
 
 
-def _samples_table(count: int, duration: float) -> TimeIntervals:
-    """``count`` rows of [k * duration, (k + 1) * duration) seconds, one per sample k."""
+def _samples_table(count: int, duration: float, per_sample: dict) -> TimeIntervals:
+    """``count`` rows of [k * duration, (k + 1) * duration) seconds, one per sample k, and the ``per_sample``
+    arrays (K,) as columns."""
     starts = np.arange(count) * duration
     columns = [VectorData(name="start_time", description="start of the sample (s)", data=starts),
                VectorData(name="stop_time", description="end of the sample (s), exclusive", data=starts + duration),
-               VectorData(name="sample", description="index k of the sample, 0 .. K-1",
-                          data=np.arange(count))]  # fmt: skip
+               VectorData(name="sample", description="index k of the sample, 0 .. K-1", data=np.arange(count)),
+               *(VectorData(name=name, description=f"{name} of each sample (per-sample array of the generator)",
+                            data=np.asarray(values)) for name, values in per_sample.items())]  # fmt: skip
     return TimeIntervals(name=TABLE, columns=columns,
-                         description=f"One row per synthetic sample k: frames [k*window, (k+1)*window) of "
-                         f"{SERIES_PATH}")  # fmt: skip
+                         description="One row per synthetic sample k: frames [k*window, (k+1)*window) of the "
+                         "series")  # fmt: skip

@@ -17,9 +17,10 @@ import pathlib
 import shutil
 
 import pytest
+import yaml
 from catalogue import WINDOW, Workspace, good_signals
 from commands import run_module
-from config_files import TINY_MEI, write_config
+from config_files import TINY_LFP, TINY_MEI, write_config
 from forked import run_forked
 
 pytest.importorskip("resource")  # RLIMIT_FSIZE: POSIX only
@@ -76,6 +77,41 @@ def mei_simulate(workspace, request) -> list:
     return ["exciting_inputs.simulate", "--config", str(config), "--out", workspace / f"{OUT}/experiment"]
 
 
+def lfp_pretrain(workspace, request) -> list:
+    config = write_config(workspace.root / "lfp.yaml", TINY_LFP, {})
+    return ["lfp.pretrain", "--config", str(config), "--out", workspace / f"{OUT}/experiment"]
+
+
+SURROGATE = {"source": "surrogate", "preset": "day4", "num_frames": 1600, "num_neurons": 5, "validation_fraction": 0.25}
+
+
+def autoencoder(module: str, sections: dict):
+    def argv(workspace, request) -> list:
+        return [module, "--config", workspace.text("tiny.yaml", yaml.safe_dump(sections)), "--out",
+                workspace / f"{OUT}/model"]  # fmt: skip
+
+    return argv
+
+
+DENOISE = {"data": {**SURROGATE, "window": 64, "stride": 8}, "train": {"epochs": 1, "batch_size": 32},
+           "model": {"poolings": 2, "filters": 4, "code_channels": 4, "kernel_size": 5},
+           "evaluate": {"spike_inference_modes": ["fixed"]}}  # fmt: skip
+VAE = {"data": {**SURROGATE, "window": 48, "stride": 4}, "model": {"hidden_units": 16, "latent_dim": 4},
+       "train": {"epochs": 1, "batch_size": 32}, "evaluate": {"num_samples": 24, "workers": 1}}  # fmt: skip
+ACGAN = {"data": {"presets": ["day1", "dff_day4"], "num_frames": 1200, "num_neurons": 4, "window": 32, "stride": 4},
+         "model": {"noise_dim": 8, "embedding_dim": 4, "filters": 4, "kernel_size": 4, "num_blocks": 3},
+         "train": {"epochs": 1, "steps_per_epoch": 2, "batch_size": 16, "n_critic": 1, "validation_batches": 1},
+         "generate": {"samples_per_label": 3}}  # fmt: skip
+
+
+def search(workspace, request) -> list:
+    base = workspace.config(evaluate__num_samples=16, evaluate__heatmap_samples=2, evaluate__workers=1)
+    settings = {"base": base, "trials": 1, "seed": 3, "budget": {"epochs": 1},
+                "space": {"train.learning_rate": {"choice": [0.001, 0.002]}}}  # fmt: skip
+    return ["tuning.search", "--config", workspace.text("search.yaml", yaml.safe_dump(settings)), "--out",
+            workspace / f"{OUT}/search"]  # fmt: skip
+
+
 # tool -> (its argv's builder, the limits it runs under): the tools that start TensorFlow (some 10 s a run) skip
 # limits that would fail in the same writer, at the same point, as another tool's case
 TOOLS = {
@@ -87,6 +123,11 @@ TOOLS = {
     "evaluate": (evaluate, tuple(LIMITS)),
     "lfp-generate": (lfp_generate, ("largest-less-one",)),
     "mei-simulate": (mei_simulate, tuple(LIMITS)),
+    "lfp-pretrain": (lfp_pretrain, ("half-largest",)),
+    "denoise": (autoencoder("calciumgan.autoencoders.denoise", DENOISE), ("half-largest",)),
+    "vae": (autoencoder("calciumgan.autoencoders.vae", VAE), ("half-largest",)),
+    "acgan": (autoencoder("calciumgan.conditional.train", ACGAN), ("half-largest",)),
+    "search": (search, ("first-write",)),  # later failures are trials the search records as failed
 }
 CASES = [(tool, limit) for tool, (_, limits) in TOOLS.items() for limit in limits]
 

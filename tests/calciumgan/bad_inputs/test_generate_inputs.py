@@ -79,7 +79,7 @@ GENERATE = (
     Case("run-is-a-file", lambda w: generate(w, run=w.text("run.txt", "x")), "run.txt", "no such run folder"),
     Case("empty-run-folder", lambda w: generate(w, run=w.folder("empty")), "empty", "not a finished training run"),
     Case("corrupt-recording-json", damaged("recording.json", lambda p: p.write_text("{not json")),
-         "recording.json", "not readable JSON"),
+         "recording.json", "damaged, not JSON"),
     Case("recording-json-without-ids", damaged("recording.json", edit_json(lambda d: d.pop("neuron_ids"))),
          "recording.json", "'neuron_ids'"),
     Case("recording-json-extra-id", damaged("recording.json", edit_json(lambda d: d["neuron_ids"].append(99))),

@@ -1,4 +1,5 @@
-"""Synthetic samples to NWB and back: the layout pynwb reads, streaming checks, atomic writes, the CLI."""
+"""Samples files, HDF5 and NWB, calcium and LFP: the layout pynwb reads, round trips, streaming checks, atomic
+writes, the CLI."""
 
 import uuid
 
@@ -6,16 +7,18 @@ import h5py
 import numpy as np
 import pynwb
 import pytest
+from ophys_files import write_dff_nwb
 
 import calciumgan
 from calciumgan.core.errors import RecordingError
-from calciumgan.data import nwb_samples
-from calciumgan.data.nwb_samples import holds_samples_nwb, read_samples_nwb, write_samples_nwb
+from calciumgan.core.samples import CALCIUM, LFP, open_samples, write_samples
+from calciumgan.core.samples import nwb as nwb_samples
 from calciumgan.evaluation.trace_files import TraceFile
 
 COUNT, WINDOW, NEURONS, RATE = 7, 5, 3, 30.0
 IDS = np.array([4, 9, 2])
 METADATA = {"run": "runs/demo", "generator": "generator_ema.keras", "seed": 7, "truncation": 1.5}
+PROVENANCE = {"package": "calciumgan", "version": calciumgan.__version__, **METADATA}
 
 
 def samples() -> np.ndarray:
@@ -27,8 +30,8 @@ def in_batches(values: np.ndarray, sizes=(3, 3, 1)):
     return (values[start:stop] for start, stop in zip(starts[:-1], starts[1:]))
 
 
-def write(path, batches, shape=(COUNT, WINDOW, NEURONS)):
-    return write_samples_nwb(path, batches, shape, RATE, IDS, METADATA)
+def write(path, batches, shape=(COUNT, WINDOW, NEURONS), **options):
+    return write_samples(path, batches, shape, RATE, IDS, METADATA, **options)
 
 
 def test_pynwb_reads_the_samples_end_to_end_with_their_neurons_table_and_provenance(tmp_path, monkeypatch):
@@ -50,10 +53,35 @@ def test_pynwb_reads_the_samples_end_to_end_with_their_neurons_table_and_provena
         assert nwbfile.session_start_time.tzinfo is not None and uuid.UUID(nwbfile.identifier).version == 4
         assert f"calciumgan {calciumgan.__version__}" in nwbfile.session_description
     assert pynwb.validate(paths=[str(path)]) == []
-    read, rate, ids, metadata = read_samples_nwb(path)
-    assert read.dtype == np.float32 and np.array_equal(read, values)
-    assert rate == RATE and ids.tolist() == IDS.tolist()
-    assert metadata == {"package": "calciumgan", "version": calciumgan.__version__, **METADATA}
+    opened = open_samples(path)
+    read = opened.read()
+    assert read.dtype == np.float32 and np.array_equal(read, values) and opened.signal == CALCIUM
+    assert opened.sampling_rate == RATE and opened.ids.tolist() == IDS.tolist() and opened.per_sample == {}
+    assert opened.provenance == PROVENANCE
+
+
+def test_lfp_samples_in_nwb_are_a_series_in_ecephys_with_a_channels_table_and_valid_nwb(tmp_path):
+    values = samples()
+    path = write(tmp_path / "lfp.nwb", in_batches(values), signal=LFP, per_sample={"image_ids": [3, 1, 4, 1, 5, 9, 2]})
+    with pynwb.NWBHDF5IO(str(path), "r") as io:
+        nwbfile = io.read()
+        series = nwbfile.processing["ecephys"]["synthetic_lfp"]
+        assert np.array_equal(series.data[()], values.reshape(COUNT * WINDOW, NEURONS)) and series.unit == "a.u."
+        assert list(nwbfile.processing["ecephys"]["synthetic_channels"].id[:]) == IDS.tolist()
+        assert list(nwbfile.intervals["samples"]["image_ids"][:]) == [3, 1, 4, 1, 5, 9, 2]
+    assert pynwb.validate(paths=[str(path)]) == []
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".nwb"])
+@pytest.mark.parametrize("signal", [CALCIUM, LFP])
+def test_every_generator_s_samples_round_trip_through_both_formats(tmp_path, suffix, signal):
+    values, labels = samples(), np.array([0, 1, 2, 0, 1, 2, 0], np.int32)
+    path = write(tmp_path / f"s{suffix}", in_batches(values), signal=signal, per_sample={"labels": labels})
+    opened = open_samples(path)
+    assert (opened.signal, opened.shape, opened.sampling_rate) == (signal, values.shape, RATE)
+    assert opened.ids.tolist() == IDS.tolist() and opened.provenance == PROVENANCE
+    assert list(opened.per_sample) == ["labels"] and opened.per_sample["labels"].tolist() == labels.tolist()
+    assert np.array_equal(opened.read(), values) and np.array_equal(opened.read(2, 5), values[2:5])
 
 
 @pytest.mark.parametrize(
@@ -80,15 +108,16 @@ def test_a_stream_that_fails_midway_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_only_a_file_of_the_writer_counts_as_nwb_samples(tmp_path):
+def test_only_a_file_of_a_samples_writer_counts_as_samples(tmp_path):
     path = write(tmp_path / "s.nwb", in_batches(samples()))
-    with h5py.File(tmp_path / "plain.h5", "w") as file:
-        file["signals"] = samples()
+    with h5py.File(tmp_path / "recording.h5", "w") as file:
+        file["signals"] = samples()[0]
     (tmp_path / "notes.nwb").write_text("not HDF5")
-    assert holds_samples_nwb(path)
-    assert not holds_samples_nwb(tmp_path / "plain.h5") and not holds_samples_nwb(tmp_path / "notes.nwb")
-    with pytest.raises(RecordingError, match="notes.nwb: not an NWB file"):
-        read_samples_nwb(tmp_path / "notes.nwb")
+    assert open_samples(path) is not None and open_samples(tmp_path / "recording.h5") is None
+    write_dff_nwb(tmp_path / "recording.nwb", np.zeros((20, 4), np.float32), rate=RATE)
+    assert open_samples(tmp_path / "recording.nwb") is None
+    with pytest.raises(RecordingError, match="notes.nwb: not a readable HDF5 file"):
+        open_samples(tmp_path / "notes.nwb")
 
 
 def test_evaluation_reads_an_nwb_samples_file_as_samples_not_as_one_recording(tmp_path):
@@ -110,10 +139,9 @@ def test_the_cli_writes_to_nwb_the_traces_it_writes_to_hdf5_for_the_same_seed(tm
     common = ["--run", str(tmp_path / "run"), "--num-samples", "5", "--seed", "3", "--truncation", "2"]
     assert generate_main([*common, "--out", str(tmp_path / "s.nwb")]) == 0
     assert generate_main([*common, "--out", str(tmp_path / "s.h5")]) == 0
-    read, rate, ids, metadata = read_samples_nwb(tmp_path / "s.nwb")
-    with h5py.File(tmp_path / "s.h5") as file:
-        assert read.shape == (5, 32, 6) and np.array_equal(read, file["signals"][()])
-        assert rate == file.attrs["sampling_rate"] and ids.tolist() == file.attrs["neuron_ids"].tolist()
-        for key in ("run", "generator", "seed", "truncation"):
-            assert metadata[key] == file.attrs[key]
-    assert metadata["version"] == calciumgan.__version__ and metadata["config"]["data"]["window"] == 32
+    nwb, hdf5 = open_samples(tmp_path / "s.nwb"), open_samples(tmp_path / "s.h5")
+    assert nwb.shape == (5, 32, 6) and np.array_equal(nwb.read(), hdf5.read())
+    assert nwb.sampling_rate == hdf5.sampling_rate and nwb.ids.tolist() == hdf5.ids.tolist()
+    for key in ("package", "version", "run", "generator", "seed", "truncation"):
+        assert nwb.provenance[key] == hdf5.provenance[key]
+    assert nwb.provenance["version"] == calciumgan.__version__ and nwb.provenance["config"]["data"]["window"] == 32

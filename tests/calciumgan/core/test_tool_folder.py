@@ -89,7 +89,7 @@ def test_json_files_round_trip_and_a_damaged_or_missing_one_is_named_in_one_line
     assert folder.write_json("a.json", {"x": [1, 2]}) == tmp_path / "a.json"
     assert folder.read_json("a.json") == {"x": [1, 2]}
     (tmp_path / "b.json").write_text('{"x": [1,\n')
-    with pytest.raises(RunError, match=r"b\.json: not readable JSON \(") as damaged:
+    with pytest.raises(RunError, match=r"b\.json: damaged, not JSON \(") as damaged:
         folder.read_json("b.json")
     assert "\n" not in str(damaged.value) and str(damaged.value).startswith(str(tmp_path / "b.json"))
     with pytest.raises(RunError, match=r"c\.json: missing$"):

@@ -89,7 +89,7 @@ def test_load_errors_name_the_file_and_the_key(tmp_path):
     with pytest.raises(RecordingError, match="absent.h5: no such file"):
         load_stimulus_lfp(tmp_path / "absent.h5")
     (tmp_path / "text.h5").write_text("not hdf5")
-    with pytest.raises(RecordingError, match="text.h5: not an HDF5 file"):
+    with pytest.raises(RecordingError, match="text.h5: not a readable HDF5 file"):
         load_stimulus_lfp(tmp_path / "text.h5")
     path = save_stimulus_lfp(small_recording(), tmp_path / "data.h5")
     with h5py.File(path, "a") as file:
