@@ -68,7 +68,6 @@ class RunFolder(ToolFolder):
 
     holds_work = has_trained
 
-
     def save_model(self, model, path: pathlib.Path) -> None:
         """Write a Keras model as a ``.keras`` file, atomically."""
         with atomic_path(path) as temporary:
