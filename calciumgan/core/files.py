@@ -17,6 +17,7 @@ from calciumgan.core.errors import OutputError, RecordingError, RunError
 
 logger = logging.getLogger(__name__)
 
+HDF5_SUFFIXES = (".h5", ".hdf5")  # the file names the package reads and writes as HDF5
 PARTIAL_NAME = re.compile(r"\.partial-(\d+)-(.+)$")
 
 

@@ -13,7 +13,8 @@ import dataclasses
 import pathlib
 
 from calciumgan.core.errors import RecordingError
-from calciumgan.data.recording import HDF5_SUFFIXES, Recording, load_recording
+from calciumgan.core.files import HDF5_SUFFIXES
+from calciumgan.data.recording import Recording, load_recording
 from calciumgan.data.suite2p import BASELINE_PERCENTILE, BASELINE_WINDOW_S, NEUROPIL_COEFFICIENT, read_suite2p
 
 RECORDING_SUFFIXES = (".npz", *HDF5_SUFFIXES)

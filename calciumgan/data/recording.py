@@ -21,12 +21,11 @@ import h5py
 import numpy as np
 
 from calciumgan.core.errors import RecordingError
-from calciumgan.core.files import atomic_hdf5, atomic_path, open_hdf5
+from calciumgan.core.files import HDF5_SUFFIXES, atomic_hdf5, atomic_path, open_hdf5
 from calciumgan.core.values import check_real_numbers, checked_sampling_rate
 
 logger = logging.getLogger(__name__)
 
-HDF5_SUFFIXES = (".h5", ".hdf5")
 FIELDS = ("signals", "spikes", "neuron_ids", "sampling_rate")  # sampling_rate last: an HDF5 attribute
 LAYOUT_HINT = (
     "expected 'signals' (T, N), optional 'spikes' (T, N) and 'neuron_ids' (N,), "

@@ -71,15 +71,16 @@ class TraceFile:
     @classmethod
     def of_samples_file(cls, file: SamplesFile) -> "TraceFile":
         """The samples of ``file``, checked chunk by chunk; those of HDF5 files stay on disk, NWB ones are read."""
+        if file.end_to_end:  # NWB: read whole once, then checked
+            samples = file.read()
+            first_non_finite(samples, "signals", file.path, SAMPLE_LOCATION)
+            return cls(str(file.path), file.sampling_rate, file.ids, samples_shape=samples.shape, samples=samples)
         for start in range(0, file.shape[0], SCAN_CHUNK):
             try:
                 first_non_finite(file.read(start, start + SCAN_CHUNK), "signals", file.path, SAMPLE_LOCATION)
             except RecordingError as error:
                 raise RecordingError(f"{error} (samples from {start})") from None
-        if not file.end_to_end:  # (K, T, N) in an HDF5 file: streamed through spike inference
-            return cls(str(file.path), file.sampling_rate, file.ids, samples_shape=file.shape, path=file.path)
-        samples = file.read()
-        return cls(str(file.path), file.sampling_rate, file.ids, samples_shape=samples.shape, samples=samples)
+        return cls(str(file.path), file.sampling_rate, file.ids, samples_shape=file.shape, path=file.path)
 
     @classmethod
     def of_array(cls, traces, sampling_rate: float, name: str) -> "TraceFile":

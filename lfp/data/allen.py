@@ -22,6 +22,7 @@ import numpy as np
 from pynwb.ecephys import LFP, ElectricalSeries
 
 from calciumgan.core.errors import RecordingError
+from calciumgan.core.files import HDF5_SUFFIXES
 from calciumgan.core.nwb import open_nwb
 from lfp.data.recording import StimulusLFP
 
@@ -79,7 +80,7 @@ def load_images(path) -> np.ndarray:
         elif path.suffix == ".npz":
             with np.load(path, allow_pickle=False) as archive:
                 array = archive[_only_key(list(archive.files), path)]
-        elif path.suffix in (".h5", ".hdf5"):
+        elif path.suffix in HDF5_SUFFIXES:
             with h5py.File(path, "r") as file:
                 names = [name for name in file if isinstance(file[name], h5py.Dataset)]
                 array = file[_only_key(names, path)][()]

@@ -14,10 +14,10 @@ z-scored units of each window for LFP. Files appear under their name only when c
 
 import pathlib
 
+from calciumgan.core.files import HDF5_SUFFIXES
 from calciumgan.core.samples.hdf5 import open_samples_hdf5, write_samples_hdf5
 from calciumgan.core.samples.layout import CALCIUM, LFP, SIGNALS, SamplesFile, Signal, check_samples_shape
 
-HDF5_SUFFIXES = (".h5", ".hdf5")
 NWB_SUFFIX = ".nwb"
 SUFFIXES = (*HDF5_SUFFIXES, NWB_SUFFIX)
 
