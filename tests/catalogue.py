@@ -3,8 +3,11 @@
 import dataclasses
 import functools
 import hashlib
+import json
 import pathlib
+import re
 import shutil
+import zipfile
 
 import h5py
 import numpy as np
@@ -110,8 +113,27 @@ class Workspace:
 
     def snapshot(self) -> dict:
         """Every path under the root -> its content hash (None for folders)."""
-        return {str(path.relative_to(self.root)): None if path.is_dir() else hashlib.sha1(path.read_bytes()).hexdigest()
+        return {str(path.relative_to(self.root)): None if path.is_dir() else content_digest(path)
                 for path in sorted(self.root.rglob("*"))}  # fmt: skip
+
+
+def content_digest(path: pathlib.Path) -> str:
+    """SHA-1 of a file's bytes; for a readable Keras archive, of what it holds: two saves of the same model differ
+    only in the archive's timestamps, ``metadata.json``'s ``date_saved`` and ``config.json``'s
+    ``shared_object_id`` (a Python object id), which this digest leaves out."""
+    digest = hashlib.sha1()
+    if path.suffix != ".keras" or not zipfile.is_zipfile(path):
+        digest.update(path.read_bytes())
+        return digest.hexdigest()
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
+            content = archive.read(name)
+            if name == "metadata.json":
+                content = json.dumps({**json.loads(content), "date_saved": None}, sort_keys=True).encode()
+            elif name == "config.json":
+                content = re.sub(rb'"shared_object_id": \d+', b'"shared_object_id": 0', content)
+            digest.update(name.encode() + b"\0" + content)
+    return digest.hexdigest()
 
 
 def _start_calcium_run(path: pathlib.Path) -> None:

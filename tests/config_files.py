@@ -1,6 +1,6 @@
 """Write a tiny YAML config for a test: a base dict of sections with ``{"section.key": value}`` overrides.
 
-The tiny LFP and MEI configs live here, beside the writer, for the tests of every folder (calciumgan's is
+The tiny LFP, MEI and latent-code configs live here, beside the writer, for the tests of every folder (calciumgan's is
 ``TINY`` of tests/conftest.py).
 """
 
@@ -22,6 +22,14 @@ TINY_MEI = {
     "selection": {"draws": 5},
     "model": {"hidden_channels": 4},
     "fit": {"neurons": "all", "epochs": 2, "batch_size": 16},
+}  # fmt: skip
+
+# 64 images of 16 x 24, 12 neurons, a 4-dimensional latent, 6 iterations
+TINY_LATENT = {
+    "simulation": {"seed": 1, "num_images": 64, "image_height": 16, "image_width": 24, "trials": 2, "num_neurons": 12},
+    "generator": {"latent_dim": 4, "channels": 8, "iterations": 6, "batch_size": 8, "n_critic": 2},
+    "decoding": {"train_codes": 60, "test_codes": 20, "trials": 4, "components": 6},
+    "search": {"neuron": 3, "population_size": 8, "generations": 3},
 }  # fmt: skip
 
 
