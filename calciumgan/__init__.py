@@ -15,12 +15,15 @@ sampling_rate)`` (see ``calciumgan.api``).
 
 Importing the package is light (no backend is loaded). Its Keras layers register themselves as
 soon as Keras is imported, before or after this package, so ``keras.saving.load_model`` finds
-them in a ``.keras`` file of this package without any further import.
+them in a ``.keras`` file of this package without any further import. TensorFlow, when it is
+imported after this package, starts without its C++ start-up lines (``core.backend_logs``;
+``TF_CPP_MIN_LOG_LEVEL=0`` shows them), in the tools, in notebooks and in worker processes alike.
 """
 
 import importlib
 
 from calciumgan.core import __version__
+from calciumgan.core.backend_logs import quiet_tensorflow_start
 from calciumgan.core.layer_registry import register_layer_modules
 
 __all__ = ["evaluate_arrays", "load_run", "__version__"]
@@ -34,3 +37,4 @@ def __getattr__(name):
 
 register_layer_modules("calciumgan.models.layers", "calciumgan.models.convolution", "calciumgan.models.heads",
                        "calciumgan.models.spectral", "calciumgan.models.spectral_normalization")
+quiet_tensorflow_start()

@@ -9,7 +9,6 @@ import math
 import pathlib
 import sys
 
-from calciumgan.core.backend_logs import quiet_tensorflow_start
 from calciumgan.core.errors import CalciumGANError
 from calciumgan.core.files import check_output_folder
 
@@ -123,9 +122,8 @@ def run_command(action) -> int:
     """Run ``action()`` with logging on; print a user-facing error as one line and return 2.
 
     ``action`` returns where its outputs are (a file or folder), which the last log line names, or None.
-    TensorFlow's C++ start-up lines are filtered when it is first imported (``core.backend_logs``).
+    TensorFlow's C++ start-up lines are filtered as soon as the package is imported (``core.backend_logs``).
     """
-    quiet_tensorflow_start()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     try:
         outputs = action()

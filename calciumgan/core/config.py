@@ -107,8 +107,13 @@ def with_overrides(config, overrides: dict, origin: str = "overrides"):
 
 
 def save_config(config, path) -> None:
-    """Write a config as YAML, atomically; ``load_config`` reads it back unchanged."""
-    write_text_atomic(path, yaml.safe_dump(dataclasses.asdict(config), sort_keys=False))
+    """Write a config as YAML, atomically, without the keys that its sections say do not apply (a section's
+    ``inapplicable()``, whose keys then hold their defaults); ``load_config`` reads it back unchanged."""
+    raw = dataclasses.asdict(config)
+    for field in dataclasses.fields(config):
+        for key in getattr(getattr(config, field.name), "inapplicable", tuple)():
+            del raw[field.name][key]
+    write_text_atomic(path, yaml.safe_dump(raw, sort_keys=False))
 
 
 def _build(schema: type, raw, prefix: str, origin: str):

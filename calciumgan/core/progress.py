@@ -49,3 +49,15 @@ class ProgressBar:
     def _write(text: str) -> None:
         sys.stderr.write(text)
         sys.stderr.flush()
+
+
+def time_left_text(elapsed: float, done: int, left: int) -> str:
+    """``"about 14 min left"``: the time ``left`` more units of work take at the pace of the ``done`` that took
+    ``elapsed`` seconds (rounded to seconds under 2 minutes, minutes under 2 hours, then hours and minutes)."""
+    seconds = elapsed / max(done, 1) * left
+    if seconds < 120:
+        return f"about {seconds:.0f} s left"
+    minutes = round(seconds / 60)
+    if minutes < 120:
+        return f"about {minutes} min left"
+    return f"about {minutes // 60} h {minutes % 60} min left"

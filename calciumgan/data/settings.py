@@ -14,6 +14,9 @@ from calciumgan.data.readers import ReaderSettings
 from calciumgan.data.suite2p import TRACES
 
 _READER = ReaderSettings()
+SURROGATE_KEYS = ("preset", "num_frames", "num_neurons", "surrogate_seed")  # of the built-in recordings
+FILE_KEYS = ("path", "neuropil_coefficient", "cells_only", "suite2p_spikes", "trace", "baseline_percentile",
+             "baseline_window_s", "nwb_series")  # of a recording file (the last seven: Suite2p folders and NWB files)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,6 +44,15 @@ class DataConfig:
     baseline_window_s: float = setting(_READER.baseline_window_s, above=0)  # F0's running window, seconds
     # NWB files: the RoiResponseSeries, "<container>/<series>" or "<series>"; None: the first by name
     nwb_series: str | None = None
+
+    def __post_init__(self):
+        for name in self.inapplicable():  # what the source ignores takes its default, so equal runs compare equal
+            object.__setattr__(self, name, self.__dataclass_fields__[name].default)
+
+    def inapplicable(self) -> tuple[str, ...]:
+        """The keys this source ignores (left out of a run's saved config): a file's for the surrogate, the
+        surrogate's for a file."""
+        return FILE_KEYS if self.source == "surrogate" else SURROGATE_KEYS
 
     def check(self) -> None:
         """Faults that involve several keys of the section; ``ValueError`` naming them."""

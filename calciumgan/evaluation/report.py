@@ -235,8 +235,10 @@ def _edge_lines(edges: dict, titles: dict) -> list:
              "| --- |" + " ---: |" * (4 if with_traces else 2)]  # fmt: skip
     lines += [f"| {titles.get(name, name)} | {cells(ratios)} |" for name, ratios in edges.items()]
     note = ("1.00 is an edge like the middle. |Δ|: mean frame-to-frame change of the traces; spikes: mean "
-            "inferred spikes per frame. OASIS sees no frames beyond a window, which raises every set's "
-            "last-frame spikes alike; a generator's own artefacts show as a difference from the real row.")
+            "inferred spikes per frame. OASIS puts no spike in a window's first frame (it takes that frame's "
+            "calcium as the starting level), so 'spikes first' is 0.00 for every set, and it sees no frames "
+            "beyond a window, which raises every set's last-frame spikes alike; a generator's own artefacts "
+            "show as a difference from the real row.")
     return lines + ["", note]
 
 

@@ -11,8 +11,9 @@
 - every step's losses are checked; the first NaN or infinite value stops training with a
   ``TrainingDiverged`` error naming the loss, epoch and iteration, and no later checkpoint is
   written (the last good one stays);
-- after each epoch the held-out batches are scored (with fixed noise, so epochs compare),
-  scalars go to ``logs/train`` and ``logs/validation``, and every ``checkpoint_every`` epochs
+- after each epoch the held-out batches are scored (with fixed noise, so epochs compare), one log
+  line gives the means and the time left at the pace so far, scalars go to ``logs/train`` and
+  ``logs/validation``, and every ``checkpoint_every`` epochs
   (and after the last) a checkpoint is written;
 - at the end the generator and critic are saved as ``.keras`` files, and the moving average
   of the generator's weights too when the GAN keeps one.
@@ -24,11 +25,12 @@ has just launched.
 import dataclasses
 import logging
 import math
+import time
 
 from keras import ops
 
 from calciumgan.core.errors import CalciumGANError
-from calciumgan.core.progress import ProgressBar
+from calciumgan.core.progress import ProgressBar, time_left_text
 from calciumgan.training.checkpoints import list_checkpoints, restore_latest, save_checkpoint
 from calciumgan.training.steps import make_steps
 from calciumgan.training.summaries import ScalarWriter
@@ -71,7 +73,7 @@ def train_gan(gan, data, schedule: Schedule, run, steps=None, progress: bool = T
     else:
         validation_arrays = steps.place(tuple(ops.convert_to_tensor(array) for array in data.validation_arrays))
     stream = data.train_batches(completed * schedule.steps_per_epoch)
-    logs = {}
+    logs, started = {}, time.monotonic()
     with ScalarWriter(run.logs / "train") as train_writer, ScalarWriter(run.logs / "validation") as validation_writer:
         for epoch in range(completed, schedule.epochs):
             bar = ProgressBar(schedule.steps_per_epoch, f"epoch {epoch + 1}/{schedule.epochs}", enabled=progress)
@@ -92,8 +94,9 @@ def train_gan(gan, data, schedule: Schedule, run, steps=None, progress: bool = T
             logs = {**averages.means(), **{f"val_{name}": value for name, value in validation.means().items()}}
             train_writer.write(epoch + 1, averages.means())
             validation_writer.write(epoch + 1, validation.means())
-            logger.info("epoch %d/%d: %s | validation: %s", epoch + 1, schedule.epochs, averages.summary(),
-                        validation.summary())  # fmt: skip
+            left = time_left_text(time.monotonic() - started, epoch + 1 - completed, schedule.epochs - epoch - 1)
+            logger.info("epoch %d/%d (%s in training): %s | validation: %s", epoch + 1, schedule.epochs, left,
+                        averages.summary(), validation.summary())  # fmt: skip
             if (epoch + 1) % schedule.checkpoint_every == 0 or epoch + 1 == schedule.epochs:
                 steps.sync()
                 save_checkpoint(gan, run.checkpoints, epoch + 1, schedule.keep_checkpoints)

@@ -3,9 +3,10 @@
 import dataclasses
 
 import pytest
+import yaml
 
 from calciumgan.config import SHIPPED_CONFIGS, EvaluateConfig, config_from_dict, load_config
-from calciumgan.core.config import resolve_config_path
+from calciumgan.core.config import resolve_config_path, save_config
 from calciumgan.core.errors import ConfigError
 
 
@@ -64,6 +65,28 @@ def test_with_data_file():
     config = load_config("dg").with_data_file("rec.h5")
     assert (config.data.source, config.data.path) == ("file", "rec.h5")
     assert config.model == load_config("dg").model
+
+
+def test_a_saved_config_holds_only_the_keys_of_its_data_source(tmp_path):
+    on_file = load_config("dff_demo").with_data_file("rec.h5")  # dff_demo names the surrogate preset dff_day4
+    assert on_file.data.preset == "day4"  # the default: a file has no preset
+    save_config(on_file, tmp_path / "file.yaml")
+    saved = yaml.safe_load((tmp_path / "file.yaml").read_text())["data"]
+    assert not {"preset", "num_frames", "num_neurons", "surrogate_seed"} & set(saved) and saved["path"] == "rec.h5"
+    assert load_config(tmp_path / "file.yaml") == on_file
+    surrogate = load_config("dff_demo")
+    save_config(surrogate, tmp_path / "surrogate.yaml")
+    saved = yaml.safe_load((tmp_path / "surrogate.yaml").read_text())["data"]
+    assert saved["preset"] == "dff_day4" and not {"path", "cells_only", "trace", "nwb_series"} & set(saved)
+    assert load_config(tmp_path / "surrogate.yaml") == surrogate
+
+
+def test_keys_the_data_source_ignores_hold_their_defaults_so_equal_runs_compare_equal():
+    a = config_from_dict({"data": {"source": "file", "path": "rec.h5", "preset": "dff_day4", "num_frames": 900}})
+    b = config_from_dict({"data": {"source": "file", "path": "rec.h5"}})
+    assert a == b
+    c = config_from_dict({"data": {"source": "surrogate", "path": "rec.h5", "trace": "raw"}})
+    assert (c.data.path, c.data.trace) == (None, "dff")
 
 
 def test_train_help_lists_every_shipped_config_with_its_data_size_and_device(capsys):

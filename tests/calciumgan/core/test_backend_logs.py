@@ -73,18 +73,22 @@ def test_a_full_disk_leaves_tensorflow_a_temporary_folder(monkeypatch):
     assert tempfile.tempdir == "/somewhere"
 
 
-def _command_stderr(level: str | None) -> list[str]:
+COMMAND = "from calciumgan.core.cli import run_command; run_command(lambda: __import__('keras') and None)"
+NOTEBOOK = "import calciumgan.api, keras; keras.ops.ones(2)"  # the Python API, then a first operation
+
+
+def _stderr(script: str, level: str | None) -> list[str]:
     environment = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
     if level is not None:
         environment["TF_CPP_MIN_LOG_LEVEL"] = level
     environment["KERAS_BACKEND"] = "tensorflow"
-    script = "from calciumgan.core.cli import run_command; run_command(lambda: __import__('keras') and None)"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment, check=True)
     return result.stderr.splitlines()
 
 
-@pytest.mark.slow  # a subprocess per command-line tool
-def test_command_line_tools_import_tensorflow_without_start_up_lines():
+@pytest.mark.slow  # a subprocess per case
+@pytest.mark.parametrize("script", [COMMAND, NOTEBOOK], ids=["command-line-tool", "python-api"])
+def test_tensorflow_starts_without_its_start_up_lines_unless_asked(script):
     pytest.importorskip("tensorflow")
-    assert _command_stderr(None) == []
-    assert ABSL_PREAMBLE in _command_stderr("0")  # the user can still ask for everything
+    assert _stderr(script, None) == []
+    assert ABSL_PREAMBLE in _stderr(script, "0")  # the user can still ask for everything

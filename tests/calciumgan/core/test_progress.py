@@ -2,8 +2,10 @@
 
 import re
 
+import pytest
+
 from calciumgan.core import progress
-from calciumgan.core.progress import ProgressBar
+from calciumgan.core.progress import ProgressBar, time_left_text
 
 
 class _Stream:
@@ -49,3 +51,13 @@ def test_in_a_terminal_the_line_is_redrawn_in_place(monkeypatch):
     text = _run(monkeypatch, terminal=True, total=5)
     assert text.count("\n") == 1 and text.endswith("\n") and text.startswith("\repoch 1/3 1/5 [")
     assert "5/5 [==============================]" in text
+
+
+@pytest.mark.parametrize("elapsed, done, left, text", [
+    (30.0, 3, 2, "about 20 s left"),  # 10 s per unit
+    (600.0, 2, 5, "about 25 min left"),
+    (3000.0, 1, 3, "about 2 h 30 min left"),
+    (5.0, 1, 0, "about 0 s left"),
+])  # fmt: skip
+def test_time_left_is_the_pace_so_far_times_the_work_left(elapsed, done, left, text):
+    assert time_left_text(elapsed, done, left) == text
