@@ -44,6 +44,8 @@ JOINT_PROBABILITY_TOLERANCE = 1e-14
 """A fitted pair's ``Phi2`` may miss its target by this much (absolute)."""
 PSD_TOLERANCE = 1e-10
 """Smallest eigenvalue accepted as positive semi-definite is ``-PSD_TOLERANCE``."""
+NOTICEABLE_CHANGE = 0.05
+"""A latent correlation that the projection to a correlation matrix moves by more changes the baseline."""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -214,7 +216,8 @@ def fit_dichotomized_gaussian(mean, covariance) -> DichotomizedGaussian:
     if clipped.any():
         logger.warning(
             "%d of %d neuron pairs have a covariance the dichotomized Gaussian cannot reach; "
-            "their latent correlation is clipped to +-%g",
+            "their latent correlation is clipped to +-%g, so this baseline reproduces those pairs' correlation "
+            "only in part (a limit of the model, not a fault of the data; nothing to do)",
             int(clipped.sum()),
             len(clipped),
             MAX_LATENT_CORRELATION,
@@ -228,12 +231,17 @@ def fit_dichotomized_gaussian(mean, covariance) -> DichotomizedGaussian:
     if smallest < -PSD_TOLERANCE:
         projected = nearest_correlation_matrix(latent_correlation)
         adjustments["largest_projection_change"] = float(np.abs(projected - latent_correlation).max())
+        change = adjustments["largest_projection_change"]
         logger.warning(
-            "latent correlation matrix is not positive semi-definite (smallest eigenvalue %.3g); "
-            "using the nearest correlation matrix instead (largest entry change %.3g)",
+            "latent correlation matrix is not positive semi-definite (smallest eigenvalue %.3g): the pairs' fits "
+            "do not make one joint model, as happens with few frames or many neurons; the nearest correlation "
+            "matrix is used instead, changing latent correlations by up to %.3g, %s",
             smallest,
-            adjustments["largest_projection_change"],
-        )
+            change,
+            "too little to matter for the baseline" if change < NOTICEABLE_CHANGE else
+            "so the baseline's pair correlations differ from the data's and it is easier to beat on the correlation "
+            "checks; a longer recording brings the fit closer",
+        )  # fmt: skip
         latent_correlation, adjustments["shrinkage"] = _shrunk_within_bounds(projected)
     return DichotomizedGaussian(gamma=gamma, latent_correlation=latent_correlation, adjustments=adjustments)
 
