@@ -8,9 +8,9 @@ of ``k`` and of ``2k`` iterations (``--iterations``; a tenth for the thesis-size
 2,048 frames), each in a new folder. The difference of the two wall-clock times is the pace of ``k``
 iterations; what is left of the shorter run is the fixed cost (data, building, compiling, validation,
 checkpoint, saving). The projection is that fixed cost plus the config's iterations (epochs x steps per epoch)
-at that pace; later epochs' validation and checkpoints add a
-little. A config that reads a recording file (day1, day4) is timed on the built-in surrogate of the same shape.
-Half precision is timed in float32 on a machine without a GPU, the setting the training warning asks for there.
+at that pace; later epochs' validation and checkpoints add a little. A config that reads a recording file (day1,
+day4) is timed on the built-in day-4 surrogate, whose windows and network are the same. Half precision is timed
+in float32 on a machine without a GPU, the setting the training warning asks for there.
 
 The reference rows are whole runs timed on 2 cores (README: dff_demo about 8 minutes, dff_cpu 20.9 minutes).
 """
