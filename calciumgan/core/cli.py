@@ -130,9 +130,22 @@ def run_command(action) -> int:
     except CalciumGANError as error:
         print(f"error: {error}", file=sys.stderr)
         return USAGE_ERROR
+    except Exception as error:
+        if not out_of_memory(error):
+            raise
+        print(f"error: out of memory ({type(error).__name__}); lower train.batch_size (or the window or network "
+              "size) or use a device with more memory", file=sys.stderr)  # fmt: skip
+        return USAGE_ERROR
     if outputs is not None:
         logging.getLogger("calciumgan").info("done: the outputs are in %s", outputs)
     return 0
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` says that the backend or Python ran out of memory (TensorFlow's ``ResourceExhaustedError``,
+    XLA's ``RESOURCE_EXHAUSTED`` status under JAX, ``MemoryError``)."""
+    return (isinstance(error, MemoryError) or type(error).__name__ == "ResourceExhaustedError"
+            or str(error).lstrip().startswith("RESOURCE_EXHAUSTED"))  # fmt: skip
 
 
 def default_folder(tool: str, config) -> pathlib.Path:

@@ -88,6 +88,23 @@ def test_user_errors_become_exit_code_2_and_others_propagate(capsys):
         run_command(lambda: 1 / 0)
 
 
+class ResourceExhaustedError(Exception):  # TensorFlow's class name, without importing TensorFlow
+    pass
+
+
+@pytest.mark.parametrize("error", [MemoryError(), ResourceExhaustedError("OOM when allocating tensor"),
+                                   RuntimeError("RESOURCE_EXHAUSTED: Out of memory allocating 4 GiB")])  # fmt: skip
+def test_running_out_of_memory_is_one_line_saying_what_to_lower(capsys, error):
+    def exhaust():
+        raise error
+
+    assert run_command(exhaust) == 2
+    assert capsys.readouterr().err == (f"error: out of memory ({type(error).__name__}); lower train.batch_size (or "
+                                       "the window or network size) or use a device with more memory\n")  # fmt: skip
+    with pytest.raises(RuntimeError):  # another runtime error keeps its traceback
+        run_command(lambda: (_ for _ in ()).throw(RuntimeError("INTERNAL: something else")))
+
+
 def test_a_command_ends_by_naming_where_its_outputs_are(caplog):
     with caplog.at_level("INFO"):
         assert run_command(lambda: pathlib.Path("runs/demo")) == 0
