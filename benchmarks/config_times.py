@@ -48,14 +48,16 @@ def as_timed(config):
     return config
 
 
-def total_iterations(config) -> int:
-    """Epochs x iterations per epoch, the latter from the training block's windows where the config leaves it."""
-    from calciumgan.data.prepare import prepare_data
+def total_iterations(config, run_folder: pathlib.Path) -> int:
+    """Epochs x iterations per epoch, the latter from the training block of the timed run in ``run_folder`` where
+    the config leaves it."""
     from calciumgan.experiment import steps_per_epoch
+    from calciumgan.run import CalciumRun
 
     if config.train.steps_per_epoch:
         return config.train.epochs * config.train.steps_per_epoch
-    return config.train.epochs * steps_per_epoch(config, prepare_data(config.data).train.num_frames)
+    start, end = CalciumRun(run_folder).recording_info()["train_frames"]
+    return config.train.epochs * steps_per_epoch(config, end - start)
 
 
 def project(name: str, iterations: int) -> dict:
@@ -67,9 +69,9 @@ def project(name: str, iterations: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         short = timed_run(config, k, pathlib.Path(folder) / "short")
         long = timed_run(config, 2 * k, pathlib.Path(folder) / "long")
+        total = total_iterations(config, pathlib.Path(folder) / "short")
     per_iteration = max(long - short, 0.0) / k
     fixed = max(short - k * per_iteration, 0.0)
-    total = total_iterations(config)
     return {"iterations": total, "per_iteration": per_iteration, "fixed": fixed,
             "minutes": (fixed + total * per_iteration) / 60}  # fmt: skip
 

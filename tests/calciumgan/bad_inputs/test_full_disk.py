@@ -77,28 +77,16 @@ def mei_simulate(workspace, request) -> list:
     return ["exciting_inputs.simulate", "--config", str(config), "--out", workspace / f"{OUT}/experiment"]
 
 
-def mei_stage(module: str, earlier: tuple, overrides: dict):
-    """``module`` run on the tiny MEI experiment, after the ``earlier`` stages ran normally in this process."""
+def staged(module: str, tiny: dict, earlier: tuple = (), overrides: dict | None = None):
+    """``module`` on a tiny experiment (``tiny`` with ``overrides``), after the ``earlier`` stages ran normally in
+    this process."""
 
     def argv(workspace, request) -> list:
-        arguments = ["--config", str(write_config(workspace.root / "mei.yaml", TINY_MEI, overrides)), "--out",
+        arguments = ["--config", str(write_config(workspace.root / "tiny.yaml", tiny, overrides or {})), "--out",
                      str(workspace / f"{OUT}/experiment")]  # fmt: skip
         for stage in earlier:
             assert run_module(stage, *arguments).returncode == 0
         return [module, *arguments]
-
-    return argv
-
-
-def latent_stage(stage: str):
-    """``exciting_inputs.latent.<stage>`` on the tiny latent experiment (trained first in this process)."""
-
-    def argv(workspace, request) -> list:
-        arguments = ["--config", str(write_config(workspace.root / "latent.yaml", TINY_LATENT, {})), "--out",
-                     str(workspace / f"{OUT}/experiment")]  # fmt: skip
-        if stage != "train":
-            assert run_module("exciting_inputs.latent.train", *arguments).returncode == 0
-        return [f"exciting_inputs.latent.{stage}", *arguments]
 
     return argv
 
@@ -151,8 +139,9 @@ def search(workspace, request) -> list:
             workspace / f"{OUT}/search"]  # fmt: skip
 
 
-MEI_OPTIMISE = mei_stage("exciting_inputs.optimise", ("exciting_inputs.simulate", "exciting_inputs.fit"),
-                         {"mei.steps": 20, "mei.max_neurons": 1})  # fmt: skip
+MEI_OPTIMISE = staged("exciting_inputs.optimise", TINY_MEI, ("exciting_inputs.simulate", "exciting_inputs.fit"),
+                      {"mei.steps": 20, "mei.max_neurons": 1})  # fmt: skip
+LATENT_TRAIN = "exciting_inputs.latent.train"
 
 # tool -> (its argv's builder, the limits it runs under): the tools that start TensorFlow (some 10 s a run) skip
 # limits that would fail in the same writer, at the same point, as another tool's case
@@ -165,11 +154,11 @@ TOOLS = {
     "evaluate": (evaluate, tuple(LIMITS)),
     "lfp-generate": (lfp_generate, ("largest-less-one",)),
     "mei-simulate": (mei_simulate, tuple(LIMITS)),
-    "mei-fit": (mei_stage("exciting_inputs.fit", ("exciting_inputs.simulate",), {}), ("half-largest",)),
+    "mei-fit": (staged("exciting_inputs.fit", TINY_MEI, ("exciting_inputs.simulate",)), ("half-largest",)),
     "mei-optimise": (MEI_OPTIMISE, ("half-largest",)),
-    "latent-train": (latent_stage("train"), ("half-largest",)),
-    "latent-decode": (latent_stage("decode"), ("half-largest",)),
-    "latent-evolve": (latent_stage("evolve"), ("half-largest",)),
+    "latent-train": (staged(LATENT_TRAIN, TINY_LATENT), ("half-largest",)),
+    "latent-decode": (staged("exciting_inputs.latent.decode", TINY_LATENT, (LATENT_TRAIN,)), ("half-largest",)),
+    "latent-evolve": (staged("exciting_inputs.latent.evolve", TINY_LATENT, (LATENT_TRAIN,)), ("half-largest",)),
     "lfp-pretrain": (lfp_pretrain, ("half-largest",)),
     "lfp-train": (lfp_train, ("half-largest",)),  # fails in the checkpoint, after untrained_generator.keras
     "lfp-evaluate": (lfp_evaluate, ("half-largest",)),
