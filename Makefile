@@ -15,7 +15,7 @@ JAX_INSTALLED := $(JAX_VENV)/.installed
 TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
 RESOLVED := $(TOOLS)/resolved.txt
-EXTRAS := tensorflow,jax,test,tuning
+EXTRAS := tensorflow,jax,test,tuning,distributed
 PYTEST_WORKERS ?= 2
 # Tests are spread over the workers one by one, except the modules that share an expensive
 # fixture (SHARED_FIXTURE_MODULES in tests/conftest.py): each runs whole on one worker, so the

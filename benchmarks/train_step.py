@@ -40,13 +40,13 @@ batch 128 float32 132 ms, mixed_bfloat16 60 ms. An earlier TensorFlow port on a 
 2-core CPU: batch 8 8.4 s, batch 32 33 s."""
 
 
-def _config(shape: str, batch: int, convolutions: str, xla: bool, precision: str):
+def _config(shape: str, batch: int, convolutions: str, xla: bool, precision: str, output_features=None):
     from calciumgan.config import load_config
 
     config = load_config(SHAPES[shape])
     return dataclasses.replace(
         config,
-        model=dataclasses.replace(config.model, convolutions=convolutions),
+        model=dataclasses.replace(config.model, convolutions=convolutions, output_features=output_features),
         train=dataclasses.replace(config.train, batch_size=batch, jit_compile=xla, precision=precision),
     )
 
@@ -93,20 +93,23 @@ def _wait(result):
         keras.ops.convert_to_numpy(value)
 
 
-def run_case(shape, batch, implementation, xla, precision, iterations) -> dict:
-    """Build, compile and time one case in this process."""
+def run_case(shape, batch, implementation, xla, precision, iterations, neurons: int = NEURONS,
+             output_features=None) -> dict:  # fmt: skip
+    """Build, compile and time one case in this process, at ``neurons`` neurons (``model.output_features``
+    as given)."""
     import keras
     import numpy as np
 
     keras.utils.set_random_seed(0)
-    config = _config(shape, batch, "keras" if implementation == "port" else implementation, xla, precision)
+    config = _config(shape, batch, "keras" if implementation == "port" else implementation, xla, precision,
+                     output_features)  # fmt: skip
     window, n_critic = config.data.window, config.train.n_critic
     if implementation == "port":
         from thesis_port import JaxPort, TensorFlowPort, port_critic, port_generator
 
         if precision != "float32":
             keras.config.set_dtype_policy(precision)
-        generator, critic = port_generator(config.model, window, NEURONS), port_critic(config.model, window, NEURONS)
+        generator, critic = port_generator(config.model, window, neurons), port_critic(config.model, window, neurons)
         if keras.backend.backend() == "jax":
             steps = JaxPort(generator, critic, n_critic=n_critic)
         else:
@@ -116,11 +119,11 @@ def run_case(shape, batch, implementation, xla, precision, iterations) -> dict:
         from calciumgan.experiment import build_gan
         from calciumgan.training.steps import make_steps
 
-        gan = build_gan(config, NEURONS)
+        gan = build_gan(config, neurons)
         generator, critic = gan.generator, gan.critic
         steps = make_steps(gan, jit_compile=xla)
         windows_per_call = n_critic * batch
-    data = keras.ops.convert_to_tensor(np.random.default_rng(0).random((windows_per_call, window, NEURONS), np.float32))
+    data = keras.ops.convert_to_tensor(np.random.default_rng(0).random((windows_per_call, window, neurons), np.float32))
     start = time.perf_counter()
     _wait(steps.train_step(data))
     compile_seconds = time.perf_counter() - start

@@ -52,6 +52,8 @@ def main(argv=None) -> int:
     add_deprecated_spelling(parser, spikes_only, "--thesis-baselines")
     parser.add_argument("--num-samples", type=positive_int,
                         help="samples per set (default: the run's evaluate.num_samples)")  # fmt: skip
+    parser.add_argument("--scheduler", help="address of a Dask distributed scheduler to run spike inference and "
+                                            "statistics on (evaluate.scheduler), e.g. tcp://10.0.0.5:8786")  # fmt: skip
     args = parser.parse_args(argv)
     if bool(args.run) == bool(args.real) or not (args.run or args.synthetic):
         parser.error("give --run (and optionally --synthetic), or both --real and --synthetic")
@@ -68,7 +70,7 @@ def main(argv=None) -> int:
         from calciumgan.run_evaluation import evaluate_run, evaluate_samples_of_run
 
         out = check_output_folder(args.out or pathlib.Path(args.run) / "evaluation")
-        given = ("num_samples", "spike_inference", "baseline_traces")  # evaluate keys, as the flags spell them
+        given = ("num_samples", "spike_inference", "baseline_traces", "scheduler")  # evaluate keys, as the flags spell them
         overrides = {key: getattr(args, key) for key in given if getattr(args, key) is not None}
         if args.run and args.synthetic:
             evaluation = evaluate_samples_of_run(args.run, args.synthetic, out, overrides)

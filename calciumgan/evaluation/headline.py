@@ -75,8 +75,8 @@ class WindowValues:
     @classmethod
     def of(cls, spikes: SpikeStatistics, pairs: np.ndarray, window: int, traces: TraceStatistics | None = None,
            summaries: np.ndarray | None = None, positions: np.ndarray | None = None) -> "WindowValues":  # fmt: skip
-        """From a set's spike statistics (correlations over all pairs; ``pairs`` selects the compared
-        ones, as ``trace_statistics.pair_subset``) and, where it has traces, its trace statistics."""
+        """From a set's spike statistics (``pairs``: the columns of its pairwise statistics compared per
+        pair) and, where it has traces, its trace statistics."""
         columns = {
             "firing_rate": spikes.firing_rate[:, None, :],
             "pair_correlation": spikes.correlation[:, None, pairs],

@@ -17,15 +17,29 @@ import numpy as np
 from scipy import fft, stats
 
 SAMPLES_PER_CHUNK = 32
+PROJECTED_NEURONS = 128
+"""Neurons beyond which frames are randomly projected to this many dimensions before the search."""
+
+
+def projected(samples: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(K, W, N) samples and (T, N) reference, as they are up to ``PROJECTED_NEURONS`` neurons, else both
+    mapped frame by frame to that many dimensions by one fixed random matrix (seed 0), float64."""
+    neurons = reference.shape[-1]
+    if neurons <= PROJECTED_NEURONS:
+        return samples, reference
+    matrix = np.random.default_rng(0).standard_normal((neurons, PROJECTED_NEURONS)) / np.sqrt(PROJECTED_NEURONS)
+    return samples @ matrix, reference @ matrix
 
 
 def nearest_window_distances(samples: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """(K,) RMS distance from each sample (K, W, N) to its nearest window of ``reference`` (T, N)."""
+    """(K,) RMS distance per frame and neuron from each sample (K, W, N) to its nearest window of ``reference``
+    (T, N); beyond ``PROJECTED_NEURONS`` neurons, of their random projections (see the module docstring)."""
     samples = np.asarray(samples, dtype=np.float64)
     reference = np.asarray(reference, dtype=np.float64)
     num_samples, window, neurons = samples.shape
     if reference.ndim != 2 or reference.shape[1] != neurons or len(reference) < window:
         raise ValueError(f"reference must be (T >= {window}, {neurons}), got {reference.shape}")
+    samples, reference = projected(samples, reference)
     positions = len(reference) - window + 1
     window_energy = np.concatenate([[0.0], np.cumsum(np.sum(reference**2, axis=1))])
     window_energy = window_energy[window:] - window_energy[:positions]  # (positions,)

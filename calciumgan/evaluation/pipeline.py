@@ -41,6 +41,7 @@ from calciumgan.evaluation.edges import edge_summary
 from calciumgan.evaluation.headline import WindowValues, headline_scores, verdicts
 from calciumgan.evaluation.inference import Calibration, SpikeInferenceSettings, calibrate
 from calciumgan.evaluation.memorisation import memorisation_checks, shared_frame_fraction
+from calciumgan.evaluation.pairs import pair_subset
 from calciumgan.evaluation.recovery import spike_recovery
 from calciumgan.evaluation.scoring import (
     Divergences,
@@ -53,10 +54,11 @@ from calciumgan.evaluation.scoring import (
 from calciumgan.evaluation.settings import EvaluateConfig
 from calciumgan.evaluation.statistics import van_rossum_between
 from calciumgan.evaluation.trace_files import TraceFile, common_shape, windows_at
-from calciumgan.evaluation.trace_statistics import TraceStatistics, pair_subset
-from calciumgan.evaluation.workers import infer_spikes_parallel
+from calciumgan.evaluation.trace_statistics import MAX_PAIRS, TraceStatistics
+from calciumgan.evaluation.workers import infer_spikes_parallel, task_executor
 
 logger = logging.getLogger("calciumgan.evaluate")
+STATISTICS_CHUNK = 64  # samples per statistics task on a Dask scheduler
 
 GROUND_TRUTH_SETS = ("real", "model", "dichotomized_gaussian", "poisson")
 BASELINES = ("dichotomized_gaussian", "poisson")
@@ -164,6 +166,7 @@ def evaluate_generator(data: PreparedData, sample, config: EvaluateConfig, windo
               "headline": headline, "verdicts": verdict, "sets_without_spikes": silent,
               "memorisation": memorisation["model"].summary(),
               "intervals": intervals, "independent_windows": len(np.unique(blocks)),
+              "pairs": statistics["real"].pair_summary(),
               "calibration": _calibration_summary(calibration, "the run's training block"),
               "baselines_fitted_to": "spikes inferred from the training-block windows of the floor row",
               "real_data": {"held_out": True, "frames_in_training": None},  # the validation block, by construction
@@ -245,7 +248,7 @@ def _compare(real: TraceFile, synthetic: dict, train: TraceFile | None, config: 
     settings, calibration = _settings(config, training, timer)
     inputs = {"real": real, **({} if train is None else {"floor": train}), **synthetic}  # the order of the rows
     with timer.stage("spike inference"):
-        spikes = {name: trace.spikes(count, window, settings, config.workers, out, config.progress)
+        spikes = {name: trace.spikes(count, window, settings, config.workers, out, config.progress, config.scheduler)
                   for name, trace in inputs.items()}  # fmt: skip
     traces = {name: trace.first_samples(count, window) for name, trace in inputs.items()}
     positions = {name: trace.positions(count, window) for name, trace in inputs.items()}
@@ -274,6 +277,7 @@ def _compare(real: TraceFile, synthetic: dict, train: TraceFile | None, config: 
               "calibration": _calibration_summary(calibration, fitted.name), "baselines_fitted_to": fitted_to,
               "dichotomized_gaussian_fit": adjustments, "edges": edge_summary(traces, spikes),
               "intervals": intervals, "independent_windows": len(np.unique(blocks)), "headline": headline,
+              "pairs": statistics["real"].pair_summary(),
               "verdicts": verdict, "sets_without_spikes": silent, "row_titles": titles, "real_data": held_out,
               "timings": timer.seconds}  # fmt: skip
     if first in memorisation:
@@ -362,6 +366,7 @@ def _infer_all(traces: dict, settings: SpikeInferenceSettings, config: EvaluateC
         names = list(traces)
         joined = np.concatenate([traces[name] for name in names])
         joined = infer_spikes_parallel(joined, settings, workers=config.workers, progress=config.progress,
+                                       scheduler=config.scheduler,
                                        label=f"spikes of {', '.join(names)}")  # fmt: skip
         bounds = np.cumsum([0] + [len(traces[name]) for name in names])
         return {name: joined[bounds[i] : bounds[i + 1]] for i, name in enumerate(names)}
@@ -392,7 +397,7 @@ def _score(spikes: dict, sampling_rate: float, config: EvaluateConfig, timer: Ti
     """Statistics of every set, divergences of every set but "real" from "real", the heatmaps, and
     row -> statistic -> block-bootstrap interval of the mean KL (``blocks`` (K,) of the real windows)."""
     with timer.stage("statistics"):
-        statistics = {name: SpikeStatistics.of(values, sampling_rate, config) for name, values in spikes.items()}
+        statistics = statistics_of_sets(spikes, sampling_rate, config)
         neurons, count = example_neurons(statistics["real"].firing_rate), config.heatmap_samples
         primary = primary_row(spikes)
         heatmaps = van_rossum_between(spikes["real"][:count, :, neurons], spikes[primary][:count, :, neurons],
@@ -404,6 +409,19 @@ def _score(spikes: dict, sampling_rate: float, config: EvaluateConfig, timer: Ti
         intervals = {name: bootstrap_intervals(statistics["real"], statistics[name], divergences[name], blocks, config,
                                                rng) for name in divergences}  # fmt: skip
     return statistics, divergences, heatmaps, intervals
+
+
+def statistics_of_sets(spikes: dict, sampling_rate: float, config: EvaluateConfig) -> dict:
+    """Set name -> :class:`SpikeStatistics` of its (K, T, N) spikes: here, or with ``config.scheduler`` as tasks of
+    ``STATISTICS_CHUNK`` samples each on the Dask workers (every statistic is computed sample by sample, so the
+    chunks join into the same values)."""
+    if not config.scheduler:
+        return {name: SpikeStatistics.of(values, sampling_rate, config) for name, values in spikes.items()}
+    with task_executor(1, config.scheduler) as (executor, _):
+        tasks = {name: [executor.submit(SpikeStatistics.of, values[start : start + STATISTICS_CHUNK], sampling_rate,
+                                        config) for start in range(0, len(values), STATISTICS_CHUNK)]
+                 for name, values in spikes.items()}  # fmt: skip
+        return {name: SpikeStatistics.joined([task.result() for task in parts]) for name, parts in tasks.items()}
 
 
 def _memorisation(traces: dict, training: np.ndarray, timer: Timer) -> dict:
@@ -422,14 +440,15 @@ def _headline(traces: dict, statistics: dict, positions: dict, blocks: np.ndarra
     on the real ones.
     """
     with timer.stage("headline checks"):
-        pairs = pair_subset(statistics["real"].firing_rate.shape[1])
+        compared = pair_subset(statistics["real"].correlation.shape[1], MAX_PAIRS)  # columns of the statistics' pairs
+        pairs = tuple(neurons[compared] for neurons in statistics["real"].pairs)
         window = traces["real"].shape[1]
         trace_statistics = {name: TraceStatistics.of(values, sampling_rate, pairs) for name, values in traces.items()}
         standardise = standardiser(trace_statistics.get("floor", trace_statistics["real"]).summaries())
         values = {}
         for name, spike_statistics in statistics.items():
             own = trace_statistics.get(name)
-            values[name] = WindowValues.of(spike_statistics, pairs, window, traces=own,
+            values[name] = WindowValues.of(spike_statistics, compared, window, traces=own,
                                            summaries=None if own is None else standardise(own.summaries()),
                                            positions=positions.get(name))  # fmt: skip
         rng = np.random.default_rng(config.sample_seed)

@@ -60,6 +60,14 @@ def draw_figures(evaluation, out: pathlib.Path) -> None:
     plots.kl_histograms(divergences, evaluation.table(), row_titles(evaluation), out / "kl.png")
 
 
+def _pairs_text(pairs: dict) -> str:
+    """How many pairs of neurons the pairwise statistics used."""
+    if pairs["compared"] == pairs["of"]:
+        return f"Correlations and van Rossum distances are over all {pairs['of']:,} pairs of neurons."
+    return (f"Correlations and van Rossum distances are over {pairs['compared']:,} of the {pairs['of']:,} pairs of "
+            "neurons, a fixed random sample the same for every row (evaluate.max_pairs).")  # fmt: skip
+
+
 def report_dict(evaluation) -> dict:
     """Everything the report shows, as JSON values."""
     real, titles = evaluation.spikes["real"], row_titles(evaluation)
@@ -109,7 +117,8 @@ def _markdown(report: dict) -> str:
               for row in report["table"]]  # fmt: skip
     lines += ["", f"In brackets: {100 * INTERVAL_LEVEL:.0f}% block-bootstrap intervals of each mean. The "
               f"{counts['samples_per_set']} real windows hold about {report['independent_windows']} independent "
-              "ones (windows starting within one window length of each other share a block)."]  # fmt: skip
+              "ones (windows starting within one window length of each other share a block). "
+              + _pairs_text(report["pairs"])]  # fmt: skip
     floor = ("The first row scores real windows from the training data against the held-out windows exactly "
              "as the other rows are scored: it is the floor that sampling noise, bins and smoothing put under any "
              "model. " if any(row["row"] == "floor" for row in report["table"]) else

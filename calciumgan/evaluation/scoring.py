@@ -22,14 +22,9 @@ import dataclasses
 import numpy as np
 
 from calciumgan.evaluation.divergence import kl_per_column, kl_per_row
+from calciumgan.evaluation.pairs import pair_count, pair_neurons, pair_subset
 from calciumgan.evaluation.settings import EvaluateConfig
-from calciumgan.evaluation.statistics import (
-    active_neurons,
-    correlation_matrices,
-    firing_rates,
-    upper_triangle,
-    van_rossum_matrices,
-)
+from calciumgan.evaluation.statistics import active_neurons, firing_rates, pair_correlations, pair_van_rossum
 
 STATISTICS = ("firing_rate", "correlation", "van_rossum", "synchrony")
 PER_SAMPLE = ("correlation", "van_rossum", "synchrony")  # one KL per sample (the firing rate: one per neuron)
@@ -44,25 +39,41 @@ TITLES = {"firing_rate": "mean firing rate", "correlation": "pairwise correlatio
 class SpikeStatistics:
     """Distributions of one set of spike trains.
 
-    ``firing_rate`` (K, N) in Hz; ``correlation`` and ``van_rossum`` (K, P) over the
-    pairs of neurons (correlation is NaN for a neuron whose binned counts never vary);
-    ``synchrony`` (K, T), the number of neurons spiking in each frame.
+    ``firing_rate`` (K, N) in Hz; ``correlation`` and ``van_rossum`` (K, P) over P pairs
+    of neurons (correlation is NaN for a neuron whose binned counts never vary);
+    ``synchrony`` (K, T), the number of neurons spiking in each frame; ``pairs`` (first,
+    second), each (P,), the neurons of those pairs: all N (N - 1) / 2, or the fixed sample
+    of ``evaluate.max_pairs`` (``calciumgan.evaluation.pairs``), the same for every set.
     """
 
     firing_rate: np.ndarray
     correlation: np.ndarray
     van_rossum: np.ndarray
     synchrony: np.ndarray
+    pairs: tuple
 
     @classmethod
     def of(cls, spikes: np.ndarray, sampling_rate: float, config: EvaluateConfig) -> "SpikeStatistics":
         """Statistics of (K, T, N) spike counts per frame."""
+        num_neurons = spikes.shape[-1]
+        pairs = pair_neurons(num_neurons, pair_subset(pair_count(num_neurons), config.max_pairs))
         return cls(
             firing_rate=firing_rates(spikes, sampling_rate),
-            correlation=upper_triangle(correlation_matrices(spikes, sampling_rate, config.correlation_bin_width)),
-            van_rossum=upper_triangle(van_rossum_matrices(spikes, sampling_rate, config.van_rossum_time_constant)),
+            correlation=pair_correlations(spikes, sampling_rate, config.correlation_bin_width, pairs),
+            van_rossum=pair_van_rossum(spikes, sampling_rate, config.van_rossum_time_constant, pairs),
             synchrony=active_neurons(spikes),
+            pairs=pairs,
         )
+
+    @classmethod
+    def joined(cls, parts: list) -> "SpikeStatistics":
+        """The statistics of consecutive chunks of one set's samples, as one (every part has the same pairs)."""
+        arrays = {name: np.concatenate([getattr(part, name) for part in parts]) for name in STATISTICS}
+        return cls(**arrays, pairs=parts[0].pairs)
+
+    def pair_summary(self) -> dict:
+        """How many pairs the pairwise statistics compared, of how many."""
+        return {"compared": len(self.pairs[0]), "of": pair_count(self.firing_rate.shape[1])}
 
 
 @dataclasses.dataclass(frozen=True)

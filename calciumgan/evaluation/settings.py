@@ -10,6 +10,7 @@ from calciumgan.core.config import setting
 from calciumgan.data.presets import PRESETS as DG_PRESETS
 from calciumgan.evaluation.divergence import DEFAULT_BINS, DEFAULT_PSEUDO_COUNT
 from calciumgan.evaluation.inference import MODES, SpikeInferenceSettings
+from calciumgan.evaluation.pairs import DEFAULT_MAX_PAIRS
 from calciumgan.evaluation.statistics import DEFAULT_CORRELATION_BIN_WIDTH, DEFAULT_VAN_ROSSUM_TIME_CONSTANT
 
 _SPIKES = SpikeInferenceSettings()
@@ -29,6 +30,8 @@ class EvaluateConfig:
     threshold: float = setting(_SPIKES.threshold, minimum=0)  # spike where the event exceeds it (fixed)
     correlation_bin_width: float = setting(DEFAULT_CORRELATION_BIN_WIDTH, above=0)  # seconds
     van_rossum_time_constant: float = setting(DEFAULT_VAN_ROSSUM_TIME_CONSTANT, above=0)  # seconds
+    # pairs of neurons the correlation and van Rossum distributions use: all up to it, a fixed sample beyond
+    max_pairs: int = setting(DEFAULT_MAX_PAIRS, minimum=1)
     kl_bins: int = setting(DEFAULT_BINS, minimum=1)
     kl_pseudo_count: float = setting(DEFAULT_PSEUDO_COUNT, minimum=0)  # added to every histogram bin
     # baselines' spikes become traces through the calcium model fitted on the training block and are
@@ -36,6 +39,9 @@ class EvaluateConfig:
     baseline_traces: bool = True
     heatmap_samples: int = setting(50, minimum=1)  # samples per side of the van Rossum heatmaps (Fig. 4.6c)
     workers: int | None = setting(None, minimum=1)  # spike-inference processes; None uses every core
+    # address of a Dask distributed scheduler (e.g. "tcp://10.0.0.5:8786"): spike inference and the spike
+    # statistics run as its tasks (pip install 'calciumgan[distributed]'); None: processes on this machine
+    scheduler: str | None = None
     progress: bool = True  # spike inference's progress lines on stderr (off in the notebooks)
 
     def resolved(self, source: str) -> "EvaluateConfig":

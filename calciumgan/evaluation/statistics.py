@@ -44,6 +44,9 @@ least ``1 - tolerance`` is taken as float rounding and moved up to the next inte
 CHUNK_BYTES = 128 * 2**20
 """Approximate size of the float64 temporaries per chunk of samples or neurons."""
 
+VISITS_PER_CHUNK = 2_000_000
+"""Spike-by-pair visits of :func:`pair_van_rossum` per chunk of samples: about 100 MB of temporaries."""
+
 
 def _spike_counts(spikes) -> np.ndarray:
     """The input as an array, validated without a float64 copy (chunks are converted later)."""
@@ -185,71 +188,100 @@ def _sparse_batched_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.asarray(product).reshape(batch, rows, right.shape[-1])
 
 
-def _event_matrix(counts: np.ndarray) -> sparse.csr_matrix:
-    """Counts (B, T, R) as a sparse (B R, T B) matrix: row ``b R + r``, column ``t B + b``.
-
-    Multiplying it with a time-first (T, B, C) array reshaped to (T B, C) gives
-    ``counts[b]^T @ right[b]`` for every sample, visiting only the non-zero counts.
-    """
-    batch, frames, rows = counts.shape
-    flat = np.flatnonzero(counts != 0)  # a boolean mask is far faster to scan than numbers
-    blocks, rest = np.divmod(flat, frames * rows)
-    frame, row = np.divmod(rest, rows)
-    return sparse.csr_matrix(
-        (counts.reshape(-1)[flat].astype(np.float64), (blocks * rows + row, frame * batch + blocks)),
-        shape=(batch * rows, frames * batch),
-    )
+def _all_pairs(num_neurons: int, pairs) -> tuple[np.ndarray, np.ndarray]:
+    """(first, second) neuron indices, each (P,): ``pairs`` as given, or every pair in upper-triangle order."""
+    first, second = np.triu_indices(num_neurons, 1) if pairs is None else pairs
+    return np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
 
 
-def _block_diagonal(matrix: sparse.spmatrix, batch: int, rows: int) -> np.ndarray:
-    """The (batch, rows, rows) diagonal blocks of a block-diagonal sparse (batch rows)^2 matrix."""
-    entries = matrix.tocoo()
-    blocks = np.zeros((batch, rows, rows))
-    blocks[entries.row // rows, entries.row % rows, entries.col % rows] = entries.data
-    return blocks
+def _filled_matrices(values: np.ndarray, diagonal: np.ndarray, batch_shape: tuple) -> np.ndarray:
+    """(..., N, N) symmetric matrices from (B, P) values of all upper-triangle pairs and (B, N) diagonals."""
+    num_neurons = diagonal.shape[-1]
+    rows, columns = np.triu_indices(num_neurons, 1)
+    matrices = np.empty((len(values), num_neurons, num_neurons))
+    matrices[:, rows, columns] = values
+    matrices[:, columns, rows] = values
+    matrices[:, np.arange(num_neurons), np.arange(num_neurons)] = diagonal
+    return matrices.reshape(batch_shape + (num_neurons, num_neurons))
 
 
-def correlation_matrices(
-    spikes, sampling_rate: float, bin_width: float = DEFAULT_CORRELATION_BIN_WIDTH, binary: bool = False
+def pair_correlations(
+    spikes, sampling_rate: float, bin_width: float = DEFAULT_CORRELATION_BIN_WIDTH, pairs=None, binary: bool = False
 ) -> np.ndarray:
-    """Pearson correlation between the binned spike counts of the neurons of each sample.
+    """Pearson correlation between the binned spike counts of pairs of neurons of each sample.
 
-    Equal to ``elephant.spike_train_correlation.correlation_coefficient(BinnedSpikeTrain(
-    trains, bin_size=bin_width, t_start=0, t_stop=T / fs), binary=binary)`` per sample. A neuron
-    whose binned counts do not vary (silent, or e.g. one spike in every bin) has no defined
-    correlation: its row and column, diagonal included, are NaN, as Elephant returns them. Drop
-    NaNs before histogramming (``calciumgan.evaluation.divergence`` does).
+    Equal to the entries of ``elephant.spike_train_correlation.correlation_coefficient(
+    BinnedSpikeTrain(trains, bin_size=bin_width, t_start=0, t_stop=T / fs), binary=binary)`` per
+    sample. A neuron whose binned counts do not vary (silent, or e.g. one spike in every bin) has
+    no defined correlation: its pairs are NaN, as Elephant returns them. Drop NaNs before
+    histogramming (``calciumgan.evaluation.divergence`` does). The work and memory are those of the
+    P pairs, never N x N.
 
     Parameters
     ----------
     spikes : (..., T, N) spike counts per frame.
     sampling_rate : Hz.
     bin_width : seconds; default :data:`DEFAULT_CORRELATION_BIN_WIDTH` (0.5 s, see there).
+    pairs : (first, second) neuron indices, each (P,); default every pair in upper-triangle order.
     binary : count a bin with several spikes as one, as Elephant's ``binary=True``.
 
     Returns
     -------
-    (..., N, N) float64 correlation matrices in [-1, 1] (or NaN).
+    (..., P) float64 correlations in [-1, 1] (or NaN).
     """
+    flat, batch_shape = _binned_samples(spikes, sampling_rate, bin_width, binary)
+    first, second = _all_pairs(flat.shape[-1], pairs)
+    return _correlations_of_binned(flat, first, second).reshape(batch_shape + (len(first),))
+
+
+def _binned_samples(spikes, sampling_rate: float, bin_width: float, binary: bool) -> tuple[np.ndarray, tuple]:
+    """(B, bins, N) binned counts of (..., T, N) spikes (at most 1 per bin if ``binary``) and the batch shape."""
     binned = binned_counts(spikes, sampling_rate, bin_width)
     if binary:
         binned = np.minimum(binned, 1.0)
-    batch_shape, (num_bins, num_neurons) = binned.shape[:-2], binned.shape[-2:]
-    flat = binned.reshape((-1, num_bins, num_neurons))
-    # num_bins x covariance = num_bins S - n n^T with S = B^T B and n the spike counts: whole
-    # numbers, exact in float64 for integer counts (the formula of Elephant's sparse path).
-    sums = flat.sum(axis=-2)
-    products = np.matmul(np.swapaxes(flat, -1, -2), flat)  # (B, N, N); few bins, so dense is cheap
-    scaled_covariance = num_bins * products - sums[:, :, None] * sums[:, None, :]
-    scaled_variance = np.diagonal(scaled_covariance, axis1=-2, axis2=-1)
+    return binned.reshape((-1,) + binned.shape[-2:]), binned.shape[:-2]
+
+
+def _correlations_of_binned(binned: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """(B, P) correlations of the pairs (first, second) of (B, bins, N) binned counts."""
+    num_bins = binned.shape[-2]
+    sums, scale = _count_scales(binned)
+    correlations = np.empty((len(binned), len(first)))
+    step = _chunk_size(3 * num_bins * len(first) * 8)
+    for start in range(0, len(binned), step):
+        chunk = slice(start, start + step)
+        # num_bins x covariance = num_bins S - n_i n_j with S = sum over bins of b_i b_j and n the
+        # spike counts: whole numbers, exact in float64 for integer counts (Elephant's sparse path).
+        products = np.einsum("kbp,kbp->kp", binned[chunk][:, :, first], binned[chunk][:, :, second])
+        scaled_covariance = num_bins * products - sums[chunk, first] * sums[chunk, second]
+        denominator = scale[chunk, first] * scale[chunk, second]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            correlations[chunk] = np.where(denominator > 0, scaled_covariance / denominator, np.nan)
+    return np.clip(correlations, -1.0, 1.0)
+
+
+def _count_scales(binned: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spike counts (B, N) of (B, bins, N) binned counts and their scale (B, N): ``num_bins`` times the
+    standard deviation over bins, 0 where a neuron's counts do not vary."""
+    num_bins = binned.shape[-2]
+    sums = binned.sum(axis=-2)
+    squares = np.einsum("kbn,kbn->kn", binned, binned)
+    scaled_variance = num_bins * squares - sums**2
     # Zero for constant counts; the relative floor only matters for non-integer counts, where
     # rounding can leave a residue (integer counts that vary give at least num_bins - 1).
-    constant = scaled_variance <= 1e-12 * num_bins * np.diagonal(products, axis1=-2, axis2=-1)
-    scale = np.where(constant, 0.0, np.sqrt(np.maximum(scaled_variance, 0.0)))
-    denominator = scale[:, :, None] * scale[:, None, :]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        correlation = np.where(denominator > 0, scaled_covariance / denominator, np.nan)
-    return np.clip(correlation, -1.0, 1.0).reshape(batch_shape + (num_neurons, num_neurons))
+    constant = scaled_variance <= 1e-12 * num_bins * squares
+    return sums, np.where(constant, 0.0, np.sqrt(np.maximum(scaled_variance, 0.0)))
+
+
+def correlation_matrices(
+    spikes, sampling_rate: float, bin_width: float = DEFAULT_CORRELATION_BIN_WIDTH, binary: bool = False
+) -> np.ndarray:
+    """:func:`pair_correlations` of every pair as (..., N, N) matrices, Elephant's layout: symmetric, with
+    1 on the diagonal, and a neuron whose binned counts do not vary NaN in its row, column and diagonal."""
+    flat, batch_shape = _binned_samples(spikes, sampling_rate, bin_width, binary)
+    first, second = _all_pairs(flat.shape[-1], None)
+    diagonal = np.where(_count_scales(flat)[1] > 0, 1.0, np.nan)
+    return _filled_matrices(_correlations_of_binned(flat, first, second), diagonal, batch_shape)
 
 
 def upper_triangle(matrices) -> np.ndarray:
@@ -314,19 +346,19 @@ def _distances_from_squares(squares: np.ndarray, decay: float, integral: bool) -
     return np.sqrt(np.where(squares < floor, 0.0, np.maximum(squares, 0.0)))
 
 
-def van_rossum_matrices(
-    spikes, sampling_rate: float, time_constant: float = DEFAULT_VAN_ROSSUM_TIME_CONSTANT
+def pair_van_rossum(
+    spikes, sampling_rate: float, time_constant: float = DEFAULT_VAN_ROSSUM_TIME_CONSTANT, pairs=None
 ) -> np.ndarray:
-    """van Rossum distances between the neurons of each sample, as Elephant computes them.
+    """van Rossum distances between pairs of neurons of each sample, as Elephant computes them.
 
     With Elephant's normalisation (an empty train and a one-spike train are 1 apart; divide
     by sqrt(2) for van Rossum's 2001 normalisation), for trains ``x_i`` with spikes ``t_a``,
     ``D_ij^2 = G_ii + G_jj - 2 G_ij`` with ``G_ij = sum_a sum_b exp(-|t_a - t_b| / tau)``, i.e.
     ``(2 / tau)`` times the integral of the squared difference of the trains filtered by a
-    causal exponential. On the frame grid ``G = X^T K X`` with ``K_ts = r^|t - s|``,
-    ``r = exp(-1 / (tau fs))``. With ``L`` the causal recursion (``K = L + L^T - I``),
-    ``G = A + A^T - X^T X`` with ``A = X^T (L X)``: O(T N) filtering and sparse products that
-    visit only the frames with spikes, O(spikes x N) per sample. No T x T kernel is formed.
+    causal exponential. On the frame grid ``G_ij = x_i . (K x_j)`` with ``K_ts = r^|t - s|``,
+    ``r = exp(-1 / (tau fs))``: one O(T N) filtering (``K x`` from a causal and an anti-causal
+    recursion), then each pair visits only the frames where its first neuron spikes, O(spikes x
+    pairs / N) per sample. Neither a T x T kernel nor an N x N matrix is formed.
 
     Parameters
     ----------
@@ -334,30 +366,63 @@ def van_rossum_matrices(
     sampling_rate : Hz.
     time_constant : tau in seconds, > 0 (``np.inf`` gives ``|count_i - count_j|``, as in
         Elephant); default :data:`DEFAULT_VAN_ROSSUM_TIME_CONSTANT` (1 s, see there).
+    pairs : (first, second) neuron indices, each (P,); default every pair in upper-triangle order.
 
     Returns
     -------
-    (..., N, N) float64 symmetric distance matrices with a zero diagonal (dimensionless).
+    (..., P) float64 distances (dimensionless).
     """
     decay = _kernel_decay(sampling_rate, time_constant)
     counts = _spike_counts(spikes)
     batch_shape, (num_frames, num_neurons) = counts.shape[:-2], counts.shape[-2:]
     flat = counts.reshape((-1, num_frames, num_neurons))
-    distances = np.empty((len(flat), num_neurons, num_neurons))
-    step = _chunk_size(2 * num_frames * num_neurons * 8)
-    for start in range(0, len(flat), step):
-        chunk = flat[start : start + step]
-        # G = X^T K X = A + A^T - X^T X with A = X^T L X, L the causal recursion (K = L + L^T - I).
-        events = _event_matrix(chunk)
-        filtered = _causal_filter_time_first(chunk, decay)  # (T, b, N)
-        causal = np.asarray(events @ filtered.reshape(-1, num_neurons)).reshape(len(chunk), num_neurons, num_neurons)
-        coincident = _block_diagonal(events @ events.T, len(chunk), num_neurons)
-        gram = causal + np.swapaxes(causal, -1, -2) - coincident
-        own = np.diagonal(gram, axis1=-2, axis2=-1)
-        squares = own[:, :, None] + own[:, None, :] - 2.0 * gram
-        distances[start : start + step] = _distances_from_squares(squares, decay, _whole_numbers(chunk))
-    distances[:, np.arange(num_neurons), np.arange(num_neurons)] = 0.0
-    return distances.reshape(batch_shape + (num_neurons, num_neurons))
+    first, second = _all_pairs(num_neurons, pairs)
+    # pairs sorted by first neuron: those of neuron n are slots starts[n] .. starts[n] + per_neuron[n]
+    order = np.argsort(first, kind="stable")
+    partner = second[order]
+    per_neuron = np.bincount(first, minlength=num_neurons)
+    starts = np.cumsum(per_neuron) - per_neuron
+    # visits per sample: each spiking frame of a neuron, once per pair it leads
+    visits = (flat != 0).sum(axis=1) @ per_neuron
+    distances = np.empty((len(flat), len(first)))
+    for chunk in _chunks(visits, _chunk_size(3 * num_frames * num_neurons * 8), VISITS_PER_CHUNK):
+        values = flat[chunk].astype(np.float64)
+        filtered = _symmetric_filter(values, decay)  # K x per sample
+        own = np.einsum("ktn,ktn->kn", values, filtered)
+        sample, frame, neuron = np.nonzero(values)
+        repeats = per_neuron[neuron]
+        event = np.repeat(np.arange(len(neuron)), repeats)
+        slot = starts[neuron[event]] + np.arange(len(event)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+        contributions = values[sample, frame, neuron][event] * filtered[sample[event], frame[event], partner[slot]]
+        cross = np.bincount(sample[event] * len(first) + order[slot], weights=contributions,
+                            minlength=len(values) * len(first)).reshape(len(values), len(first))  # fmt: skip
+        squares = own[:, first] + own[:, second] - 2.0 * cross
+        distances[chunk] = _distances_from_squares(squares, decay, _whole_numbers(values))
+    return distances.reshape(batch_shape + (len(first),))
+
+
+def _chunks(costs: np.ndarray, most_items: int, most_cost: int):
+    """Consecutive slices of ``len(costs)`` items, each at most ``most_items`` long and costing at most
+    ``most_cost`` in all (or one item, whatever its cost)."""
+    start = 0
+    while start < len(costs):
+        stop = start + 1
+        total = costs[start]
+        while stop < len(costs) and stop - start < most_items and total + costs[stop] <= most_cost:
+            total += costs[stop]
+            stop += 1
+        yield slice(start, stop)
+        start = stop
+
+
+def van_rossum_matrices(
+    spikes, sampling_rate: float, time_constant: float = DEFAULT_VAN_ROSSUM_TIME_CONSTANT
+) -> np.ndarray:
+    """:func:`pair_van_rossum` of every pair as (..., N, N) symmetric matrices with a zero diagonal."""
+    counts = _spike_counts(spikes)
+    values = pair_van_rossum(counts, sampling_rate, time_constant)
+    flat = values.reshape((-1, values.shape[-1]))
+    return _filled_matrices(flat, np.zeros((len(flat), counts.shape[-1])), counts.shape[:-2])
 
 
 def van_rossum_between(

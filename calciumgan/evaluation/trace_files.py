@@ -122,8 +122,9 @@ class TraceFile:
         return samples.reshape(-1, samples.shape[-1])
 
     def spikes(self, count: int, window: int, settings: SpikeInferenceSettings, workers: int | None,
-               out: pathlib.Path | None, progress: bool = True) -> np.ndarray:  # fmt: skip
-        """Spike counts (count, window, N) of :meth:`first_samples`.
+               out: pathlib.Path | None, progress: bool = True, scheduler: str | None = None) -> np.ndarray:  # fmt: skip
+        """Spike counts (count, window, N) of :meth:`first_samples`, inferred in ``workers`` processes or as
+        tasks of the Dask ``scheduler`` (``workers.task_executor``).
 
         A samples file streams through OASIS chunk by chunk, all its samples, into
         ``out/<stem>_spikes.h5``; other inputs are inferred in memory and write nothing.
@@ -131,9 +132,10 @@ class TraceFile:
         label = f"spikes of {self.path.name if self.path else self.name}"
         if self.path is None:
             return infer_spikes_parallel(self.first_samples(count, window), settings, workers, progress=progress,
-                                         label=label)  # fmt: skip
+                                         label=label, scheduler=scheduler)  # fmt: skip
         spikes_path = infer_spikes_hdf5(self.path, "signals", out / f"{self.path.stem}_spikes.h5", settings,
-                                        workers=workers, progress=progress, label=label)  # fmt: skip
+                                        workers=workers, progress=progress, label=label,
+                                        scheduler=scheduler)  # fmt: skip
         with h5py.File(spikes_path, "r") as file:
             return file["spikes"][:count]
 

@@ -26,19 +26,17 @@ import dataclasses
 
 import numpy as np
 
+from calciumgan.evaluation.pairs import pair_count, pair_neurons, pair_subset
+
 LEVEL_VALUES_PER_WINDOW = 32  # frames of each window kept for the ΔF/F distributions
-MAX_PAIRS = 1000  # pairs whose correlations are compared; a fixed random subset beyond it
+MAX_PAIRS = 1000  # pairs whose correlations are compared per pair; a fixed random subset beyond it
 LAG_SECONDS = (0.05, 0.25, 1.0)  # autocorrelation lags, rounded to whole frames (at least 1)
 CHUNK_BYTES = 64 * 2**20  # float64 traces handled at a time
 
 
-def pair_subset(num_neurons: int, limit: int = MAX_PAIRS) -> np.ndarray:
-    """Sorted indices into the upper-triangle pairs (``np.triu_indices(N, 1)`` order): all, or
-    ``limit`` of them drawn once with a fixed seed, the same for every set of N neurons."""
-    count = num_neurons * (num_neurons - 1) // 2
-    if count <= limit:
-        return np.arange(count)
-    return np.sort(np.random.default_rng(0).choice(count, size=limit, replace=False))
+def default_pairs(num_neurons: int) -> tuple[np.ndarray, np.ndarray]:
+    """(first, second): every pair of N neurons up to ``MAX_PAIRS``, else a fixed sample of that many."""
+    return pair_neurons(num_neurons, pair_subset(pair_count(num_neurons), MAX_PAIRS))
 
 
 def lag_frames(sampling_rate: float, window: int) -> np.ndarray:
@@ -59,7 +57,8 @@ class TraceStatistics:
 
     @classmethod
     def of(cls, traces: np.ndarray, sampling_rate: float, pairs: np.ndarray | None = None) -> "TraceStatistics":
-        """Statistics of (K, W, N) traces sampled at ``sampling_rate`` Hz; ``pairs`` as :func:`pair_subset`.
+        """Statistics of (K, W, N) traces sampled at ``sampling_rate`` Hz; ``pairs`` (first, second) neuron
+        indices, each (P,), default :func:`default_pairs`.
 
         Computed in float64, chunk by chunk of windows, so that the temporaries stay near
         ``CHUNK_BYTES`` however large the set.
@@ -67,16 +66,16 @@ class TraceStatistics:
         traces = np.asarray(traces)
         if traces.ndim != 3 or traces.shape[1] < 3:
             raise ValueError(f"traces must be (K, W >= 3, N); got shape {traces.shape}")
-        pairs = pair_subset(traces.shape[2]) if pairs is None else pairs
-        step = max(1, CHUNK_BYTES // (8 * traces.shape[1] * traces.shape[2]))
+        pairs = default_pairs(traces.shape[2]) if pairs is None else pairs
+        step = max(1, CHUNK_BYTES // (8 * traces.shape[1] * max(traces.shape[2], 2 * len(pairs[0]))))
         chunks = [cls._of_chunk(traces[start : start + step].astype(np.float64), sampling_rate, pairs)
                   for start in range(0, len(traces), step)]  # fmt: skip
         return cls(**{field.name: np.concatenate([getattr(chunk, field.name) for chunk in chunks])
                       for field in dataclasses.fields(cls)})  # fmt: skip
 
     @classmethod
-    def _of_chunk(cls, traces: np.ndarray, sampling_rate: float, pairs: np.ndarray) -> "TraceStatistics":
-        _, window, neurons = traces.shape
+    def _of_chunk(cls, traces: np.ndarray, sampling_rate: float, pairs: tuple) -> "TraceStatistics":
+        window = traces.shape[1]
         stride = max(1, -(-window // LEVEL_VALUES_PER_WINDOW))
         centred = traces - traces.mean(axis=1, keepdims=True)
         energy = np.sum(centred**2, axis=1)  # (K, N)
@@ -119,9 +118,10 @@ def _difference_skewness(traces: np.ndarray) -> np.ndarray:
     return np.where(variance > 0, skew, np.nan)
 
 
-def _pair_correlations(centred: np.ndarray, energy: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """(K, P) Pearson correlations of the ``pairs`` of neurons of each window of mean-free (K, W, N) traces."""
-    first, second = (index[pairs] for index in np.triu_indices(centred.shape[2], 1))
-    products = np.matmul(centred.transpose(0, 2, 1), centred)[:, first, second]  # (K, P) from (K, N, N)
+def _pair_correlations(centred: np.ndarray, energy: np.ndarray, pairs: tuple) -> np.ndarray:
+    """(K, P) Pearson correlations of the ``pairs`` (first, second) of neurons of each window of mean-free
+    (K, W, N) traces, from the P pairs alone (never N x N)."""
+    first, second = pairs
+    products = np.einsum("kwp,kwp->kp", centred[:, :, first], centred[:, :, second])
     with np.errstate(invalid="ignore", divide="ignore"):
         return products / np.sqrt(energy[:, first] * energy[:, second])

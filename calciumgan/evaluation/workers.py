@@ -2,16 +2,19 @@
 
 :func:`infer_spikes_parallel` and :func:`infer_spikes_hdf5` cut (K, T, N) samples into chunks
 of samples, hand each to :func:`calciumgan.evaluation.inference.infer_spikes` in a worker
-process and gather the (K, T, N) uint8 spike counts. Results equal one in-process call exactly,
+process (or a task of a Dask distributed cluster, :func:`task_executor`) and gather the
+(K, T, N) uint8 spike counts. Results equal one in-process call exactly,
 whatever the chunking or number of workers. Like the inference module, this one imports
 neither TensorFlow nor Keras, so the workers start fast.
 """
 
 import concurrent.futures
+import contextlib
 import logging
 import multiprocessing
 import os
 import pathlib
+import sys
 
 import numpy as np
 
@@ -22,6 +25,7 @@ from calciumgan.evaluation.inference import SpikeInferenceSettings, infer_spikes
 
 logger = logging.getLogger(__name__)
 
+SCHEDULER_TIMEOUT_S = 30  # seconds to wait for a Dask scheduler to answer
 CHUNK_SAMPLES = 16
 """Samples per worker task: 16 x 102 neurons of 2048 frames is about 0.1 s of fixed-mode or
 0.6 s of estimated-mode work, and 13 MB of float32."""
@@ -34,8 +38,10 @@ def infer_spikes_parallel(
     chunk_samples: int = CHUNK_SAMPLES,
     progress: bool = True,
     label: str = "spikes",
+    scheduler: str | None = None,
 ) -> np.ndarray:
-    """:func:`infer_spikes` of (K, T, N) or (T, N) ``traces`` over worker processes.
+    """:func:`infer_spikes` of (K, T, N) or (T, N) ``traces`` over worker processes (or the Dask scheduler at
+    address ``scheduler``: :func:`task_executor`).
 
     Workers get chunks of ``chunk_samples`` samples (see :data:`CHUNK_SAMPLES`); a (T, N) input
     is one sample. ``workers`` defaults to the CPUs this process may use; with one worker or a
@@ -43,10 +49,9 @@ def infer_spikes_parallel(
     ``progress`` draws a bar on stderr, its lines starting with ``label`` (the stage and the sets).
 
     Workers start by "forkserver" (or "spawn"), never plain fork, so a parent that has imported
-    TensorFlow is safe. Like every such pool, each worker re-imports the parent's ``__main__``
-    module: scripts need an ``if __name__ == "__main__":`` guard, and a main module that imports
-    TensorFlow at its top makes every worker import it too (seconds each); import it inside
-    functions there.
+    TensorFlow is safe. They do not import the parent's ``__main__`` module, as such workers
+    otherwise do (:func:`_main_module_hidden`): a script calling this without an ``if __name__ ==
+    "__main__":`` guard works, and a main module that imports TensorFlow costs the workers nothing.
     """
     settings = settings or SpikeInferenceSettings()
     array = np.asarray(traces)
@@ -62,7 +67,7 @@ def infer_spikes_parallel(
     def store(start, result):
         spikes[start : start + len(result)] = result
 
-    _run_chunks(chunks(), len(samples), settings, workers, chunk_samples, store, progress, label)
+    _run_chunks(chunks(), len(samples), settings, workers, chunk_samples, store, progress, label, scheduler)
     return spikes if array.ndim == 3 else spikes[0]
 
 
@@ -75,6 +80,7 @@ def infer_spikes_hdf5(
     workers: int | None = None,
     progress: bool = True,
     label: str = "spikes",
+    scheduler: str | None = None,
 ) -> pathlib.Path:
     """Infer spikes of HDF5 dataset ``dataset`` chunk by chunk; write them to ``out_path``.
 
@@ -138,30 +144,27 @@ def infer_spikes_hdf5(
                 else:
                     spikes[()] = result[0]
 
-            _run_chunks(chunks(), num_samples, settings, workers, chunk_samples, store, progress, label)
+            _run_chunks(chunks(), num_samples, settings, workers, chunk_samples, store, progress, label, scheduler)
     logger.info("inferred spikes of %s:%s (%s) into %s", source, dataset, settings.mode, out)
     return out
 
 
-def _run_chunks(chunks, num_samples, settings, workers, chunk_samples, store, progress, label):
-    """Infer each (start, (k, T, N) chunk) and ``store(start, spikes)``, here or in workers."""
+def _run_chunks(chunks, num_samples, settings, workers, chunk_samples, store, progress, label, scheduler=None):
+    """Infer each (start, (k, T, N) chunk) and ``store(start, spikes)``, here, in worker processes, or as tasks
+    of the Dask scheduler at address ``scheduler``."""
     if int(chunk_samples) < 1:
         raise ValueError(f"chunk_samples must be at least 1, got {chunk_samples}")
     workers = _available_cpus() if workers is None else int(workers)
     num_chunks = -(-num_samples // chunk_samples)
     bar = ProgressBar(num_samples, label, enabled=progress)
     try:
-        if workers <= 1 or num_chunks <= 1:
+        if not scheduler and (workers <= 1 or num_chunks <= 1):
             for start, chunk in chunks:
                 result = infer_spikes(chunk, settings)
                 store(start, result)
                 bar.update(len(result))
             return
-        context = multiprocessing.get_context(
-            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        )
-        workers = min(workers, num_chunks)
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with task_executor(min(workers, num_chunks), scheduler) as (executor, slots):
             pending = {}
 
             def collect():
@@ -174,16 +177,68 @@ def _run_chunks(chunks, num_samples, settings, workers, chunk_samples, store, pr
 
             try:
                 for start, chunk in chunks:
-                    while len(pending) >= 2 * workers:  # bound the chunks held in memory
+                    while len(pending) >= 2 * slots:  # bound the chunks held in memory
                         collect()
-                    pending[pool.submit(infer_spikes, np.asarray(chunk), settings)] = start
+                    pending[executor.submit(infer_spikes, np.asarray(chunk), settings)] = start
                 while pending:
                     collect()
             except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
+                for future in pending:
+                    future.cancel()
                 raise
     finally:
         bar.close()
+
+
+@contextlib.contextmanager
+def task_executor(workers: int, scheduler: str | None = None):
+    """``(executor, slots)``: a ``concurrent.futures`` executor for the evaluation's tasks and how many run at once.
+
+    With ``scheduler``, the address of a running Dask distributed scheduler (``evaluate.scheduler``,
+    e.g. ``tcp://10.0.0.5:8786``), the tasks run on its workers (``pip install
+    'calciumgan[distributed]'``); otherwise in ``workers`` processes of this machine, started by
+    "forkserver" (or "spawn") with the main module hidden (:func:`_main_module_hidden`).
+    """
+    if scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise RecordingError(f"evaluate.scheduler {scheduler}: running on a Dask scheduler needs Dask "
+                                 "distributed; pip install 'calciumgan[distributed]'") from None  # fmt: skip
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+        except OSError as error:
+            raise RecordingError(f"evaluate.scheduler {scheduler}: no Dask scheduler answers there ({error})") from None
+        with client:
+            yield client.get_executor(), max(1, sum(client.nthreads().values()))
+        return
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    with _main_module_hidden(), concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield pool, workers
+
+
+@contextlib.contextmanager
+def _main_module_hidden():
+    """Start worker processes meanwhile without re-running the parent's ``__main__`` module in them.
+
+    A "spawn" or "forkserver" child imports the parent's main module, by file or by module name
+    (``multiprocessing.spawn.get_preparation_data``), so that functions defined there can be
+    unpickled. A script without an ``if __name__ == "__main__":`` guard then runs again in the
+    child and, calling the evaluation, tries to start processes of its own: the pool breaks
+    (``BrokenProcessPool``). The workers here run only this package's functions, so the main
+    module's file and spec are hidden while they start, and restored afterwards.
+    """
+    main = sys.modules["__main__"]
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
+    main.__spec__ = None  # multiprocessing reads it with getattr, so None means "no module name"
+    main.__dict__.pop("__file__", None)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
 
 
 def _available_cpus() -> int:

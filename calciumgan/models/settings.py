@@ -42,6 +42,9 @@ class ModelConfig:
     # wavegan with output "calcium": before training, set each neuron's baseline, noise, calcium decay and event
     # bias from the training traces, so every neuron starts at its recorded level of activity (issue 21's ablation)
     head_from_data: bool = False
+    # wavegan: channels of the generator's last upsampling block, which a per-frame Dense maps to the neurons;
+    # None: one per neuron (the thesis), which makes that Dense N x N, most of the generator beyond ~1,000 neurons
+    output_features: int | None = setting(None, minimum=1)
     normalization: str = setting("layer", choices=("layer", "none"))  # in the generator
     # "fast": strided convolutions rewritten as exact stride-1 ones (sub-pixel / space-to-depth);
     # "keras": keras.layers.Conv1DTranspose and Conv1D. Same parameters, same outputs. 1D variant only.

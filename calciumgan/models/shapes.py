@@ -52,7 +52,7 @@ def model_problem(model, window: int) -> str | None:
             return f"{', '.join(misplaced)}: only the 2D variants (wavegan2d, wavegan2d_fft) use them"
         return architecture_problem(window, model.strides, model.num_blocks, model.kernel_size,
                                     model.phase_shuffle, model.convolutions)  # fmt: skip
-    for key in ("edge_margin", "critic_neuron_statistics", "critic_spectral_norm", "head_from_data"):
+    for key in ("edge_margin", "critic_neuron_statistics", "critic_spectral_norm", "head_from_data", "output_features"):
         if getattr(model, key):
             return f"model.{key}: only the 1D variant (wavegan) uses it, not {model.variant}"
     if model.variant == "wavegan2d_fft" and model.output != "direct":

@@ -49,14 +49,14 @@ def _downsampling_layer(convolutions, filters, kernel_size, strides, dtype, name
 
 def build_generator(
     *, window, num_neurons, noise_dim, filters, kernel_size, strides, num_blocks, normalization, convolutions,
-    upsampling="transposed", output="direct", edge_margin=0, dtype=None,
+    upsampling="transposed", output="direct", edge_margin=0, output_features=None, dtype=None,
 ) -> keras.Model:  # fmt: skip
     """Noise (batch, noise_dim) -> traces (batch, window, num_neurons), float32.
 
     Dense -> reshape to (window / strides**num_blocks, noise_dim) -> ``num_blocks``
-    upsampling blocks (filters * num_blocks, ..., 2 * filters, then num_neurons
-    channels), each followed by layer normalisation (``normalization="layer"``) and
-    LeakyReLU -> per-frame Dense -> the ``output`` head (``calciumgan.models.heads``:
+    upsampling blocks (filters * num_blocks, ..., 2 * filters, then ``output_features``
+    channels, default num_neurons as in the thesis), each followed by layer normalisation
+    (``normalization="layer"``) and LeakyReLU -> per-frame Dense to num_neurons -> the ``output`` head (``calciumgan.models.heads``:
     ``"direct"``, a sigmoid into [0, 1], or ``"calcium"``). ``upsampling`` is
     ``"transposed"`` or ``"nearest"`` (see ``_upsample``); ``convolutions`` is ``"fast"``
     (sub-pixel) or ``"keras"`` (``Conv1DTranspose``). ``dtype`` is a Keras dtype policy
@@ -76,7 +76,7 @@ def build_generator(
     x = keras.layers.Reshape((initial_length, noise_dim), dtype=dtype)(x)
     for block in range(num_blocks):
         last = block == num_blocks - 1
-        block_filters = num_neurons if last else filters * (num_blocks - block)
+        block_filters = (output_features or num_neurons) if last else filters * (num_blocks - block)
         x = _upsample(x, upsampling, convolutions, block_filters, kernel_size, strides, dtype, f"upsample_{block}")
         if normalization == "layer":
             x = keras.layers.LayerNormalization(dtype=dtype, name=f"layer_norm_{block}")(x)

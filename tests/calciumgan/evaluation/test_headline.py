@@ -5,16 +5,17 @@ from calciumgan.evaluation.coverage import standardiser
 from calciumgan.evaluation.divergence import kl_per_column
 from calciumgan.evaluation.headline import CHECKS, WindowValues, beats_on, headline_scores, verdicts
 from calciumgan.evaluation.scoring import SpikeStatistics
-from calciumgan.evaluation.trace_statistics import TraceStatistics, pair_subset
+from calciumgan.evaluation.trace_statistics import TraceStatistics
 
 CONFIG = EvaluateConfig(workers=1)
 RATE = 24.0
 
 
 def _values(traces, spikes, standardise, positions=None):
-    pairs = pair_subset(traces.shape[2])
-    statistics = TraceStatistics.of(traces, RATE, pairs)
-    return WindowValues.of(SpikeStatistics.of(spikes, RATE, CONFIG), pairs, traces.shape[1], statistics,
+    spike_statistics = SpikeStatistics.of(spikes, RATE, CONFIG)  # all 15 pairs of 6 neurons
+    statistics = TraceStatistics.of(traces, RATE, spike_statistics.pairs)
+    every_pair = np.arange(len(spike_statistics.pairs[0]))
+    return WindowValues.of(spike_statistics, every_pair, traces.shape[1], statistics,
                            standardise(statistics.summaries()), positions)  # fmt: skip
 
 

@@ -32,6 +32,18 @@ def test_a_copied_window_is_at_distance_zero():
     np.testing.assert_allclose(nearest_window_distances(copies, reference), 0.0, atol=1e-7)
 
 
+def test_many_neurons_are_projected_keeping_copies_at_zero_and_distances_within_ten_percent():
+    """600 neurons (above PROJECTED_NEURONS): a copied window is still at distance 0, a noisy copy (sd 0.1) and
+    new windows are within 10 % of their exact distances."""
+    rng = np.random.default_rng(1)
+    reference = rng.normal(size=(300, 600))
+    samples = np.stack([reference[40:72], reference[100:132] + 0.1 * rng.normal(size=(32, 600)),
+                        rng.normal(size=(32, 600))])  # fmt: skip
+    distances = nearest_window_distances(samples, reference)
+    assert distances[0] < 1e-6
+    np.testing.assert_allclose(distances[1:], _brute_force(samples[1:], reference), rtol=0.1)
+
+
 def test_copying_generator_is_flagged_and_independent_or_smooth_ones_are_not():
     rng = np.random.default_rng(1)
     training = rng.normal(size=(3000, 4))

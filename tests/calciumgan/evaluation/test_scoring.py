@@ -95,17 +95,18 @@ def test_window_blocks_group_overlapping_windows():
 def test_bootstrap_intervals_contain_the_mean_and_widen_with_dependence():
     rng = np.random.default_rng(3)
     config = EvaluateConfig(kl_bins=10)
+    pairs = np.triu_indices(5, 1)  # the 10 pairs of 5 neurons
     real = SpikeStatistics(rng.gamma(2, 1, (120, 5)), rng.normal(size=(120, 10)), rng.normal(size=(120, 10)),
-                           rng.poisson(1.0, (120, 30)))  # fmt: skip
+                           rng.poisson(1.0, (120, 30)), pairs)  # fmt: skip
     other = SpikeStatistics(rng.gamma(2, 1.2, (120, 5)), rng.normal(0.3, 1, (120, 10)), rng.normal(size=(120, 10)),
-                            rng.poisson(1.5, (120, 30)))  # fmt: skip
+                            rng.poisson(1.5, (120, 30)), pairs)  # fmt: skip
     divergences = Divergences.between(real, other, config)
     independent = bootstrap_intervals(real, other, divergences, np.arange(120), config, np.random.default_rng(0))
     for name, (low, high) in independent.items():
         assert low < divergences.means()[name] < high, name
     # 6 windows, each seen 20 times (heavily overlapping windows): 120 samples but 6 independent ones
     copies, other_copies = (SpikeStatistics(*(np.repeat(getattr(statistics, name)[:6], 20, axis=0)
-                                              for name in STATISTICS)) for statistics in (real, other))  # fmt: skip
+                                              for name in STATISTICS), pairs) for statistics in (real, other))  # fmt: skip
     copied = Divergences.between(copies, other_copies, config)
     naive = bootstrap_intervals(copies, other_copies, copied, np.arange(120), config, np.random.default_rng(0))
     blocked = bootstrap_intervals(copies, other_copies, copied, np.arange(120) // 20, config, np.random.default_rng(0))

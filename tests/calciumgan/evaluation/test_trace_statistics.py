@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from calciumgan.evaluation.trace_statistics import TraceStatistics, lag_frames, pair_subset
+from calciumgan.evaluation.trace_statistics import TraceStatistics, lag_frames
 
 
 def _transients(rng, windows=6, frames=400, neurons=5, decay=0.9):
@@ -47,13 +47,6 @@ def test_pair_correlations_equal_numpy_and_levels_keep_every_stride_frame():
     assert np.isnan(statistics.correlation[1, (first == 2) | (second == 2)]).all()
     assert np.isnan(statistics.rise_decay[1, 2])
     np.testing.assert_array_equal(statistics.levels, traces[:, ::2])  # 64 frames -> 32 values
-
-
-def test_pair_subset_is_all_pairs_or_a_fixed_sorted_sample():
-    np.testing.assert_array_equal(pair_subset(5), np.arange(10))
-    subset = pair_subset(200, limit=300)
-    assert len(subset) == 300 and np.all(np.diff(subset) > 0) and subset[-1] < 200 * 199 // 2
-    np.testing.assert_array_equal(subset, pair_subset(200, limit=300))
 
 
 def test_short_windows_are_refused():

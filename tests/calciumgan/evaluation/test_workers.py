@@ -59,6 +59,35 @@ def test_spike_inference_imports_neither_tensorflow_nor_keras():
     assert result.stdout.strip() == "False"
 
 
+UNGUARDED_SCRIPT = """
+import pathlib
+import numpy as np
+import calciumgan
+from calciumgan.config import EvaluateConfig
+
+with open(pathlib.Path(__file__).with_name("runs.txt"), "a") as runs:
+    runs.write("ran\\n")
+rng = np.random.default_rng(0)
+traces = 0.3 * rng.standard_normal((3, 40 * 240, 4)) + (rng.random((3, 40 * 240, 4)) < 0.02)
+real, synthetic, train = (block.reshape(40, 240, 4) for block in traces)
+evaluation = calciumgan.evaluate_arrays(real, synthetic, 24.0, EvaluateConfig(num_samples=40, workers=2,
+                                        progress=False), train=train)
+print(sorted(evaluation.table()))
+"""
+
+
+def test_an_unguarded_script_runs_parallel_inference_once(tmp_path):
+    """A script calling the API at its top level, with no ``if __name__ == "__main__":`` guard: its worker
+    processes do not run it again (each would try to start a pool of its own), so it runs once and ends."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED_SCRIPT)
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                            check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "dichotomized_gaussian" in result.stdout
+    assert (tmp_path / "runs.txt").read_text() == "ran\n"
+
+
 # ---- HDF5 streaming ---------------------------------------------------------------------------
 
 

@@ -27,6 +27,19 @@ def test_thesis_parameter_counts(convolutions):
     assert critic.output_shape == (None, 1)
 
 
+def test_output_features_make_the_last_dense_features_by_neurons():
+    """5,000 neurons: one channel per neuron makes the per-frame Dense 5,000 x 5,000 (25 M weights); 128 output
+    features shrink it to 128 x 5,000 and the last upsampling block to 128 channels."""
+    many = {**THESIS, "window": 256, "num_neurons": 5000, "filters": 32, "kernel_size": 8}
+    default, _ = build_models("wavegan", many)
+    assert default.get_layer("per_frame_dense").count_params() == 5000 * 5000 + 5000
+    narrow, _ = build_models("wavegan", {**many, "output_features": 128})
+    assert narrow.get_layer("upsample_4").output.shape[1:] == (256, 128)
+    assert narrow.get_layer("per_frame_dense").count_params() == 128 * 5000 + 5000
+    assert narrow.output_shape == (None, 256, 5000)
+    assert default.count_params() - narrow.count_params() == (5000 - 128) * (5000 + 1 + 8 * 64 + 2)
+
+
 def test_thesis_layer_shapes():
     generator, critic = build_models("wavegan", THESIS)
     upsampling = [layer for layer in generator.layers if isinstance(layer, SubPixelConv1DTranspose)]
