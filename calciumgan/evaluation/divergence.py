@@ -34,6 +34,10 @@ Jeffreys prior, Dirichlet(1/2)). It keeps the divergence finite when the synthet
 misses a bin the recorded one fills, while moving a 1,000-value histogram by little."""
 
 
+EDGE_TOLERANCE = 1e-6
+"""Bin positions this close to a whole number are checked against the edges (rounding is far smaller)."""
+
+
 def _edges(low: np.ndarray, high: np.ndarray, bins: int) -> np.ndarray:
     """(R, bins + 1) edges per row, computed as ``np.linspace(low, high, bins + 1)`` does."""
     edges = np.arange(bins + 1) * ((high - low) / bins)[:, None] + low[:, None]
@@ -48,9 +52,12 @@ def _bin_indices(values: np.ndarray, finite: np.ndarray, low: np.ndarray, high: 
     values = np.where(finite, values, low[:, None])
     positions = ((values - low[:, None]) / (high - low)[:, None]) * bins
     indices = np.minimum(positions.astype(np.intp), bins - 1)
-    # Within an ulp of an edge the arithmetic can be off by one; correct it against the edges.
-    indices -= values < np.take_along_axis(edges, indices, axis=1)
-    indices += (values >= np.take_along_axis(edges, indices + 1, axis=1)) & (indices != bins - 1)
+    # Within an ulp of an edge the arithmetic can be off by one; correct it against the edges, where it can be.
+    row, column = np.nonzero(np.abs(positions - np.rint(positions)) < EDGE_TOLERANCE)
+    near_values, near = values[row, column], indices[row, column]
+    near -= near_values < edges[row, near]
+    near += (near_values >= edges[row, near + 1]) & (near != bins - 1)
+    indices[row, column] = near
     return indices
 
 

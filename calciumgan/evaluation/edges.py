@@ -10,6 +10,7 @@ property of the inference that every set shares: OASIS sees no frames after the 
 import numpy as np
 
 MIDDLE = (0.25, 0.75)  # the reference part of a window, as fractions of its length
+SAMPLES_PER_CHUNK = 64
 
 
 def _middle(length: int) -> slice:
@@ -22,8 +23,11 @@ def frame_difference_ratios(traces: np.ndarray) -> tuple[float, float]:
     ``traces``: (K, T, N) windows, T >= 4. 1.0 at both ends when the edges are like the middle; NaN where the
     middle does not change.
     """
-    steps = np.abs(np.diff(np.asarray(traces, dtype=np.float64), axis=1)).mean(axis=(0, 2))  # (T - 1,)
-    return _edge_ratios(steps)
+    traces = np.asarray(traces)
+    total = np.zeros(traces.shape[1] - 1)
+    for start in range(0, len(traces), SAMPLES_PER_CHUNK):  # float64 a chunk at a time, not the whole set
+        total += np.abs(np.diff(traces[start : start + SAMPLES_PER_CHUNK].astype(np.float64), axis=1)).sum(axis=(0, 2))
+    return _edge_ratios(total / (len(traces) * traces.shape[2]))  # mean per frame: (T - 1,)
 
 
 def _edge_ratios(per_frame: np.ndarray) -> tuple[float, float]:
@@ -39,7 +43,7 @@ def rate_ratios(spikes: np.ndarray) -> tuple[float, float]:
 
     ``spikes``: (K, T, N) counts. NaN where the middle holds no spikes.
     """
-    return _edge_ratios(np.asarray(spikes, dtype=np.float64).mean(axis=(0, 2)))  # per frame: (T,)
+    return _edge_ratios(np.asarray(spikes).mean(axis=(0, 2), dtype=np.float64))  # per frame: (T,)
 
 
 def edge_summary(traces: dict, spikes: dict) -> dict:

@@ -21,44 +21,43 @@ PROJECTED_NEURONS = 128
 """Neurons beyond which frames are randomly projected to this many dimensions before the search."""
 
 
-def projected(samples: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(K, W, N) samples and (T, N) reference, as they are up to ``PROJECTED_NEURONS`` neurons, else both
-    mapped frame by frame to that many dimensions by one fixed random matrix (seed 0), float64."""
-    neurons = reference.shape[-1]
+def projected(values: np.ndarray, neurons: int) -> np.ndarray:
+    """(..., N) ``values`` as float64, as they are up to ``PROJECTED_NEURONS`` neurons, else mapped to that many
+    dimensions by one fixed random matrix (seed 0), ``SAMPLES_PER_CHUNK`` rows of the first axis at a time (no
+    float64 copy of the whole set)."""
     if neurons <= PROJECTED_NEURONS:
-        return samples, reference
+        return np.asarray(values, dtype=np.float64)
     matrix = np.random.default_rng(0).standard_normal((neurons, PROJECTED_NEURONS)) / np.sqrt(PROJECTED_NEURONS)
-    return samples @ matrix, reference @ matrix
+    result = np.empty(values.shape[:-1] + (PROJECTED_NEURONS,))
+    for start in range(0, len(values), SAMPLES_PER_CHUNK):
+        result[start : start + SAMPLES_PER_CHUNK] = np.asarray(values[start : start + SAMPLES_PER_CHUNK],
+                                                               dtype=np.float64) @ matrix  # fmt: skip
+    return result
 
 
 def nearest_window_distances(samples: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """(K,) RMS distance per frame and neuron from each sample (K, W, N) to its nearest window of ``reference``
     (T, N); beyond ``PROJECTED_NEURONS`` neurons, of their random projections (see the module docstring)."""
-    samples = np.asarray(samples, dtype=np.float64)
-    reference = np.asarray(reference, dtype=np.float64)
+    samples, reference = np.asarray(samples), np.asarray(reference)
     num_samples, window, neurons = samples.shape
     if reference.ndim != 2 or reference.shape[1] != neurons or len(reference) < window:
         raise ValueError(f"reference must be (T >= {window}, {neurons}), got {reference.shape}")
-    samples, reference = projected(samples, reference)
+    samples, reference = projected(samples, neurons), projected(reference, neurons)
     positions = len(reference) - window + 1
     window_energy = np.concatenate([[0.0], np.cumsum(np.sum(reference**2, axis=1))])
     window_energy = window_energy[window:] - window_energy[:positions]  # (positions,)
     fft_length = fft.next_fast_len(2 * window)
     step = fft_length - window + 1  # valid correlation lags per block
-    block_spectra = [
-        fft.rfft(reference[start : start + fft_length], n=fft_length, axis=0)
-        for start in range(0, positions, step)
-    ]
+    # (F, D, B): frequency-major spectra of the B reference blocks, so that each frequency is one matrix product
+    block_spectra = np.stack([fft.rfft(reference[start : start + fft_length], n=fft_length, axis=0)
+                              for start in range(0, positions, step)], axis=-1)  # fmt: skip
     nearest = np.empty(num_samples)
     for first in range(0, num_samples, SAMPLES_PER_CHUNK):
         chunk = samples[first : first + SAMPLES_PER_CHUNK]
-        reversed_spectra = fft.rfft(chunk[:, ::-1], n=fft_length, axis=1)  # (k, F, N)
-        cross = np.empty((len(chunk), positions))
-        for block, spectrum in enumerate(block_spectra):
-            start = block * step
-            count = min(step, positions - start)
-            full = fft.irfft(np.einsum("kfn,fn->kf", reversed_spectra, spectrum), n=fft_length, axis=1)
-            cross[:, start : start + count] = full[:, window - 1 : window - 1 + count]
+        reversed_spectra = fft.rfft(chunk[:, ::-1], n=fft_length, axis=1)  # (k, F, D)
+        products = np.matmul(reversed_spectra.transpose(1, 0, 2), block_spectra)  # (F, k, B), summed over D
+        full = fft.irfft(products.transpose(1, 2, 0), n=fft_length, axis=2)  # (k, B, fft_length)
+        cross = full[:, :, window - 1 : window - 1 + step].reshape(len(chunk), -1)[:, :positions]
         energy = np.sum(chunk**2, axis=(1, 2))
         squared = (energy[:, None] + window_energy[None, :] - 2 * cross) / (window * neurons)
         nearest[first : first + len(chunk)] = np.sqrt(np.maximum(squared.min(axis=1), 0.0))

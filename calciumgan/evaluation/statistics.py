@@ -387,14 +387,19 @@ def pair_van_rossum(
     distances = np.empty((len(flat), len(first)))
     for chunk in _chunks(visits, _chunk_size(3 * num_frames * num_neurons * 8), VISITS_PER_CHUNK):
         values = flat[chunk].astype(np.float64)
-        filtered = _symmetric_filter(values, decay)  # K x per sample
+        filtered = np.ascontiguousarray(_symmetric_filter(values, decay))  # K x per sample
         own = np.einsum("ktn,ktn->kn", values, filtered)
-        sample, frame, neuron = np.nonzero(values)
+        # every spike (sample, frame, neuron), once per pair the neuron leads: the pair's slot and its
+        # partner's filtered train at that frame
+        spikes = np.flatnonzero(values)
+        neuron, row = spikes % num_neurons, spikes // num_neurons  # row: sample * T + frame
         repeats = per_neuron[neuron]
-        event = np.repeat(np.arange(len(neuron)), repeats)
-        slot = starts[neuron[event]] + np.arange(len(event)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
-        contributions = values[sample, frame, neuron][event] * filtered[sample[event], frame[event], partner[slot]]
-        cross = np.bincount(sample[event] * len(first) + order[slot], weights=contributions,
+        firsts = np.cumsum(repeats) - repeats  # where each spike's visits begin
+        slot = np.arange(repeats.sum()) + np.repeat(starts[neuron] - firsts, repeats)
+        contributions = np.repeat(values.ravel()[spikes], repeats) * filtered.ravel()[
+            np.repeat(row * num_neurons, repeats) + partner[slot]]  # fmt: skip
+        sample = np.repeat(row // num_frames, repeats)
+        cross = np.bincount(sample * len(first) + order[slot], weights=contributions,
                             minlength=len(values) * len(first)).reshape(len(values), len(first))  # fmt: skip
         squares = own[:, first] + own[:, second] - 2.0 * cross
         distances[chunk] = _distances_from_squares(squares, decay, _whole_numbers(values))
