@@ -161,9 +161,10 @@ def solve_latent_correlation(gamma_a, gamma_b, target_covariance) -> tuple[np.nd
     lower = -upper
     too_high = target > _covariance_integral(gamma_a, gamma_b, upper)
     too_low = target < _covariance_integral(gamma_a, gamma_b, lower)
-    # Start from the first term of the tetrachoric series, target = phi(a) phi(b) lambda + O(lambda^2): near
-    # the root for the weak correlations of most pairs, so that few Newton steps are needed.
-    first_order = target / (np.exp(-(gamma_a**2 + gamma_b**2) / 2) / (2 * np.pi))
+    # Start from the first term of the tetrachoric series, target = phi(a) phi(b) lambda + O(lambda^2) (the
+    # integrand at angle 0 is phi(a) phi(b)): near the root for the weak correlations of most pairs, so that
+    # few Newton steps are needed.
+    first_order = target / _integrand(gamma_a, gamma_b, np.zeros_like(target))
     start = np.arcsin(np.clip(first_order, -0.9, 0.9))
     angle = np.where(too_high, _MAX_ANGLE, np.where(too_low, -_MAX_ANGLE, start))
     active = np.flatnonzero(~(too_high | too_low))
