@@ -15,7 +15,7 @@ from calciumgan.core.folders import LFP
 
 def main(argv=None) -> int:
     parser = CommandParser(prog="python -m lfp.pretrain", description=__doc__.split("\n")[0])
-    parser.add_config("demo, thesis")
+    parser.add_config("demo, thesis, thesis_no_images")
     parser.add_out("experiment folder", LFP.name)
     args = parser.parse_args(argv)
 

@@ -12,10 +12,11 @@ synthetic traces it is compared with.
 """
 
 import numpy as np
-from scipy import signal
 
 from calciumgan.data.dichotomized_gaussian import fit_to_spikes
 from calciumgan.evaluation.inference import Calibration
+
+NEURON_CHUNK = 64  # neurons whose traces are made at once (their noise is drawn as one array)
 
 
 def dichotomized_gaussian_spikes(training_spikes: np.ndarray, num_samples: int, window: int, rng, neuron_ids=None):
@@ -41,18 +42,21 @@ def calcium_traces(spikes: np.ndarray, calibration: Calibration, rng) -> np.ndar
     minimum spike). Each window starts at the stationary calcium level of its neuron, as a
     window cut from a long recording does, so its first frames hold no artefact.
     """
-    counts = np.asarray(spikes, dtype=np.float64)
+    counts = np.asarray(spikes)
     sizes = calibration.spike_size
     fallback = np.nanmedian(sizes) if np.isfinite(sizes).any() else np.nan
     sizes = np.where(np.isfinite(sizes), sizes, fallback)
     sizes = np.where(np.isfinite(sizes), sizes, calibration.min_spike)
-    rates = counts.mean(axis=(0, 1))
+    rates = counts.mean(axis=(0, 1), dtype=np.float64)
+    num_samples, window, num_neurons = counts.shape
     traces = np.empty(counts.shape, dtype=np.float32)
-    for neuron in range(counts.shape[2]):
-        decay, size = calibration.decay[neuron], sizes[neuron]
-        stationary = rates[neuron] * size / (1.0 - decay)
-        initial = np.full((counts.shape[0], 1), decay * stationary)
-        calcium, _ = signal.lfilter([1.0], [1.0, -decay], size * counts[:, :, neuron], axis=1, zi=initial)
-        noise = calibration.noise[neuron] * rng.standard_normal(calcium.shape)
-        traces[:, :, neuron] = calibration.baseline[neuron] + calcium + noise
+    for first in range(0, num_neurons, NEURON_CHUNK):
+        chunk = slice(first, min(first + NEURON_CHUNK, num_neurons))
+        decay, size = calibration.decay[chunk], sizes[chunk]
+        # the noise of neuron after neuron, (K, W) each: one draw of the whole chunk takes the same numbers
+        noise = rng.standard_normal((len(decay), num_samples, window)).transpose(1, 2, 0)
+        calcium = np.broadcast_to(rates[chunk] * size / (1.0 - decay), (num_samples, len(decay)))  # stationary level
+        for frame in range(window):
+            calcium = size * counts[:, frame, chunk] + decay * calcium
+            traces[:, frame, chunk] = calibration.baseline[chunk] + calcium + calibration.noise[chunk] * noise[:, frame]
     return traces

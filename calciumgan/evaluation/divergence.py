@@ -34,10 +34,6 @@ Jeffreys prior, Dirichlet(1/2)). It keeps the divergence finite when the synthet
 misses a bin the recorded one fills, while moving a 1,000-value histogram by little."""
 
 
-EDGE_TOLERANCE = 1e-6
-"""Bin positions this close to a whole number are checked against the edges (rounding is far smaller)."""
-
-
 def _edges(low: np.ndarray, high: np.ndarray, bins: int) -> np.ndarray:
     """(R, bins + 1) edges per row, computed as ``np.linspace(low, high, bins + 1)`` does."""
     edges = np.arange(bins + 1) * ((high - low) / bins)[:, None] + low[:, None]
@@ -48,16 +44,16 @@ def _edges(low: np.ndarray, high: np.ndarray, bins: int) -> np.ndarray:
 def _bin_indices(values: np.ndarray, finite: np.ndarray, low: np.ndarray, high: np.ndarray, bins: int):
     """(R, n) bin of each entry of ``values`` (R, n) on row r's ``bins`` bins over ``[low[r], high[r]]``,
     as ``np.histogram`` bins it (the last bin closed); meaningless where ``finite`` is False."""
+    positions = values - low[:, None]
+    positions *= (bins / (high - low))[:, None]
+    if not finite.all():
+        positions[~finite] = 0.0
+    indices = positions.astype(np.intp)
+    np.minimum(indices, bins - 1, out=indices)
+    # Near an edge the arithmetic can be off by one: check every bin against its edges, as np.histogram does.
     edges = _edges(low, high, bins)
-    values = np.where(finite, values, low[:, None])
-    positions = ((values - low[:, None]) / (high - low)[:, None]) * bins
-    indices = np.minimum(positions.astype(np.intp), bins - 1)
-    # Within an ulp of an edge the arithmetic can be off by one; correct it against the edges, where it can be.
-    row, column = np.nonzero(np.abs(positions - np.rint(positions)) < EDGE_TOLERANCE)
-    near_values, near = values[row, column], indices[row, column]
-    near -= near_values < edges[row, near]
-    near += (near_values >= edges[row, near + 1]) & (near != bins - 1)
-    indices[row, column] = near
+    indices -= values < np.take_along_axis(edges, indices, axis=1)
+    indices += (values >= np.take_along_axis(edges, indices + 1, axis=1)) & (indices != bins - 1)
     return indices
 
 
@@ -68,9 +64,10 @@ def _row_histograms(values: np.ndarray, finite: np.ndarray, low: np.ndarray, hig
     (the last bin closed), for ``low < high`` and finite entries inside the range.
     """
     rows = len(values)
-    offsets = (np.arange(rows) * bins)[:, None]
-    indices = _bin_indices(values, finite, low, high, bins) + offsets
-    return np.bincount(indices[finite], minlength=rows * bins).reshape(rows, bins)
+    indices = _bin_indices(values, finite, low, high, bins)
+    indices += (np.arange(rows) * bins)[:, None]
+    kept = indices.ravel() if finite.all() else indices[finite]
+    return np.bincount(kept, minlength=rows * bins).reshape(rows, bins)
 
 
 def histogram_pair(real, synthetic, bins: int = DEFAULT_BINS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -31,8 +31,13 @@ import dataclasses
 import numpy as np
 
 from calciumgan.evaluation.coverage import ball_radii, precision_recall
-from calciumgan.evaluation.divergence import kl_of_counts, window_histograms
-from calciumgan.evaluation.scoring import SpikeStatistics, bootstrap_indices, shifted_interval
+from calciumgan.evaluation.scoring import (
+    SpikeStatistics,
+    bootstrap_indices,
+    resampled_mean_kl,
+    resampling_weights,
+    shifted_interval,
+)
 from calciumgan.evaluation.settings import EvaluateConfig
 from calciumgan.evaluation.trace_statistics import TraceStatistics, finite_mean
 
@@ -98,13 +103,6 @@ class WindowValues:
                      (name in COVERAGE_CHECKS and self.summaries is not None))  # fmt: skip
 
 
-def _mean_kl(real_counts: np.ndarray, other_counts: np.ndarray, trivial: np.ndarray, pseudo_count: float):
-    """(...,) mean over columns of the KL of (..., C, bins) histogram counts; 0 for the (C,) ``trivial`` columns."""
-    bins = real_counts.shape[-1]
-    kl = kl_of_counts(real_counts.reshape(-1, bins), other_counts.reshape(-1, bins), pseudo_count)
-    return np.where(trivial, 0.0, kl.reshape(real_counts.shape[:-1])).mean(axis=-1)
-
-
 def _coverage(real: WindowValues, other: WindowValues, index: np.ndarray) -> tuple[float, float]:
     """(precision, recall) on the windows ``index``, one copy of each (a duplicate would be its own neighbour)."""
     unique = np.unique(index)
@@ -124,17 +122,12 @@ def headline_scores(real: WindowValues, other: WindowValues, blocks: np.ndarray,
     of per-window histograms); for precision and recall each resample keeps one copy of every window drawn.
     """
     indices = list(bootstrap_indices(blocks, rng))
-    weights = np.stack([np.bincount(index, minlength=len(blocks)) for index in indices]).astype(np.float32)
+    weights = resampling_weights(indices, len(blocks))
     scores = {}
     for name in other.checks():
         if name in COVERAGE_CHECKS or name not in real.columns:
             continue
-        real_counts, other_counts, trivial = window_histograms(real.columns[name], other.columns[name], config.kl_bins)
-        value = float(_mean_kl(real_counts.sum(axis=0), other_counts.sum(axis=0), trivial, config.kl_pseudo_count))
-        # every resample's histograms at once: (draws, K) window weights times (K, C bins) counts
-        resampled = [(weights @ counts.reshape(len(counts), -1)).reshape(len(weights), *counts.shape[1:])
-                     for counts in (real_counts, other_counts)]  # fmt: skip
-        draws = _mean_kl(*resampled, trivial, config.kl_pseudo_count)
+        value, draws = resampled_mean_kl(real.columns[name], other.columns[name], weights, config)
         scores[name] = {"value": value, "interval": shifted_interval(draws, value)}
     if real.summaries is not None and other.summaries is not None:
         values = _coverage(real, other, np.arange(len(blocks)))

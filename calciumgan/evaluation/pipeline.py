@@ -25,6 +25,7 @@ are turned into traces by the same fitted calcium model and inferred window by w
 every other row (``baselines.calcium_traces``).
 """
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import logging
@@ -55,7 +56,7 @@ from calciumgan.evaluation.settings import EvaluateConfig
 from calciumgan.evaluation.statistics import van_rossum_between
 from calciumgan.evaluation.trace_files import TraceFile, common_shape, windows_at
 from calciumgan.evaluation.trace_statistics import MAX_PAIRS, TraceStatistics
-from calciumgan.evaluation.workers import infer_spikes_parallel, task_executor
+from calciumgan.evaluation.workers import available_cpus, infer_spikes_parallel, task_executor
 
 logger = logging.getLogger("calciumgan.evaluate")
 STATISTICS_CHUNK = 64  # samples per statistics task on a Dask scheduler
@@ -412,11 +413,15 @@ def _score(spikes: dict, sampling_rate: float, config: EvaluateConfig, timer: Ti
 
 
 def statistics_of_sets(spikes: dict, sampling_rate: float, config: EvaluateConfig) -> dict:
-    """Set name -> :class:`SpikeStatistics` of its (K, T, N) spikes: here, or with ``config.scheduler`` as tasks of
-    ``STATISTICS_CHUNK`` samples each on the Dask workers (every statistic is computed sample by sample, so the
-    chunks join into the same values)."""
+    """Set name -> :class:`SpikeStatistics` of its (K, T, N) spikes: here, one set per thread (``config.workers``
+    threads, default one per CPU; NumPy releases the interpreter lock in the work), or with
+    ``config.scheduler`` as tasks of ``STATISTICS_CHUNK`` samples each on the Dask workers (every statistic
+    is computed sample by sample, so the chunks join into the same values)."""
     if not config.scheduler:
-        return {name: SpikeStatistics.of(values, sampling_rate, config) for name, values in spikes.items()}
+        threads = min(len(spikes), available_cpus() if config.workers is None else config.workers)
+        with concurrent.futures.ThreadPoolExecutor(max(1, threads)) as pool:
+            computed = pool.map(lambda values: SpikeStatistics.of(values, sampling_rate, config), spikes.values())
+            return dict(zip(spikes, computed))
     with task_executor(1, config.scheduler) as (executor, _):
         tasks = {name: [executor.submit(SpikeStatistics.of, values[start : start + STATISTICS_CHUNK], sampling_rate,
                                         config) for start in range(0, len(values), STATISTICS_CHUNK)]

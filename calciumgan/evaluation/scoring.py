@@ -21,7 +21,7 @@ import dataclasses
 
 import numpy as np
 
-from calciumgan.evaluation.divergence import kl_per_column, kl_per_row
+from calciumgan.evaluation.divergence import kl_of_counts, kl_per_column, kl_per_row, window_histograms
 from calciumgan.evaluation.pairs import pair_count, pair_neurons, pair_subset
 from calciumgan.evaluation.settings import EvaluateConfig
 from calciumgan.evaluation.statistics import active_neurons, firing_rates, pair_correlations, pair_van_rossum
@@ -121,22 +121,51 @@ def shifted_interval(draws: np.ndarray, estimate: float, low: float = 0.0, high:
             float(np.clip(np.percentile(draws, 100 - tail) - bias, low, high))]  # fmt: skip
 
 
+def resampling_weights(indices: list, count: int) -> np.ndarray:
+    """(draws, K) float32: how often each of ``count`` samples is drawn into each resample of ``indices``."""
+    return np.stack([np.bincount(index, minlength=count) for index in indices]).astype(np.float32)
+
+
+def _mean_kl(real_counts: np.ndarray, other_counts: np.ndarray, trivial: np.ndarray, pseudo_count: float):
+    """(...,) mean over columns of the KL of (..., C, bins) histogram counts; 0 for the (C,) ``trivial`` columns."""
+    bins = real_counts.shape[-1]
+    kl = kl_of_counts(real_counts.reshape(-1, bins), other_counts.reshape(-1, bins), pseudo_count)
+    return np.where(trivial, 0.0, kl.reshape(real_counts.shape[:-1])).mean(axis=-1)
+
+
+def resampled_mean_kl(real, other, weights: np.ndarray, config: EvaluateConfig) -> tuple[float, np.ndarray]:
+    """The mean per-column KL of (K, S, C) ``real`` against (K, S', C) ``other`` over all K windows
+    (``np.mean(kl_per_column(...))`` of the values stacked over windows), and (draws,) the same mean on
+    each resample of windows given by ``weights`` (draws, K), on the same bins.
+
+    Each window's histograms are counted once, so a resample's histograms are a weighted sum of
+    them: every resample at once is one matrix product.
+    """
+    real_counts, other_counts, trivial = window_histograms(real, other, config.kl_bins)
+    value = float(_mean_kl(real_counts.sum(axis=0), other_counts.sum(axis=0), trivial, config.kl_pseudo_count))
+    resampled = [(weights @ counts.reshape(len(counts), -1)).reshape(len(weights), *counts.shape[1:])
+                 for counts in (real_counts, other_counts)]  # fmt: skip
+    return value, _mean_kl(*resampled, trivial, config.kl_pseudo_count)
+
+
 def bootstrap_intervals(real: SpikeStatistics, other: SpikeStatistics, divergences: Divergences, blocks: np.ndarray,
                         config: EvaluateConfig, rng: np.random.Generator) -> dict:  # fmt: skip
     """Statistic -> [low, high], the bias-shifted ``INTERVAL_LEVEL`` block-bootstrap interval of the mean KL (>= 0).
 
     ``blocks`` (K,) groups the samples (see :func:`bootstrap_indices`). The firing-rate KL is
-    recomputed on each resample; the per-sample KLs are averaged over the samples drawn.
+    recomputed on each resample, on the bins of the whole sets; the per-sample KLs are averaged
+    over the samples drawn.
     """
-    settings = {"bins": config.kl_bins, "pseudo_count": config.kl_pseudo_count}
-    draws = {name: np.empty(BOOTSTRAP_RESAMPLES) for name in STATISTICS}
-    for draw, index in enumerate(bootstrap_indices(blocks, rng)):
-        rates = kl_per_column(real.firing_rate[index], other.firing_rate[index], **settings)
-        draws["firing_rate"][draw] = np.nanmean(rates)
-        for name in PER_SAMPLE:
-            draws[name][draw] = np.nanmean(getattr(divergences, name)[index])
+    weights = resampling_weights(list(bootstrap_indices(blocks, rng)), len(blocks))
     means = divergences.means()
-    return {name: shifted_interval(values, means[name]) for name, values in draws.items()}
+    _, rate_draws = resampled_mean_kl(real.firing_rate[:, None, :], other.firing_rate[:, None, :], weights, config)
+    draws = {"firing_rate": rate_draws}
+    for name in PER_SAMPLE:
+        values = getattr(divergences, name)
+        finite = np.isfinite(values)
+        with np.errstate(invalid="ignore", divide="ignore"):  # a resample of NaNs alone has no mean
+            draws[name] = (weights @ np.where(finite, values, 0.0)) / (weights @ finite)
+    return {name: shifted_interval(draws[name], means[name]) for name in STATISTICS}
 
 
 def ground_truth_errors(spikes: np.ndarray, sampling_rate: float, true_rates, true_covariance) -> dict:

@@ -38,7 +38,8 @@ class EvaluateConfig:
     # inferred like every other set; False keeps the thesis's spikes-only rows
     baseline_traces: bool = True
     heatmap_samples: int = setting(50, minimum=1)  # samples per side of the van Rossum heatmaps (Fig. 4.6c)
-    workers: int | None = setting(None, minimum=1)  # spike-inference processes; None uses every core
+    # spike-inference processes and spike-statistics threads; None: one per core
+    workers: int | None = setting(None, minimum=1)
     # address of a Dask distributed scheduler (e.g. "tcp://10.0.0.5:8786"): spike inference and the spike
     # statistics run as its tasks (pip install 'calciumgan[distributed]'); None: processes on this machine
     scheduler: str | None = None

@@ -47,6 +47,11 @@ CHUNK_BYTES = 128 * 2**20
 VISITS_PER_CHUNK = 2_000_000
 """Spike-by-pair visits of :func:`pair_van_rossum` per chunk of samples: about 100 MB of temporaries."""
 
+GRAM_SHARE = 8
+"""The pairwise statistics form each sample's N x N products at once (one matrix product) when the pairs
+asked for number at least N^2 / ``GRAM_SHARE`` (all pairs of a few hundred neurons): there that is faster
+than gathering pair by pair (correlations) or visiting spikes pair by pair (van Rossum)."""
+
 
 def _spike_counts(spikes) -> np.ndarray:
     """The input as an array, validated without a float64 copy (chunks are converted later)."""
@@ -252,7 +257,10 @@ def _correlations_of_binned(binned: np.ndarray, first: np.ndarray, second: np.nd
         chunk = slice(start, start + step)
         # num_bins x covariance = num_bins S - n_i n_j with S = sum over bins of b_i b_j and n the
         # spike counts: whole numbers, exact in float64 for integer counts (Elephant's sparse path).
-        products = np.einsum("kbp,kbp->kp", binned[chunk][:, :, first], binned[chunk][:, :, second])
+        if GRAM_SHARE * len(first) >= binned.shape[-1] ** 2:  # a large share of all pairs: every product at once
+            products = np.matmul(binned[chunk].transpose(0, 2, 1), binned[chunk])[:, first, second]
+        else:
+            products = np.einsum("kbp,kbp->kp", binned[chunk][:, :, first], binned[chunk][:, :, second])
         scaled_covariance = num_bins * products - sums[chunk, first] * sums[chunk, second]
         denominator = scale[chunk, first] * scale[chunk, second]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -358,7 +366,8 @@ def pair_van_rossum(
     causal exponential. On the frame grid ``G_ij = x_i . (K x_j)`` with ``K_ts = r^|t - s|``,
     ``r = exp(-1 / (tau fs))``: one O(T N) filtering (``K x`` from a causal and an anti-causal
     recursion), then each pair visits only the frames where its first neuron spikes, O(spikes x
-    pairs / N) per sample. Neither a T x T kernel nor an N x N matrix is formed.
+    pairs / N) per sample; no T x T kernel is formed, and no N x N matrix unless the pairs are a
+    large share of all (:data:`GRAM_SHARE`), where ``X^T (K X)`` is one sparse matrix product per sample.
 
     Parameters
     ----------
@@ -387,6 +396,12 @@ def pair_van_rossum(
     distances = np.empty((len(flat), len(first)))
     for chunk in _chunks(visits, _chunk_size(3 * num_frames * num_neurons * 8), VISITS_PER_CHUNK):
         values = flat[chunk].astype(np.float64)
+        if GRAM_SHARE * len(first) >= num_neurons * num_neurons:
+            gram = _gram_matrices(values, decay)
+            own, cross = np.diagonal(gram, axis1=1, axis2=2), gram[:, first, second]
+            distances[chunk] = _distances_from_squares(own[:, first] + own[:, second] - 2.0 * cross, decay,
+                                                       _whole_numbers(values))  # fmt: skip
+            continue
         filtered = np.ascontiguousarray(_symmetric_filter(values, decay))  # K x per sample
         own = np.einsum("ktn,ktn->kn", values, filtered)
         # every spike (sample, frame, neuron), once per pair the neuron leads: the pair's slot and its
@@ -404,6 +419,14 @@ def pair_van_rossum(
         squares = own[:, first] + own[:, second] - 2.0 * cross
         distances[chunk] = _distances_from_squares(squares, decay, _whole_numbers(values))
     return distances.reshape(batch_shape + (len(first),))
+
+
+def _gram_matrices(values: np.ndarray, decay: float) -> np.ndarray:
+    """(B, N, N) ``G = X^T K X`` of (B, T, N) counts X: ``A + A^T - X^T X`` with ``A = X^T L X``, L the causal
+    recursion (``K = L + L^T - I``), so one filtering pass and two sparse products."""
+    events = values.transpose(0, 2, 1)
+    causal = _sparse_batched_product(events, _causal_filter(values, decay))
+    return causal + causal.transpose(0, 2, 1) - _sparse_batched_product(events, values)
 
 
 def _chunks(costs: np.ndarray, most_items: int, most_cost: int):

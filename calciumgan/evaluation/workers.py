@@ -154,7 +154,7 @@ def _run_chunks(chunks, num_samples, settings, workers, chunk_samples, store, pr
     of the Dask scheduler at address ``scheduler``."""
     if int(chunk_samples) < 1:
         raise ValueError(f"chunk_samples must be at least 1, got {chunk_samples}")
-    workers = _available_cpus() if workers is None else int(workers)
+    workers = available_cpus() if workers is None else int(workers)
     num_chunks = -(-num_samples // chunk_samples)
     bar = ProgressBar(num_samples, label, enabled=progress)
     try:
@@ -241,7 +241,7 @@ def _main_module_hidden():
             setattr(main, name, value)
 
 
-def _available_cpus() -> int:
+def available_cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

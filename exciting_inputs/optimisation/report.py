@@ -40,17 +40,18 @@ def markdown(report: dict) -> str:
         f"{settings['steps']} steps, alpha {settings['step_size']}, lambda {settings['contrast_weight']}, "
         f"C* {settings['contrast_target']:.4f} (the images' mean std), blur sigma {settings['sigma_start']} -> "
         f"{settings['sigma_end']}, mask radius {settings['mask_radius']} px.",
+        "The MEI is the image after the last step; peak step: the step where the objective peaked. "
         "r with truth: Pearson's r of the MEI with the true optimal stimulus (complex cells: best phase); "
         "r in mask: the same inside the mask at the true centre; relative true response: the true neuron's "
         "response to the MEI over its best response to a dataset image.",
         "",
-        "| neuron | kind | start | best step | model response | r with truth | r in mask | relative true response "
+        "| neuron | kind | start | peak step | model response | r with truth | r in mask | relative true response "
         "| luminance | masked contrast | std | SI1 | SI2 |",
         "|" + "---|" * 13,
     ]  # fmt: skip
     for row in rows:
         mei = row["mei"]
-        cells = [row["neuron"], row.get("kind", "n/a"), row["start"], row["best_step"], row["model_response"],
+        cells = [row["neuron"], row.get("kind", "n/a"), row["start"], row["peak_step"], row["model_response"],
                  row.get("truth_correlation"), row.get("truth_correlation_in_mask"), row.get("relative_true_response"),
                  mei["luminance"], mei["masked_contrast"], mei["std"], mei["si1"], mei["si2"]]  # fmt: skip
         lines.append("| " + " | ".join(map(_cell, cells)) + " |")

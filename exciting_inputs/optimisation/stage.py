@@ -79,12 +79,13 @@ def optimise_experiment(config, experiment, neurons=None) -> dict:
                                   contrast_weight=settings.contrast_weight, sigma_start=settings.sigma_start,
                                   sigma_end=settings.sigma_end)  # fmt: skip
             results.append(result)
-            logger.info("neuron %d, %s start: best objective %.3f at step %d", neuron, start,
-                        result.trajectory[result.best_step, 0], result.best_step)  # fmt: skip
+            logger.info("neuron %d, %s start: objective %.3f after step %d (peak %.3f at step %d)", neuron, start,
+                        result.trajectory[-1, 0], settings.steps, result.trajectory[result.peak_step, 0],
+                        result.peak_step)  # fmt: skip
     meis = np.stack([result.image for result in results]).reshape(len(chosen), len(STARTS), *size)
     trajectories = np.stack([result.trajectory for result in results]).reshape(len(chosen), len(STARTS), -1, 3)
-    best_steps = np.array([result.best_step for result in results]).reshape(len(chosen), len(STARTS))
-    save_meis(experiment.path("meis.h5"), chosen, meis, trajectories, best_steps, contrast_target)
+    peak_steps = np.array([result.peak_step for result in results]).reshape(len(chosen), len(STARTS))
+    save_meis(experiment.path("meis.h5"), chosen, meis, trajectories, peak_steps, contrast_target)
 
     rows, truths = [], []
     population = dataset.population
@@ -98,9 +99,9 @@ def optimise_experiment(config, experiment, neurons=None) -> dict:
         truths.append(truth)
         for index, start in enumerate(STARTS):
             mei = meis[position, index]
-            row = {"neuron": neuron, "start": start, "best_step": int(best_steps[position, index]),
-                   "objective": trajectories[position, index, best_steps[position, index], 0],
-                   "model_response": trajectories[position, index, best_steps[position, index], 1],
+            row = {"neuron": neuron, "start": start, "peak_step": int(peak_steps[position, index]),
+                   "objective": trajectories[position, index, -1, 0],
+                   "model_response": trajectories[position, index, -1, 1],
                    "mei": gabor_statistics(mei, receptive_field_centre(mei, settings.mask_radius / 2),
                                            settings.mask_radius)}  # fmt: skip
             if population is not None:
@@ -118,15 +119,16 @@ def optimise_experiment(config, experiment, neurons=None) -> dict:
     return report
 
 
-def save_meis(path, neurons, meis, trajectories, best_steps, contrast_target: float) -> None:
-    """``meis.h5``: ``neurons`` (n,), ``images`` (n, starts, height, width), ``trajectories`` (n, starts, steps + 1,
-    3: objective, response, std), ``best_step`` (n, starts); attributes ``starts``, ``contrast_target``."""
+def save_meis(path, neurons, meis, trajectories, peak_steps, contrast_target: float) -> None:
+    """``meis.h5``: ``neurons`` (n,), ``images`` (n, starts, height, width), the MEIs (each the image after the last
+    step), ``trajectories`` (n, starts, steps + 1, 3: objective, response, std), ``peak_step`` (n, starts), the step of
+    the highest objective; attributes ``starts``, ``contrast_target``."""
     from exciting_inputs.optimisation.ascent import STARTS, TRAJECTORY
 
     with atomic_hdf5(path) as file:
         file.create_dataset("neurons", data=np.asarray(neurons, np.int64))
         file.create_dataset("images", data=meis.astype(np.float32), compression="gzip")
         file.create_dataset("trajectories", data=trajectories, compression="gzip")
-        file.create_dataset("best_step", data=best_steps)
+        file.create_dataset("peak_step", data=peak_steps)
         file.attrs["starts"], file.attrs["trajectory_columns"] = list(STARTS), list(TRAJECTORY)
         file.attrs["contrast_target"] = contrast_target

@@ -17,7 +17,8 @@ logger = logging.getLogger(__name__)
 
 COLUMNS = {
     "fd": "FD (raw)",
-    "domain_fd": "FD (signal encoder)",
+    "domain_fd": "FD (random signal features)",
+    "encoder_fd": "FD (pre-trained encoder, extra)",
     "spectral": "log-spectrum RMS (decades)",
     "correlation": "channel-correlation diff.",
     "evoked": "evoked-response RMS",
@@ -56,11 +57,12 @@ def evaluate_experiment(experiment_dir, inception_weights=None) -> dict:
     if not generators:
         raise RunError(f"{experiment.root}: no finished GAN run (gan-pretrained/ or gan-scratch/); train one with "
                        f"python -m lfp.train --config CONFIG --out {experiment.root}")  # fmt: skip
-    results = evaluate_splits(recording, {"train": train_ids, "test": test_ids}, generators, encoder, config)
+    results = evaluate_splits(recording, {"train": train_ids, "test": test_ids}, generators, encoder, config,
+                              training_images=train_ids)
     folder = experiment.report
     figures = _figures(recording, results, config, folder)
-    report = {"table": results["table"], "inception": results["inception"], "figures": figures,
-              "runs": sorted(generators), "source": recording.source}  # fmt: skip
+    report = {"table": results["table"], "windows": results["windows"], "inception": results["inception"],
+              "figures": figures, "runs": sorted(generators), "source": recording.source}  # fmt: skip
     write_texts_atomic({folder / "report.json": json.dumps(report, indent=1), folder / "report.md": markdown(report)})
     logger.info("wrote %s and %s", folder / "report.md", folder / "report.json")
     return report
@@ -79,6 +81,12 @@ def markdown(report: dict) -> str:
             lines.append(f"| {ROW_TITLES[row]} | " + " | ".join(cells) + " |")
         lines.append("")
     lines += [
+        f"Every set holds {report['windows']} windows, in both tables: the smaller split's scored showings; the "
+        "larger split keeps the showings of a seeded subset of its images. Gaussian noise has the mean and variance "
+        "of the GANs' training data. FD (random signal features) compares the codes of a randomly initialised "
+        "signal encoder; FD (pre-trained encoder) those of the pre-trained one, from which the pre-trained GAN's "
+        "critic starts (so it can favour that GAN).",
+        "",
         "Lower is better for the distances. The classifier (trained on the first half of each image's showings) "
         "scores the second half and the generated windows conditioned on the same images; the real rows are the "
         "floor. Inception-v3: " + report["inception"] + ".",

@@ -8,7 +8,7 @@ from calciumgan.core.errors import ConfigError
 from lfp.config import load_config
 
 
-@pytest.mark.parametrize("name", ["demo", "thesis"])
+@pytest.mark.parametrize("name", ["demo", "thesis", "thesis_no_images"])
 def test_shipped_configs_load_with_the_thesis_optimiser(name):
     config = load_config(name)
     assert config.data.window == 313 and config.data.num_channels == 22 and config.data.sampling_rate == 1250.0
@@ -22,6 +22,15 @@ def test_thesis_config_is_the_thesis_schedule():
     assert (config.data.showings, config.data.image_height, config.data.image_width) == (50, 918, 1174)
     assert (config.pretrain.signal_epochs, config.pretrain.signal_windows_per_epoch) == (7, None)
     assert (config.pretrain.image_epochs, config.train.epochs) == (10000, 200)
+
+
+def test_no_image_config_is_the_thesis_variant_without_images():
+    """§4.4: the GAN without the image encoder, 4,000 epochs; everything else as the thesis config."""
+    thesis, variant = load_config("thesis"), load_config("thesis_no_images")
+    assert not variant.model.use_image and variant.train.epochs == 4000 and variant.pretrain.image_epochs == 0
+    assert variant.data == thesis.data and variant.train == dataclasses.replace(thesis.train, epochs=4000)
+    assert variant.model == dataclasses.replace(thesis.model, use_image=False)
+    assert variant.pretrain == dataclasses.replace(thesis.pretrain, image_epochs=0)
 
 
 @pytest.mark.parametrize(

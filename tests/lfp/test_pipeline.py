@@ -69,13 +69,14 @@ def test_report_has_table_5_1_rows_for_both_splits(experiment):
         rows = report["table"][split]
         assert set(rows) == {"scratch", "pretrained", "noise", "real", "other_split"}
         for name in ("scratch", "pretrained", "noise", "real"):
-            assert set(rows[name]) == {"fd", "domain_fd", "spectral", "correlation", "evoked", "classifier_is",
-                                       "accuracy"}  # fmt: skip
+            assert set(rows[name]) == {"fd", "domain_fd", "encoder_fd", "spectral", "correlation", "evoked",
+                                       "classifier_is", "accuracy"}  # fmt: skip
             assert all(np.isfinite(value) and value >= 0 for value in rows[name].values())
             assert 1.0 <= rows[name]["classifier_is"] <= {"train": 4, "test": 2}[split] + 1e-9
         # the two real-versus-real floors compare real showings: same set size, no generator involved
         assert rows["other_split"] == report["table"]["train"]["other_split"]
     markdown = (out / "report" / "report.md").read_text()
+    assert f"Every set holds {report['windows']} windows" in markdown
     assert "| Pre-trained GAN |" in markdown and "| Gaussian noise |" in markdown
     for name in report["figures"]:
         assert (out / "report" / name).stat().st_size > 1000

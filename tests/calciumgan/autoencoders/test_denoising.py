@@ -14,6 +14,8 @@ from calciumgan.autoencoders.denoising import (
     denoise_traces,
     denoising_report,
     encoder_lengths,
+    peak_accuracy,
+    report_markdown,
     train_denoiser,
 )
 from calciumgan.config import DataConfig
@@ -95,6 +97,30 @@ def test_denoising_lowers_the_error_to_the_clean_trace(trained):
     assert report["mse"]["denoised"] < 0.5 * report["mse"]["noisy"]
     clean_recovery = report["spike_recovery"]["fixed"]["clean"]
     assert clean_recovery["precision"] == 1.0 and clean_recovery["recall"] > 0.99  # the exact AR(1) trace
+
+
+def test_peak_accuracy_counts_windows_whose_maximum_matches_in_value_and_in_place():
+    clean = np.zeros((300, 2))
+    clean[10, 0], clean[150, 0], clean[250, 0] = 1.0, 2.0, 1.0  # three windows of 100 frames with a spike
+    clean[40, 1] = 1.0  # neuron 1: one window with a spike, two silent ones (not counted)
+    traces = clean.copy()
+    traces[10, 0] = 1.01  # value within 2 %, same frame
+    traces[150, 0], traces[152, 0] = 0.0, 1.9  # value 5 % off, 2 frames late (within 2 % of 100 frames)
+    traces[250, 0], traces[290, 0] = 0.5, 1.0  # right value, 40 frames off
+    traces[40, 1] = 0.97  # value 3 % off, same frame
+    accuracy = peak_accuracy(traces, clean, window=100)
+    assert accuracy == {"value": 2 / 4, "location": 3 / 4, "windows": 4}
+
+
+def test_the_clean_ceiling_is_scored_only_where_inference_reads_it(trained):
+    model, data, clean = trained
+    report = denoising_report(model, data, clean, modes=["fixed", "estimated"])
+    assert set(report["spike_recovery"]["fixed"]) == {"noisy", "denoised", "clean"}
+    assert set(report["spike_recovery"]["estimated"]) == {"noisy", "denoised"}
+    assert report["peak_accuracy"]["denoised"]["windows"] == report["peak_accuracy"]["noisy"]["windows"] > 0
+    markdown = report_markdown(report)
+    clean_row = next(line for line in markdown.splitlines() if line.startswith("| clean |"))
+    assert clean_row.startswith("| clean | 0 | 1 | 1 |") and clean_row.endswith("| — | — | — |")
 
 
 def test_the_saved_denoiser_reloads_with_equal_outputs(trained, tmp_path):

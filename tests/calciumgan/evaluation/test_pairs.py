@@ -48,6 +48,8 @@ def test_pair_statistics_equal_the_matrices_at_those_pairs():
         stats.correlation_matrices(spikes, RATE, 0.5))[:, positions]))  # fmt: skip
     np.testing.assert_allclose(correlations, stats.upper_triangle(stats.correlation_matrices(spikes, RATE, 0.5))[
         :, positions], rtol=1e-12)  # fmt: skip
+    # 100 of 435 pairs take the spike-visiting route, the matrices (every pair) one matrix product per sample
+    assert stats.GRAM_SHARE * 100 < 30 * 30 <= stats.GRAM_SHARE * 435
     np.testing.assert_allclose(stats.pair_van_rossum(spikes, RATE, 1.0, pairs),
                                stats.upper_triangle(stats.van_rossum_matrices(spikes, RATE, 1.0))[:, positions],
                                rtol=1e-12, atol=1e-12)  # fmt: skip

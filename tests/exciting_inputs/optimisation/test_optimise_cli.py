@@ -34,10 +34,10 @@ def test_optimise_writes_meis_and_a_report_that_agrees_with_the_truth(experiment
     steps = load_config(config).mei.steps
     with h5py.File(folder.path("meis.h5"), "r") as file:
         neurons, images = file["neurons"][:], file["images"][:]
-        trajectories, best = file["trajectories"][:], file["best_step"][:]
+        trajectories, peaks = file["trajectories"][:], file["peak_step"][:]
         contrast_target = file.attrs["contrast_target"]
     assert neurons.tolist() == [4, 1] and images.shape == (2, 2, 16, 24) and trajectories.shape == (2, 2, steps + 1, 3)
-    np.testing.assert_array_equal(best, trajectories[..., 0].argmax(axis=2))
+    np.testing.assert_array_equal(peaks, trajectories[..., 0].argmax(axis=2))
     assert images.min() >= 0 and images.max() <= 1
     dataset = folder.load_dataset()
     assert contrast_target == pytest.approx(dataset.images.astype(np.float64).std(axis=(1, 2)).mean())
