@@ -15,9 +15,9 @@ The MEI is the image after the last step, as in Walker et al.: the blur anneals 
 ``sigma_start`` to ``sigma_end``, so only the last images are fully sharpened. The objective
 often peaks earlier, at images still shaped by the wide blur: for a model cell that is a Gabor
 filter, an image of step ~110 of 300 scores within 1e-5 of the last one but correlates 0.86 with
-the filter, against 0.997; on the MEI demo's complex cells the objective peaks near step 35 of
-200 at images that correlate 0.2-0.3 with the true optimal stimulus, against 0.85-0.97 for the
-last image. Keeping the best-scoring image would prefer such barely optimised images.
+the filter, against 0.997; for the complex cells of ``notebooks/mei.ipynb`` the objective peaks
+near step 35 of 200 at images that correlate 0.2-0.3 with the true optimal stimulus, against
+0.85-0.97 for the last image. Keeping the best-scoring image would prefer such barely optimised images.
 ``MEIResult.peak_step`` records where the objective peaked.
 """
 
