@@ -53,10 +53,11 @@ def calcium_traces(spikes: np.ndarray, calibration: Calibration, rng) -> np.ndar
     for first in range(0, num_neurons, NEURON_CHUNK):
         chunk = slice(first, min(first + NEURON_CHUNK, num_neurons))
         decay, size = calibration.decay[chunk], sizes[chunk]
+        baseline, noise_std = calibration.baseline[chunk], calibration.noise[chunk]
         # the noise of neuron after neuron, (K, W) each: one draw of the whole chunk takes the same numbers
         noise = rng.standard_normal((len(decay), num_samples, window)).transpose(1, 2, 0)
         calcium = np.broadcast_to(rates[chunk] * size / (1.0 - decay), (num_samples, len(decay)))  # stationary level
         for frame in range(window):
             calcium = size * counts[:, frame, chunk] + decay * calcium
-            traces[:, frame, chunk] = calibration.baseline[chunk] + calcium + calibration.noise[chunk] * noise[:, frame]
+            traces[:, frame, chunk] = baseline + calcium + noise_std * noise[:, frame]
     return traces

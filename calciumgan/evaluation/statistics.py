@@ -253,11 +253,12 @@ def _correlations_of_binned(binned: np.ndarray, first: np.ndarray, second: np.nd
     sums, scale = _count_scales(binned)
     correlations = np.empty((len(binned), len(first)))
     step = _chunk_size(3 * num_bins * len(first) * 8)
+    whole_gram = GRAM_SHARE * len(first) >= binned.shape[-1] ** 2  # a large share of all pairs: every product at once
     for start in range(0, len(binned), step):
         chunk = slice(start, start + step)
         # num_bins x covariance = num_bins S - n_i n_j with S = sum over bins of b_i b_j and n the
         # spike counts: whole numbers, exact in float64 for integer counts (Elephant's sparse path).
-        if GRAM_SHARE * len(first) >= binned.shape[-1] ** 2:  # a large share of all pairs: every product at once
+        if whole_gram:
             products = np.matmul(binned[chunk].transpose(0, 2, 1), binned[chunk])[:, first, second]
         else:
             products = np.einsum("kbp,kbp->kp", binned[chunk][:, :, first], binned[chunk][:, :, second])
@@ -394,31 +395,39 @@ def pair_van_rossum(
     # visits per sample: each spiking frame of a neuron, once per pair it leads
     visits = (flat != 0).sum(axis=1) @ per_neuron
     distances = np.empty((len(flat), len(first)))
+    whole_gram = GRAM_SHARE * len(first) >= num_neurons * num_neurons
     for chunk in _chunks(visits, _chunk_size(3 * num_frames * num_neurons * 8), VISITS_PER_CHUNK):
         values = flat[chunk].astype(np.float64)
-        if GRAM_SHARE * len(first) >= num_neurons * num_neurons:
+        if whole_gram:
             gram = _gram_matrices(values, decay)
             own, cross = np.diagonal(gram, axis1=1, axis2=2), gram[:, first, second]
-            distances[chunk] = _distances_from_squares(own[:, first] + own[:, second] - 2.0 * cross, decay,
-                                                       _whole_numbers(values))  # fmt: skip
-            continue
-        filtered = np.ascontiguousarray(_symmetric_filter(values, decay))  # K x per sample
-        own = np.einsum("ktn,ktn->kn", values, filtered)
-        # every spike (sample, frame, neuron), once per pair the neuron leads: the pair's slot and its
-        # partner's filtered train at that frame
-        spikes = np.flatnonzero(values)
-        neuron, row = spikes % num_neurons, spikes // num_neurons  # row: sample * T + frame
-        repeats = per_neuron[neuron]
-        firsts = np.cumsum(repeats) - repeats  # where each spike's visits begin
-        slot = np.arange(repeats.sum()) + np.repeat(starts[neuron] - firsts, repeats)
-        contributions = np.repeat(values.ravel()[spikes], repeats) * filtered.ravel()[
-            np.repeat(row * num_neurons, repeats) + partner[slot]]  # fmt: skip
-        sample = np.repeat(row // num_frames, repeats)
-        cross = np.bincount(sample * len(first) + order[slot], weights=contributions,
-                            minlength=len(values) * len(first)).reshape(len(values), len(first))  # fmt: skip
+        else:
+            own, cross = _visited_products(values, decay, order, partner, per_neuron, starts)
         squares = own[:, first] + own[:, second] - 2.0 * cross
         distances[chunk] = _distances_from_squares(squares, decay, _whole_numbers(values))
     return distances.reshape(batch_shape + (len(first),))
+
+
+def _visited_products(values, decay, order, partner, per_neuron, starts) -> tuple[np.ndarray, np.ndarray]:
+    """(B, N) ``x_n . (K x_n)`` and (B, P) ``x_first . (K x_second)`` of (B, T, N) counts, visiting each spike
+    once per pair its neuron leads (``order`` (P,), ``partner``, ``per_neuron``, ``starts``: the pairs sorted by
+    first neuron, as :func:`pair_van_rossum` lays them out)."""
+    num_frames, num_neurons = values.shape[1:]
+    filtered = np.ascontiguousarray(_symmetric_filter(values, decay))  # K x per sample
+    own = np.einsum("ktn,ktn->kn", values, filtered)
+    # every spike (sample, frame, neuron), once per pair the neuron leads: the pair's slot and its
+    # partner's filtered train at that frame
+    spikes = np.flatnonzero(values)
+    neuron, row = spikes % num_neurons, spikes // num_neurons  # row: sample * T + frame
+    repeats = per_neuron[neuron]
+    firsts = np.cumsum(repeats) - repeats  # where each spike's visits begin
+    slot = np.arange(repeats.sum()) + np.repeat(starts[neuron] - firsts, repeats)
+    contributions = np.repeat(values.ravel()[spikes], repeats) * filtered.ravel()[
+        np.repeat(row * num_neurons, repeats) + partner[slot]]  # fmt: skip
+    sample = np.repeat(row // num_frames, repeats)
+    cross = np.bincount(sample * len(order) + order[slot], weights=contributions,
+                        minlength=len(values) * len(order)).reshape(len(values), len(order))  # fmt: skip
+    return own, cross
 
 
 def _gram_matrices(values: np.ndarray, decay: float) -> np.ndarray:

@@ -129,13 +129,18 @@ def optimise_mei(response_model, neuron: int, start: np.ndarray, *, contrast_tar
     optimizer = SmoothedAscent(image_size, steps, step_size, sigma_start, sigma_end)
     objective.compile(optimizer=optimizer, loss=negative_objective)
     dummy = np.zeros((1, 1), np.float32)
-    images, values = [], []
+    stds, values = [], []
     for _ in range(steps):
-        images.append(np.asarray(ops.convert_to_numpy(objective.image), np.float32)[0, :, :, 0])
+        stds.append(_current_image(objective).std(dtype=np.float64))
         values.append(-float(objective.train_on_batch(dummy, dummy)))
-    images.append(np.asarray(ops.convert_to_numpy(objective.image), np.float32)[0, :, :, 0])
+    image = _current_image(objective)
+    stds.append(image.std(dtype=np.float64))
     values.append(float(ops.convert_to_numpy(objective(dummy)).ravel()[0]))  # a plain call: no new compiled function
-    stds = np.array([image.std(dtype=np.float64) for image in images])
-    values = np.array(values)
+    stds, values = np.array(stds), np.array(values)
     trajectory = np.stack([values, values + contrast_weight * np.abs(contrast_target - stds), stds], axis=1)
-    return MEIResult(images[-1], trajectory, int(np.argmax(values)))
+    return MEIResult(image, trajectory, int(np.argmax(values)))
+
+
+def _current_image(objective: ImageObjective) -> np.ndarray:
+    """(height, width) float32 copy of the objective's image weight."""
+    return np.asarray(ops.convert_to_numpy(objective.image), np.float32)[0, :, :, 0]
