@@ -15,7 +15,7 @@ JAX_INSTALLED := $(JAX_VENV)/.installed
 TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
 RESOLVED := $(TOOLS)/resolved.txt
-EXTRAS := tensorflow,jax,test,tuning,distributed
+EXTRAS := tensorflow,jax,test,tuning,distributed,docs
 PYTEST_WORKERS ?= 2
 # Tests are spread over the workers one by one, except the modules that share an expensive
 # fixture (SHARED_FIXTURE_MODULES in tests/conftest.py): each runs whole on one worker, so the
@@ -23,7 +23,7 @@ PYTEST_WORKERS ?= 2
 PYTEST := -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 comma := ,
 
-.PHONY: install demo lfp-demo test test-fast test-tensorflow test-jax benchmark docker clean
+.PHONY: install demo lfp-demo test test-fast test-tensorflow test-jax docs benchmark docker clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -57,7 +57,7 @@ lfp-demo: $(INSTALLED)
 	$(BIN)/python -m lfp.train --config demo --out runs/lfp/demo --init scratch
 	$(BIN)/python -m lfp.evaluate --run runs/lfp/demo
 
-test: test-tensorflow test-jax
+test: test-tensorflow test-jax docs
 
 test-fast: $(INSTALLED)
 	$(BIN)/python $(PYTEST) -m "not slow"
@@ -67,6 +67,10 @@ test-tensorflow: $(INSTALLED)
 
 test-jax: $(JAX_INSTALLED)
 	KERAS_BACKEND=jax $(JAX_BIN)/python $(PYTEST) -m backend
+
+# The documentation site (mkdocs.yml, docs/), built strictly: a broken link or reference is an error.
+docs: $(INSTALLED)
+	$(BIN)/python -m mkdocs build --strict --site-dir site
 
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/train_step.py

@@ -12,7 +12,7 @@ at that pace; later epochs' validation and checkpoints add a little. A config th
 day4) is timed on the built-in day-4 surrogate, whose windows and network are the same. Half precision is timed
 in float32 on a machine without a GPU, the setting the training warning asks for there.
 
-The reference is a whole run of dff_cpu timed on 2 cores (README, "The built-in surrogates": 20.9 minutes).
+The reference is a whole run of dff_cpu timed on 2 cores (docs/results/speed.md: 20.9 minutes).
 """
 
 import argparse
@@ -24,7 +24,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-REFERENCE_MINUTES = {"dff_cpu": 20.9}  # a whole run on 2 cores (README, "The built-in surrogates")
+REFERENCE_MINUTES = {"dff_cpu": 20.9}  # a whole run on 2 cores (docs/results/speed.md)
 
 
 def timed_run(config, iterations: int, folder: pathlib.Path) -> float:

@@ -75,6 +75,8 @@ VARIANTS = {
     "recipe-spectral": {**RECIPE, "model.critic_spectral_norm": True},  # beside the gradient penalty
     "recipe-batch64": {**RECIPE, "train.batch_size": 64},
     "recipe-window512": {**RECIPE, "data.window": 512},
+    "recipe-events1": {**RECIPE, "model.event_noise": 1.0},  # white noise inside the events' softplus
+    "recipe-events2": {**RECIPE, "model.event_noise": 2.0},
 }
 BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
 

@@ -1,4 +1,4 @@
-"""What the seed-spread benchmarks (``mei.py``, ``lfp.py``) share: their command line and the loop over seeds."""
+"""What the seed-spread benchmarks share: their command line, the loop over seeds and the printed spreads."""
 
 import argparse
 import pathlib
@@ -28,3 +28,12 @@ def over_seeds(run_seed, config, seeds: list, summary) -> tuple[list, float]:
 def spread(values: list, digits: int = 3) -> str:
     """``mean [min, max]``, each with ``digits`` significant digits."""
     return f"{sum(values) / len(values):.{digits}g} [{min(values):.{digits}g}, {max(values):.{digits}g}]"
+
+
+def print_quantities(title: str, results: list) -> None:
+    """``title`` as a heading, then a table of every quantity of ``results`` (dicts with the same keys) as its
+    ``spread`` over them."""
+    print(f"\n## {title}: mean over seeds [range]\n")
+    print("| quantity | value |\n|---|---:|")
+    for key in results[0]:
+        print(f"| {key} | {spread([result[key] for result in results])} |")

@@ -37,6 +37,7 @@ class ExperimentConfig:
     def check(self) -> None:
         """Faults that involve several keys; ``ValueError`` naming them."""
         self.data.check()
+        self.train.check()
         problem = model_problem(self.model, self.data.window)
         if problem:
             raise ValueError(problem)

@@ -21,6 +21,7 @@ from calciumgan.models.registry import build_models
 from calciumgan.run import CalciumRun
 from calciumgan.training.checkpoints import restore_latest
 from calciumgan.training.gan import GAN
+from calciumgan.training.initialisation import orthogonalise_kernels
 from calciumgan.training.loop import Schedule, train_gan
 from calciumgan.training.losses import LOSSES
 from calciumgan.training.penalties import PENALTIES, WassersteinDivergence
@@ -35,8 +36,11 @@ def build_gan(config: ExperimentConfig, num_neurons: int) -> GAN:
     dtype = None if train.precision == "float32" else train.precision
     arguments = {**dataclasses.asdict(config.model), "window": config.data.window, "num_neurons": num_neurons}
     generator, critic = build_models(config.model.variant, arguments, dtype=dtype)
+    if config.model.orthogonal_init:
+        orthogonalise_kernels(generator, seed=train.seed)
+        orthogonalise_kernels(critic, seed=train.seed + len(generator.weights))
     gan = GAN(generator, critic, loss=LOSSES[train.loss](), penalty=_penalty(config), n_critic=train.n_critic,
-              seed=train.seed, ema_decay=train.generator_ema,
+              seed=train.seed, ema_decay=train.generator_ema, uniform_average=train.generator_uniform_average,
               orthogonal_regularization=train.orthogonal_regularization,
               moment_matching=train.moment_matching)  # fmt: skip
 

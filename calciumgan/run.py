@@ -141,8 +141,10 @@ class CalciumRun(RunFolder):
         return PreparedData(recording, train, validation, self.scaler(), self.ground_truth())
 
     def keeps_generator_average(self) -> bool:
-        """Whether training kept a moving average of the generator's weights (``train.generator_ema``)."""
-        return self.config().train.generator_ema is not None
+        """Whether training kept an average of the generator's weights (``train.generator_ema`` or
+        ``train.generator_uniform_average``)."""
+        train = self.config().train
+        return train.generator_ema is not None or train.generator_uniform_average
 
     def generator_file(self, untrained: bool = False, average: bool = True) -> pathlib.Path:
         """The generator file sampling reads: the untrained generator, else the moving average of the trained

@@ -11,6 +11,7 @@ import dataclasses
 import logging
 
 import keras
+import numpy as np
 
 from calciumgan.core.errors import ConfigError
 from calciumgan.training.checkpoints import restore_latest
@@ -20,8 +21,10 @@ from calciumgan.training.penalties import OneSidedGradientPenalty
 from calciumgan.training.steps import make_steps
 from lfp.data.recording import showings_of
 from lfp.experiment import Experiment, experiment_data
-from lfp.gan_data import showing_data
+from lfp.gan_data import assemble_showings, showing_arrays, showing_data
 from lfp.models import build_critic, build_generator, transfer_pretrained
+from lfp.metrics.signals import amplitude_spectra
+from lfp.models.layers import difference_correlation_factor, missing_spectrum_gains
 from lfp.pretraining import Pretraining
 
 logger = logging.getLogger(__name__)
@@ -31,7 +34,8 @@ def build_lfp_gan(config, channels: int, image_shape: tuple) -> GAN:
     """The compiled GAN of ``config`` for (height, width, 1) images, with random weights."""
     model, train = config.model, config.train
     generator = build_generator(window=config.data.window, channels=channels, image_shape=image_shape,
-                                table=model.image_encoder, use_image=model.use_image)  # fmt: skip
+                                table=model.image_encoder, use_image=model.use_image,
+                                output_noise=model.output_noise)  # fmt: skip
     critic = build_critic(window=config.data.window, channels=channels, image_shape=image_shape,
                           table=model.image_encoder, use_image=model.use_image, dropout=model.dropout,
                           activation=model.combination_activation)  # fmt: skip
@@ -43,6 +47,39 @@ def build_lfp_gan(config, channels: int, image_shape: tuple) -> GAN:
 
     gan.compile(g_optimizer=adam(), d_optimizer=adam())
     return gan
+
+
+NOISE_START_WINDOWS = 512  # training showings whose spectrum the output noise starts from
+NOISE_START_ROUNDS = 3  # corrections of the gains after the first estimate
+NOISE_CORRECTION_RANGE = (0.5, 3.0)  # bounds of one round's factor
+
+
+def start_output_noise(generator, real: np.ndarray, images, seed: int) -> None:
+    """Start the generator's ``output_noise`` at the spectrum its windows lack against ``real`` ones.
+
+    ``real`` (n, window, channels) are standardised training showings, ``images`` (n, H, W, 1) theirs (None
+    for a generator without images). The channels' noise correlates as the real windows' frame-to-frame
+    differences do (``difference_correlation_factor``); the gains start at ``missing_spectrum_gains`` of the
+    real windows and n windows generated with no noise; then each of ``NOISE_START_ROUNDS`` rounds
+    multiplies every gain by the ratio of the real to the generated mean amplitude at its channel and
+    frequency (within ``NOISE_CORRECTION_RANGE``), since the standardisation after the noise shrinks the
+    whole window by the power the noise adds.
+    """
+    noise_layer = generator.get_layer("output_noise")
+    noise_layer.mixing.assign(difference_correlation_factor(real).astype("float32"))
+    noise = keras.random.normal((len(real), *generator.inputs[-1].shape[1:]), seed=seed)
+
+    def generated() -> np.ndarray:
+        return generator.predict(noise if images is None else [images, noise], verbose=0)
+
+    noise_layer.set_gains(np.zeros(tuple(noise_layer.gain_parameter.shape)))
+    gains = missing_spectrum_gains(real, generated())
+    real_amplitude = amplitude_spectra(real, 1.0)[1]
+    for _ in range(NOISE_START_ROUNDS):
+        noise_layer.set_gains(gains)
+        ratio = real_amplitude / np.maximum(amplitude_spectra(generated(), 1.0)[1], 1e-12)
+        gains = gains * np.clip(ratio, *NOISE_CORRECTION_RANGE)
+    noise_layer.set_gains(gains)
 
 
 def train_lfp_gan(config, out, init: str | None = None, progress: bool = True) -> tuple:
@@ -74,6 +111,12 @@ def train_lfp_gan(config, out, init: str | None = None, progress: bool = True) -
                 image_autoencoder = pretraining.load("image_autoencoder")
             transfer_pretrained(gan.generator, gan.critic, pretraining.load("signal_autoencoder"), image_autoencoder)
     train_showings = showings_of(recording, train_ids)
+    if config.model.output_noise and not resuming:
+        chosen = np.random.default_rng(train.seed).permutation(train_showings)[:NOISE_START_WINDOWS]
+        use_image = config.model.use_image
+        assembled = assemble_showings(showing_arrays(recording), chosen, config.data.window, use_image)
+        real, images = (assembled if use_image else (assembled, None))
+        start_output_noise(gan.generator, keras.ops.convert_to_numpy(real), images, seed=train.seed)
     if len(train_showings) < train.n_critic * train.batch_size:
         raise ConfigError(f"train.n_critic x train.batch_size = {train.n_critic * train.batch_size} exceeds the "
                           f"{len(train_showings)} training showings")  # fmt: skip

@@ -49,6 +49,10 @@ class ModelConfig:
 
     image_encoder: str = setting("thesis", choices=("thesis", "demo"))  # Tab. 4.2 (918 x 1174) or the small table
     use_image: bool = True  # False: the variant without the image encoder (unconditional)
+    # the generator adds stationary noise with a learned spectrum per channel to its decoded windows, started at
+    # the power its windows lack against the training windows' (not in the thesis, whose decoder leaves the
+    # spectrum above ~50 Hz a decade low)
+    output_noise: bool = False
     dropout: float = setting(0.0, minimum=0, below=1)  # combination net's dropout (rate not in the thesis)
     # the combination net's activation: the thesis's "relu" can leave its 2- and 1-channel last layers
     # dead (a constant critic) from the start; "leaky_relu" (slope 0.2) cannot
@@ -121,7 +125,7 @@ class LFPConfig:
         if data.source == "allen" and not data.images_path:
             raise ValueError(
                 "'data.images_path' is required when data.source is 'allen' (the natural scenes, "
-                "which allensdk downloads; see the README)"
+                "which allensdk downloads; see docs/backends.md)"
             )
         if data.source == "synthetic" and data.test_images >= data.num_images:
             raise ValueError(f"'data.test_images' {data.test_images} must be below data.num_images {data.num_images}")

@@ -7,7 +7,8 @@ an order seeded by (seed, epoch); ``signal_windows_per_epoch`` takes the first o
 order (the thesis's epoch is every window start). The image autoencoder learns all the images
 (the stimuli are the GAN's inputs, never scored).
 
-Both are trained with Keras ``fit``, Adam(1e-3, beta = (0, 0.999)). After every signal epoch
+Both are trained with Keras ``fit``, Adam(1e-3, beta = (0, 0.999)). During the signal autoencoder's first
+epoch ``lfp.first_epoch`` records its reconstruction spectrum (Fig. 5.6). After every signal epoch
 and every ``IMAGE_EPOCHS_PER_SAVE`` image epochs the model (with its optimizer state) and
 ``progress.json`` are written, so an interrupted command continues where it stopped.
 """
@@ -23,6 +24,7 @@ from calciumgan.core.errors import RunError
 from calciumgan.core.files import atomic_path, read_json, remove_stale_partials, write_json_atomic
 from calciumgan.training.run_folder import load_saved_model
 from lfp.data.recording import pretraining_starts, standardize_windows
+from lfp.first_epoch import PROBE_WINDOWS, FirstEpochSpectra
 from lfp.models import build_image_autoencoder, build_signal_autoencoder
 
 logger = logging.getLogger(__name__)
@@ -117,6 +119,12 @@ def _model(pretraining: Pretraining, name: str, build, pretrain, done: int):
     return _compiled(build(), pretrain)
 
 
+def _first_epoch_spectra(batches: WindowBatches, sampling_rate: float) -> FirstEpochSpectra:
+    """Fig. 5.6's recorder for the first epoch, probing its first ``PROBE_WINDOWS`` windows."""
+    probe = WindowBatches(batches.lfp, batches.starts[:PROBE_WINDOWS], batches.window, PROBE_WINDOWS)[0][0]
+    return FirstEpochSpectra(probe, sampling_rate, len(batches))
+
+
 def pretrain_autoencoders(config, recording, test_ids, folder, progress_bar: bool = True) -> dict:
     """Train (or continue) both autoencoders of ``config.pretrain`` in ``folder``; return ``progress.json``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -136,8 +144,12 @@ def pretrain_autoencoders(config, recording, test_ids, folder, progress_bar: boo
             order = starts[np.random.default_rng((pretrain.seed, epoch)).permutation(len(starts))]
             order = order[: pretrain.signal_windows_per_epoch]
             keras.utils.set_random_seed(pretrain.seed + epoch)
-            history = model.fit(WindowBatches(recording.lfp, order, window, pretrain.batch_size), epochs=epoch + 1,
-                                initial_epoch=epoch, shuffle=False, verbose=verbose)  # fmt: skip
+            batches = WindowBatches(recording.lfp, order, window, pretrain.batch_size)
+            spectra = _first_epoch_spectra(batches, recording.sampling_rate) if epoch == 0 else None
+            history = model.fit(batches, epochs=epoch + 1, initial_epoch=epoch, shuffle=False, verbose=verbose,
+                                callbacks=[spectra] if spectra else None)  # fmt: skip
+            if spectra:
+                spectra.write(folder)
             entry = state["signal_autoencoder"]
             entry["epochs"], entry["loss"] = epoch + 1, entry["loss"] + history.history["loss"]
             pretraining.save("signal_autoencoder", model, state)

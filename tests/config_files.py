@@ -10,7 +10,7 @@ import yaml
 TINY_LFP = {
     "data": {"num_channels": 4, "num_images": 6, "test_images": 2, "showings": 4, "image_height": 48,
              "image_width": 64, "spontaneous_seconds": 2.0, "seed": 3},
-    "model": {"image_encoder": "demo"},
+    "model": {"image_encoder": "demo", "output_noise": True},
     "pretrain": {"signal_epochs": 1, "signal_windows_per_epoch": 16, "image_epochs": 2, "batch_size": 8},
     "train": {"epochs": 1, "steps_per_epoch": 2, "batch_size": 4, "n_critic": 1, "validation_batches": 1},
     "evaluate": {"classifier_epochs": 2, "classifier_batch_size": 8, "example_images": 1},

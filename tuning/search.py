@@ -14,7 +14,7 @@ ends, ``<out>/best.yaml`` is the best trial's experiment config, for ``python -m
 listing why each one failed.
 For a distributed search set keras-tuner's ``KERASTUNER_TUNER_ID`` (``chief``, ``tuner0``,
 ...), ``KERASTUNER_ORACLE_IP`` and ``KERASTUNER_ORACLE_PORT`` and start the same command once
-per process (see the README).
+per process (docs/guide/tuning.md).
 """
 
 import logging

@@ -26,7 +26,8 @@ from calciumgan.data.presets import SAMPLING_RATE_HZ
 from calciumgan.training.auxiliary import AuxiliaryClassifierLoss
 from calciumgan.training.gan import GAN
 from calciumgan.training.loop import Schedule, train_gan
-from calciumgan.training.penalties import GradientPenalty
+from calciumgan.training.losses import LOSSES
+from calciumgan.training.penalties import gradient_penalty_or_none
 from calciumgan.training.run_folder import RunFolder
 from calciumgan.training.steps import make_steps
 
@@ -46,8 +47,8 @@ def build_acgan(config: ConditionalConfig) -> GAN:
                                             normalization=model.normalization, **shared)  # fmt: skip
     critic = build_classifying_critic(phase_shuffle=model.phase_shuffle, **shared)
     auxiliary = AuxiliaryClassifierLoss(train.auxiliary_weight, on_generated=train.auxiliary_on_generated)
-    gan = GAN(generator, critic, penalty=GradientPenalty(train.penalty_weight), n_critic=train.n_critic,
-              seed=train.seed, auxiliary=auxiliary)  # fmt: skip
+    gan = GAN(generator, critic, loss=LOSSES[train.loss](), penalty=gradient_penalty_or_none(train.penalty_weight),
+              n_critic=train.n_critic, seed=train.seed, auxiliary=auxiliary)  # fmt: skip
 
     def adam():
         return keras.optimizers.Adam(train.learning_rate, beta_1=train.beta_1, beta_2=train.beta_2)

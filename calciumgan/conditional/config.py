@@ -47,16 +47,19 @@ class LabelledModelConfig:
 
 @dataclasses.dataclass(frozen=True)
 class LabelledTrainConfig:
-    """WGAN-GP (lambda 10, Gulrajani et al. 2017) with the auxiliary classifier's cross-entropy; Adam for both."""
+    """WGAN-GP (lambda 10, Gulrajani et al. 2017; this package's choice) or Odena et al.'s standard GAN loss, with the
+    auxiliary classifier's cross-entropy; Adam for both."""
 
     epochs: int = setting(10, minimum=1)
     steps_per_epoch: int = setting(50, minimum=1)
     batch_size: int = setting(32, minimum=1)
+    # "wasserstein": WGAN (this package's); "non_saturating": the cross-entropy GAN loss of Odena et al. 2017
+    loss: str = setting("wasserstein", choices=("wasserstein", "non_saturating"))
     n_critic: int = setting(5, minimum=1)
     learning_rate: float = setting(1e-3, above=0)
     beta_1: float = setting(0.5, minimum=0, below=1)
     beta_2: float = setting(0.9, minimum=0, below=1)
-    penalty_weight: float = setting(10.0, minimum=0)  # Gulrajani et al. 2017: lambda = 10
+    penalty_weight: float = setting(10.0, minimum=0)  # gradient penalty, Gulrajani et al. 2017: lambda = 10; 0: none
     auxiliary_weight: float = setting(1.0, minimum=0)  # Odena et al.: the class log-likelihood unweighted
     auxiliary_on_generated: bool = True  # the critic also classifies generated samples (Odena's AC-GAN)
     validation_batches: int = setting(4, minimum=1)

@@ -14,6 +14,7 @@ several keys; the loader adds the file name. Nothing here knows any particular s
 import dataclasses
 import math
 import pathlib
+import re
 import types
 import typing
 
@@ -143,6 +144,8 @@ def _checked_value(value, hint, constraints, key: str, origin: str):
         raise ConfigError(f"{origin}: '{key}' must be a finite number, got {value}")
     if hint is float or (isinstance(hint, types.UnionType) and float in typing.get_args(hint) and value is not None):
         value = float(value)
+    elif isinstance(value, float):
+        value = int(value)  # an integer written as a float, such as 1e5
     if value is None or isinstance(value, bool):
         return value
     choices = constraints.get("choices")
@@ -167,7 +170,8 @@ def _has_type(value, hint) -> bool:
     if hint is float:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        whole = isinstance(value, float) and math.isfinite(value) and value.is_integer()
+        return whole or (isinstance(value, int) and not isinstance(value, bool))
     return isinstance(value, hint)
 
 
@@ -178,7 +182,8 @@ def _type_name(hint) -> str:
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML's safe loader, refusing a key that appears twice in one mapping (YAML keeps the last)."""
+    """YAML's safe loader, refusing a key that appears twice in one mapping (YAML keeps the last) and reading
+    ``3e-4`` and ``1e5`` as numbers, as YAML 1.2 does (YAML 1.1 wants a decimal point: ``3.0e-4``)."""
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -190,3 +195,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789")
+)

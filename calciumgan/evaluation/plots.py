@@ -1,6 +1,7 @@
 """Figures of the evaluation report, after Figs. 4.4-4.7 of the thesis (PNG files).
 
-Real data are drawn in blue, synthetic in orange. Every function takes arrays with the
+Real data are drawn in blue, synthetic in orange; every figure has a title, labelled axes with
+their units and a legend (or panel titles) saying which set is which. Every function takes arrays with the
 (samples, time, neurons) layout and a path, and writes one figure. ``neurons`` are column
 indices; a figure names each neuron by its id in ``neuron_ids`` (N,), the recording's own (a
 Suite2p ROI number, an NWB ROI id), which is not the column when non-cells were left out.
@@ -37,6 +38,7 @@ def traces_with_spikes(real, real_spikes, synthetic, synthetic_spikes, sampling_
     axes[0, 1].set_title("synthetic")
     for axis in axes[-1]:
         axis.set_xlabel("time (s)")
+    figure.suptitle("Traces (the recording's units) with their inferred spikes (gray ticks)")
     _save(figure, path)
 
 
@@ -60,6 +62,7 @@ def raster_with_marginals(real_spikes, synthetic_spikes, sampling_rate, path) ->
     over_time.tick_params(labelbottom=False)
     over_neurons.tick_params(labelleft=False)
     over_time.legend(["real", "synthetic"], fontsize=8)
+    figure.suptitle("Inferred spikes of one real and one synthetic sample")
     _save(figure, path)
 
 
@@ -71,8 +74,10 @@ def firing_rate_distributions(real_rates, synthetic_rates, neurons, neuron_ids, 
                            max(real_rates[:, neuron].max(), synthetic_rates[:, neuron].max()) + 1e-9, 30)  # fmt: skip
         axis.hist(real_rates[:, neuron], bins=bins, color=REAL, alpha=0.6, density=True, label="real")
         axis.hist(synthetic_rates[:, neuron], bins=bins, color=SYNTHETIC, alpha=0.6, density=True, label="synthetic")
-        axis.set(title=f"neuron {neuron_ids[neuron]}, KL {kl[neuron]:.2f}", xlabel="firing rate (Hz)")
+        axis.set(title=f"neuron {neuron_ids[neuron]}, KL {kl[neuron]:.2f}", xlabel="firing rate (Hz)",
+                 ylabel="density (1/Hz)")  # fmt: skip
     axes[0, 0].legend(fontsize=7)
+    figure.suptitle("Firing rate per sample, real and synthetic", y=1.04)
     _save(figure, path)
 
 
@@ -83,11 +88,12 @@ def correlation_distributions(real_correlations, synthetic_correlations, samples
         real, synthetic = real_correlations[sample], synthetic_correlations[sample]
         pooled = np.concatenate([real[np.isfinite(real)], synthetic[np.isfinite(synthetic)]])
         bins = np.linspace(pooled.min(), pooled.max() + 1e-9, 30) if len(pooled) else 30
-        for values, colour in ((real, REAL), (synthetic, SYNTHETIC)):
-            finite = values[np.isfinite(values)]
-            if finite.size:  # a sample without spikes has no defined correlation: nothing to draw
-                axis.hist(finite, bins=bins, color=colour, alpha=0.6, density=True)
-        axis.set(title=f"sample {sample}, KL {kl[sample]:.2f}", xlabel="correlation")
+        for values, colour, label in ((real, REAL, "real"), (synthetic, SYNTHETIC, "synthetic")):
+            finite = values[np.isfinite(values)]  # a sample without spikes has no defined correlation
+            axis.hist(finite, bins=bins, color=colour, alpha=0.6, density=bool(finite.size), label=label)
+        axis.set(title=f"sample {sample}, KL {kl[sample]:.2f}", xlabel="correlation (Pearson)", ylabel="density")
+    axes[0, 0].legend(fontsize=7)
+    figure.suptitle("Pairwise spike-count correlations within a sample, real and synthetic", y=1.04)
     _save(figure, path)
 
 
@@ -111,9 +117,9 @@ def van_rossum_heatmaps(distances, neurons, neuron_ids, path) -> None:
     figure, axes = subplots(1, len(neurons), figsize=(3.6 * len(neurons), 3), squeeze=False)
     for axis, neuron_distances, neuron in zip(axes[0], distances, neurons):
         image = axis.imshow(greedy_sorted(neuron_distances), cmap="viridis")
-        axis.set(title=f"neuron {neuron_ids[neuron]}", xlabel="synthetic sample")
-        figure.colorbar(image, ax=axis, fraction=0.046)
-    axes[0, 0].set_ylabel("real sample")
+        axis.set(title=f"neuron {neuron_ids[neuron]}", xlabel="synthetic sample", ylabel="real sample")
+        figure.colorbar(image, ax=axis, fraction=0.046, label="van Rossum distance")
+    figure.suptitle("Van Rossum distances between real and synthetic samples of one neuron (sorted)")
     figure.tight_layout()
     _save(figure, path)
 
@@ -136,4 +142,5 @@ def kl_histograms(divergences: dict, means: dict, titles: dict, path) -> None:
                       label=f"{titles[name]} (mean {means[name][statistic]:.2f})")  # fmt: skip
         axis.set(xlabel=labels[statistic], ylabel="count")
     axes[0].legend(fontsize=7)
+    figure.suptitle("KL divergences from the held-out real data (nats), per row of the report", y=1.02)
     _save(figure, path)

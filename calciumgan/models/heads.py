@@ -13,6 +13,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from calciumgan.core.seeded import SavedSeedStream
+
 INITIAL_DECAY = 0.95  # AR(1) g of the thesis's surrogate data: tau = 0.8 s at 24 Hz
 INITIAL_BASELINE = 0.1  # near the low end of traces min-max scaled to [0, 1]
 INITIAL_NOISE = 0.02  # noise standard deviation in the same [0, 1] units
@@ -66,7 +68,7 @@ def _inverse_softplus(value):
 
 
 @keras.saving.register_keras_serializable(package="calciumgan")
-class CalciumHead(keras.layers.Layer):
+class CalciumHead(SavedSeedStream, keras.layers.Layer):
     """Measured fluorescence from the generator's per-frame activations, one model per neuron.
 
     ``events = softplus(inputs) >= 0`` (smooth, so no neuron's events can die as a ReLU's
@@ -74,6 +76,12 @@ class CalciumHead(keras.layers.Layer):
     (0, 1); output ``baseline + calcium + noise_scale * u`` with ``u ~ N(0, 1)`` white and
     ``noise_scale = softplus(noise_parameter) >= 0``. Decay, baseline and noise scale are
     per-neuron weights (3 per neuron), saved with the model.
+
+    With ``initial_event_noise`` > 0 the events are ``softplus(inputs + event_scale * v)``, ``v ~
+    N(0, 1)`` white and ``event_scale`` a fourth per-neuron weight started at that value: the
+    generator's activations set a smooth log-rate and the noise makes single-frame events
+    around it (log-normal where sparse), as a spiking neuron's do, which the transposed
+    convolutions alone smooth over neighbouring frames.
 
     The noise is part of the generated measurement, so it is drawn in every call, with
     ``training`` True or False alike: samples carry it as real recordings do. It comes from
@@ -86,14 +94,16 @@ class CalciumHead(keras.layers.Layer):
     """
 
     def __init__(self, initial_decay=INITIAL_DECAY, initial_baseline=INITIAL_BASELINE,
-                 initial_noise=INITIAL_NOISE, seed=None, **kwargs):  # fmt: skip
+                 initial_noise=INITIAL_NOISE, initial_event_noise=0.0, seed=None, **kwargs):  # fmt: skip
         super().__init__(**{**kwargs, "dtype": "float32"})
-        if not 0 < initial_decay < 1 or initial_noise <= 0:
-            raise ValueError(f"CalciumHead: initial_decay must lie in (0, 1) and initial_noise be positive, "
-                             f"got {initial_decay} and {initial_noise}")  # fmt: skip
+        if not 0 < initial_decay < 1 or initial_noise <= 0 or initial_event_noise < 0:
+            raise ValueError(f"CalciumHead: initial_decay must lie in (0, 1), initial_noise be positive and "
+                             f"initial_event_noise non-negative, got {initial_decay}, {initial_noise} and "
+                             f"{initial_event_noise}")  # fmt: skip
         self.initial_decay = float(initial_decay)
         self.initial_baseline = float(initial_baseline)
         self.initial_noise = float(initial_noise)
+        self.initial_event_noise = float(initial_event_noise)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
@@ -103,6 +113,9 @@ class CalciumHead(keras.layers.Layer):
         self.decay_logit = self._constant_weight("decay_logit", neurons, logit)
         self.baseline = self._constant_weight("baseline", neurons, self.initial_baseline)
         self.noise_parameter = self._constant_weight("noise_parameter", neurons, _inverse_softplus(self.initial_noise))
+        if self.initial_event_noise:
+            value = _inverse_softplus(self.initial_event_noise)
+            self.event_noise_parameter = self._constant_weight("event_noise_parameter", neurons, value)
 
     def _constant_weight(self, name, shape, value):
         return self.add_weight(name=name, shape=shape, initializer=keras.initializers.Constant(value))
@@ -117,36 +130,37 @@ class CalciumHead(keras.layers.Layer):
         """Standard deviation of the measurement noise per neuron, (neurons,), >= 0."""
         return ops.softplus(self.noise_parameter)
 
+    @property
+    def event_scale(self):
+        """Standard deviation of the white noise inside the events' softplus per neuron, (neurons,), >= 0."""
+        return ops.softplus(self.event_noise_parameter)
+
     def calcium(self, events):
         """The AR(1) response to non-negative ``events`` (batch, time, neurons), without baseline or noise."""
         return ar1_filter(events, ops.log_sigmoid(self.decay_logit))
 
     def call(self, inputs, training=None):
         """``training`` changes nothing: the measurement noise is drawn either way."""
+        if self.initial_event_noise:
+            inputs = inputs + self.event_scale * keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
         noise = keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
         return self.baseline + self.calcium(ops.softplus(inputs)) + self.noise_scale * noise
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        store["seed_state"] = self.seed_generator.state
-
-    def load_own_variables(self, store):
-        self.seed_generator.state.assign(np.asarray(store["seed_state"]).astype(self.seed_generator.state.dtype))
-        super().load_own_variables({key: store[key] for key in store.keys() if key != "seed_state"})
-
     def get_config(self):
         return {**super().get_config(), "initial_decay": self.initial_decay, "initial_baseline": self.initial_baseline,
-                "initial_noise": self.initial_noise, "seed": self.seed}  # fmt: skip
+                "initial_noise": self.initial_noise, "initial_event_noise": self.initial_event_noise,
+                "seed": self.seed}  # fmt: skip
 
 
-def output_layers(output: str, units: int, dtype=None, head_name: str = "traces"):
+def output_layers(output: str, units: int, dtype=None, head_name: str = "traces", event_noise: float = 0.0):
     """(projection, head) ending a generator: a Dense of ``units`` named ``per_frame_dense`` and a head.
 
-    ``"direct"``: a sigmoid into [0, 1] (Table 3.1). ``"calcium"``: ``CalciumHead``, with the
-    Dense's bias started at ``EVENT_BIAS``. The head is named ``head_name`` and returns float32.
+    ``"direct"``: a sigmoid into [0, 1] (Table 3.1). ``"calcium"``: ``CalciumHead`` with
+    ``initial_event_noise=event_noise``, the Dense's bias started at ``EVENT_BIAS``. The head is
+    named ``head_name`` and returns float32.
     """
     if output == "direct":
         dense = keras.layers.Dense(units, dtype=dtype, name="per_frame_dense")
@@ -154,7 +168,7 @@ def output_layers(output: str, units: int, dtype=None, head_name: str = "traces"
     if output == "calcium":
         bias = keras.initializers.Constant(EVENT_BIAS)
         dense = keras.layers.Dense(units, bias_initializer=bias, dtype=dtype, name="per_frame_dense")
-        return dense, CalciumHead(name=head_name)
+        return dense, CalciumHead(initial_event_noise=event_noise, name=head_name)
     raise ValueError(f"unknown generator output '{output}' (known: direct, calcium)")
 
 

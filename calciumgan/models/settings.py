@@ -42,6 +42,12 @@ class ModelConfig:
     # wavegan with output "calcium": before training, set each neuron's baseline, noise, calcium decay and event
     # bias from the training traces, so every neuron starts at its recorded level of activity (issue 21's ablation)
     head_from_data: bool = False
+    # wavegan with output "calcium": starting standard deviation of a learned white noise per neuron added to the
+    # activations before the events' softplus, for sparse single-frame events (CalciumHead); 0: none
+    event_noise: float = setting(0.0, minimum=0)
+    # draw every kernel of the generator and the critic as an orthogonal matrix (the GAN-tricks slides, BigGAN)
+    # instead of Glorot-uniform
+    orthogonal_init: bool = False
     # wavegan: channels of the generator's last upsampling block, which a per-frame Dense maps to the neurons;
     # None: one per neuron (the thesis), which makes that Dense N x N, most of the generator beyond ~1,000 neurons
     output_features: int | None = setting(None, minimum=1)

@@ -46,13 +46,16 @@ def model_problem(model, window: int) -> str | None:
     """Why ``model`` (a ``calciumgan.models.settings.ModelConfig``) cannot work on windows of ``window`` frames."""
     if model.head_from_data and model.output != "calcium":
         return "model.head_from_data needs model.output 'calcium': only the calcium head has per-neuron levels"
+    if model.event_noise and model.output != "calcium":
+        return "model.event_noise needs model.output 'calcium': only the calcium head has events"
     if model.variant == "wavegan":
         misplaced = [f"model.{key}" for key in TWO_D_KEYS if getattr(model, key) not in (None, 0)]
         if misplaced:
             return f"{', '.join(misplaced)}: only the 2D variants (wavegan2d, wavegan2d_fft) use them"
         return architecture_problem(window, model.strides, model.num_blocks, model.kernel_size,
                                     model.phase_shuffle, model.convolutions)  # fmt: skip
-    for key in ("edge_margin", "critic_neuron_statistics", "critic_spectral_norm", "head_from_data", "output_features"):
+    for key in ("edge_margin", "critic_neuron_statistics", "critic_spectral_norm", "head_from_data", "output_features",
+                "event_noise"):
         if getattr(model, key):
             return f"model.{key}: only the 1D variant (wavegan) uses it, not {model.variant}"
     if model.variant == "wavegan2d_fft" and model.output != "direct":

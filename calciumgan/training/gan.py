@@ -26,7 +26,9 @@ in ProGAN, only trainable variables are averaged: non-trainable ones (normalisat
 statistics, the seed state of a noisy output head) are copied. The decay warms up as
 TensorFlow's ``ExponentialMovingAverage(num_updates=t)`` does, ``min(d, (1 + t) / (10 + t))``
 after t generator updates: without it the average of a short run keeps its untrained start
-(0.999^1000 = 37 % of it after 1,000 updates).
+(0.999^1000 = 37 % of it after 1,000 updates). ``uniform_average`` keeps instead the plain mean of the
+generator's weights after every update, ``a_t = a_(t-1) + (w_t - a_(t-1)) / t`` (the GAN-tricks slides'
+average of generator snapshots; Yazici et al. 2019), in the same ``generator_ema``.
 ``orthogonal_regularization`` is beta of BigGAN's orthogonal regularisation
 (``calciumgan.training.regularizers``; BigGAN: 1e-4), added to the generator's loss.
 ``moment_matching`` weighs a feature-matching term (``calciumgan.training.moments``): the gap
@@ -77,6 +79,8 @@ class GAN(keras.Model):
         ema_decay: d of the generator's weight average ``a <- d_t a + (1 - d_t) w``, applied to its
             trainable variables after generator update t (its non-trainable ones are copied), with
             ``d_t = min(d, (1 + t) / (10 + t))``; ``None`` keeps no average (``generator_ema`` is ``None``).
+        uniform_average: keep the uniform average of the generator's weights after every update in
+            ``generator_ema`` (``d_t = 1 - 1 / t``); excludes ``ema_decay``.
         orthogonal_regularization: beta, the weight of ``orthogonal_penalty`` of the generator's
             kernels in its loss; 0 leaves the loss as it is.
         auxiliary: for a two-output critic, an object with ``critic(real_logits, generated_logits,
@@ -88,7 +92,8 @@ class GAN(keras.Model):
     """
 
     def __init__(self, generator, critic, loss=None, penalty=None, n_critic=5, seed=None, ema_decay=None,
-                 orthogonal_regularization=0.0, auxiliary=None, moment_matching=0.0, **kwargs):  # fmt: skip
+                 orthogonal_regularization=0.0, auxiliary=None, moment_matching=0.0, uniform_average=False,
+                 **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         self.generator = generator
         self.critic = critic
@@ -110,14 +115,18 @@ class GAN(keras.Model):
         self.seed_generator = keras.random.SeedGenerator(seed)
         if ema_decay is not None and not 0 < ema_decay < 1:
             raise ValueError(f"ema_decay must be between 0 and 1, got {ema_decay}")
+        if ema_decay is not None and uniform_average:
+            raise ValueError("ema_decay and uniform_average both average the generator's weights; give one")
         if not orthogonal_regularization >= 0:
             raise ValueError(f"orthogonal_regularization must be >= 0, got {orthogonal_regularization}")
         if not moment_matching >= 0:
             raise ValueError(f"moment_matching must be >= 0, got {moment_matching}")
         self.moment_matching = float(moment_matching)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.uniform_average = bool(uniform_average)
         self.orthogonal_regularization = float(orthogonal_regularization)
-        self.generator_ema = None if ema_decay is None else _copy_of(generator)
+        averaged = ema_decay is not None or self.uniform_average
+        self.generator_ema = _copy_of(generator) if averaged else None
 
     def compile(self, g_optimizer, d_optimizer):
         """Attach one optimizer per network; wrap both for loss scaling under mixed_float16."""
@@ -218,10 +227,10 @@ class GAN(keras.Model):
         return loss, {"generator_loss": loss, **auxiliary_logs}
 
     def moving_average(self, averages, weights, updates) -> list:
-        """One update of the generator's weight average after its ``updates``-th update (t): ``d_t a + (1 - d_t) w``
-        for each pair of values, ``d_t = min(d, (1 + t) / (10 + t))``."""
+        """One update of the generator's weight average after its ``updates``-th update (t >= 1): ``d_t a + (1 - d_t)
+        w`` for each pair of values, ``d_t = min(d, (1 + t) / (10 + t))``, or ``1 - 1 / t`` for the uniform average."""
         t = ops.cast(updates, "float32")
-        decay = ops.minimum(self.ema_decay, (1.0 + t) / (10.0 + t))
+        decay = 1.0 - 1.0 / t if self.uniform_average else ops.minimum(self.ema_decay, (1.0 + t) / (10.0 + t))
         return [decay * average + (1.0 - decay) * weight for average, weight in zip(averages, weights)]
 
     def split_for_critic_updates(self, values):
@@ -247,6 +256,7 @@ class GAN(keras.Model):
             "orthogonal_regularization": self.orthogonal_regularization,
             "auxiliary": keras.saving.serialize_keras_object(self.auxiliary),
             "moment_matching": self.moment_matching,
+            "uniform_average": self.uniform_average,
         }
 
     @classmethod

@@ -31,4 +31,29 @@ class WassersteinLoss:
         return cls(**config)
 
 
-LOSSES = {"wasserstein": WassersteinLoss}
+@keras.saving.register_keras_serializable(package="calciumgan")
+class NonSaturatingLoss:
+    """The standard GAN's binary cross-entropy with the non-saturating generator loss (Goodfellow et al.
+    2014; DCGAN, Radford et al. 2016; AC-GAN, Odena et al. 2017). Scores are logits of "real".
+
+    The discriminator minimises ``E[softplus(-D(x))] + E[softplus(D(G(z)))]``, the cross-entropy of
+    real samples labelled 1 and generated ones 0; the generator minimises ``E[softplus(-D(G(z)))]``,
+    its samples labelled 1 (maximising log D(G(z)) rather than minimising log(1 - D(G(z))), which
+    saturates while the discriminator wins).
+    """
+
+    def critic(self, real_scores, fake_scores):
+        return ops.mean(ops.softplus(-real_scores)) + ops.mean(ops.softplus(fake_scores))
+
+    def generator(self, fake_scores):
+        return ops.mean(ops.softplus(-fake_scores))
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+LOSSES = {"wasserstein": WassersteinLoss, "non_saturating": NonSaturatingLoss}

@@ -114,4 +114,25 @@ class WassersteinDivergence(_Penalty):
         return {**super().get_config(), "power": self.power}
 
 
-PENALTIES = {"gradient": GradientPenalty, "one_sided": OneSidedGradientPenalty, "divergence": WassersteinDivergence}
+@keras.saving.register_keras_serializable(package="calciumgan")
+class NoPenalty(_Penalty):
+    """No term at all, and no gradient computed for one: the standard GAN of DCGAN and AC-GAN."""
+
+    def __init__(self, weight: float = 0.0):
+        super().__init__(weight)
+
+    def points(self, real, fake, seed_generator) -> list:
+        return []
+
+    def __call__(self, gradients: list, wasserstein):
+        zero = ops.zeros((), "float32")
+        return zero, zero
+
+
+def gradient_penalty_or_none(weight: float):
+    """``GradientPenalty(weight)``, or ``NoPenalty()`` for weight 0 (no gradient computed at all)."""
+    return GradientPenalty(weight) if weight > 0 else NoPenalty()
+
+
+PENALTIES = {"gradient": GradientPenalty, "one_sided": OneSidedGradientPenalty, "divergence": WassersteinDivergence,
+             "none": NoPenalty}  # fmt: skip

@@ -20,15 +20,20 @@ UPSAMPLINGS = 3  # stride-2 transposed convolutions in the generator (and stride
 
 @dataclasses.dataclass(frozen=True)
 class GeneratorConfig:
-    """A DCGAN-style generator and critic trained as WGAN-GP on the simulation's images."""
+    """A DCGAN-style generator and critic trained as WGAN-GP (this package's choice) or as DCGAN was, with the
+    standard GAN loss (``loss: non_saturating``, ``penalty_weight: 0``, ``n_critic: 1``, ``beta_2: 0.999``)."""
 
     latent_dim: int = setting(8, minimum=1)  # z ~ N(0, 1) of this size
     channels: int = setting(32, minimum=1)  # of the first feature map; halved at each upsampling
     iterations: int = setting(300, minimum=1)  # generator updates (each after n_critic critic updates)
     batch_size: int = setting(32, minimum=1)
-    n_critic: int = setting(5, minimum=1)  # WGAN-GP's value
-    penalty_weight: float = setting(10.0, minimum=0)  # lambda of the gradient penalty (WGAN-GP: 10)
-    learning_rate: float = setting(2e-4, above=0)  # Adam, beta = (0.5, 0.9)
+    # "wasserstein": WGAN (this package's); "non_saturating": the cross-entropy GAN loss of DCGAN
+    loss: str = setting("wasserstein", choices=("wasserstein", "non_saturating"))
+    n_critic: int = setting(5, minimum=1)  # WGAN-GP's value (DCGAN: 1)
+    penalty_weight: float = setting(10.0, minimum=0)  # lambda of the gradient penalty (WGAN-GP: 10); 0: none
+    learning_rate: float = setting(2e-4, above=0)  # Adam with beta_1 0.5
+    beta_2: float = setting(0.9, minimum=0, below=1)  # WGAN-GP's 0.9 (DCGAN: Adam's default 0.999)
+    orthogonal_init: bool = False  # draw the generator's and critic's kernels as orthogonal matrices
     seed: int = setting(0, minimum=0)
 
 

@@ -1,4 +1,4 @@
-"""A DCGAN-style image generator and its critic, trained as WGAN-GP by the package's GAN engine.
+"""A DCGAN-style image generator and its critic, trained by the package's GAN engine (WGAN-GP or DCGAN's loss).
 
 Generator (DCGAN, Radford et al. 2016, at small size): z (batch, latent_dim) ~ N(0, 1) -> dense to a
 (height / 8, width / 8, channels) map -> three stride-2 transposed convolutions (kernel 4), each
@@ -6,7 +6,8 @@ followed by batch normalisation and ReLU except the last, whose sigmoid gives (b
 width, 1) images in [0, 1] (the simulated population's range). Critic: three stride-2 convolutions
 (kernel 4, leaky ReLU 0.2, no normalisation, as WGAN-GP requires of a critic) -> dense score.
 
-Training uses ``calciumgan.training.gan.GAN`` (``WassersteinLoss`` with ``GradientPenalty``) and
+Training uses ``calciumgan.training.gan.GAN`` (``WassersteinLoss`` with ``GradientPenalty``, or
+``NonSaturatingLoss`` as DCGAN, per ``GeneratorConfig.loss``) and
 the backend's compiled steps (``make_steps``) on an in-memory image array, batches drawn by
 ``shuffled_batches``; the run-folder training loop is not used (no checkpoints or resume).
 """
@@ -18,7 +19,9 @@ import numpy as np
 
 from calciumgan.training.data import shuffled_batches
 from calciumgan.training.gan import GAN
-from calciumgan.training.penalties import GradientPenalty
+from calciumgan.training.initialisation import orthogonalise_kernels
+from calciumgan.training.losses import LOSSES
+from calciumgan.training.penalties import gradient_penalty_or_none
 from calciumgan.training.steps import make_steps
 from exciting_inputs.latent.config import UPSAMPLINGS
 
@@ -66,10 +69,13 @@ def train_image_generator(images, config) -> tuple[keras.Model, list]:
     keras.utils.set_random_seed(config.seed)
     generator = build_image_generator(config.latent_dim, height, width, config.channels)
     critic = build_image_critic(height, width, config.channels)
-    gan = GAN(generator, critic, penalty=GradientPenalty(config.penalty_weight), n_critic=config.n_critic,
-              seed=config.seed)  # fmt: skip
-    gan.compile(g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=0.5, beta_2=0.9),
-                d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=0.5, beta_2=0.9))  # fmt: skip
+    if config.orthogonal_init:
+        orthogonalise_kernels(generator, seed=config.seed)
+        orthogonalise_kernels(critic, seed=config.seed + len(generator.weights))
+    gan = GAN(generator, critic, loss=LOSSES[config.loss](), penalty=gradient_penalty_or_none(config.penalty_weight),
+              n_critic=config.n_critic, seed=config.seed)  # fmt: skip
+    gan.compile(g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=0.5, beta_2=config.beta_2),
+                d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=0.5, beta_2=config.beta_2))  # fmt: skip
     steps = make_steps(gan)
     batches = shuffled_batches(images, config.batch_size * config.n_critic, config.seed)
     history, log_every = [], max(1, config.iterations // 10)  # logs kept every 10 iterations, printed every 10 %

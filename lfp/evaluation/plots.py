@@ -1,7 +1,8 @@
 """Figures comparing sets of LFP windows (real, autoencoded, generated, noise), after the thesis's figures.
 
 Each function takes ``sets``, a dict from a set's name to its (batch, time, channels) windows, writes one
-PNG atomically at ``path`` and returns the path. Figures have a fixed size: PANEL_INCHES per panel at
+PNG atomically at ``path`` and returns the path. Every panel is titled with its set's name, every figure
+has a title and labelled axes (values in the recording's units). Figures have a fixed size: PANEL_INCHES per panel at
 DPI dots per inch, so a figure of r rows and c panels per row is (c x r) * PANEL_INCHES * DPI pixels.
 """
 
@@ -29,8 +30,8 @@ def plot_channel_means(sets: dict, sampling_rate: float, path) -> pathlib.Path:
         for colour, channel_mean, channel_std in zip(_channel_colours(mean.shape[1]), offset_means, std.T):
             axis.plot(time, channel_mean, color=colour, lw=0.8)
             axis.fill_between(time, channel_mean - channel_std, channel_mean + channel_std, color=colour, alpha=0.25)
-        axis.set(title=name, xlabel="time (s)", ylabel="channel (offset), mean ± std", yticks=[])
-    _label_channel_colours(figure, mean.shape[1])
+        axis.set(title=name, xlabel="time (s)", ylabel="LFP by channel (offset), mean ± std", yticks=[])
+    _title_with_channel_colours(figure, "Mean LFP over windows", mean.shape[1])
     return _save(figure, path)
 
 
@@ -48,8 +49,8 @@ def plot_spectra(sets: dict, sampling_rate: float, path) -> pathlib.Path:
             lower = np.maximum(channel_mean - channel_std, channel_mean.min())
             axis.plot(frequencies, channel_mean, color=colour, lw=0.8)
             axis.fill_between(frequencies, lower, channel_mean + channel_std, color=colour, alpha=0.15)
-        axis.set(title=name, xlabel="frequency (Hz)", ylabel="amplitude", yscale="log")
-    _label_channel_colours(figure, len(mean))
+        axis.set(title=name, xlabel="frequency (Hz)", ylabel="amplitude (recording units)", yscale="log")
+    _title_with_channel_colours(figure, "Amplitude spectrum per channel, mean ± std over windows", len(mean))
     return _save(figure, path)
 
 
@@ -62,6 +63,7 @@ def plot_channel_correlations(sets: dict, path) -> pathlib.Path:
         for channel_axis in (axis.xaxis, axis.yaxis):
             channel_axis.set_major_locator(MaxNLocator(integer=True))
     figure.colorbar(image, ax=axes[0].tolist(), label="Pearson correlation", shrink=0.8)
+    figure.suptitle("Correlations between channels")
     return _save(figure, path)
 
 
@@ -80,11 +82,30 @@ def plot_image_examples(image, sets: dict, sampling_rate: float, path, num_examp
             spacing = np.ptp(window) / 4 or 1.0
             time = np.arange(len(window)) / sampling_rate
             axis.plot(time, window + spacing * np.arange(window.shape[1]), color="black", lw=0.5)
-            axis.set(title=f"{name} #{column + 1}", xlabel="time (s)", yticks=[])
+            axis.set(title=f"{name} #{column + 1}", xlabel="time (s)", ylabel="LFP by channel (offset)", yticks=[])
         if row > 0:
             axes[row, 0].remove()
     axes[0, 0].imshow(np.asarray(image), cmap="gray", vmin=0.0, vmax=1.0)
     axes[0, 0].set(title="stimulus", xticks=[], yticks=[])
+    figure.suptitle("Windows recorded or generated for one stimulus image")
+    return _save(figure, path)
+
+
+def plot_first_epoch_spectra(frequencies, input_spectrum, spectra: dict, path) -> pathlib.Path:
+    """Fig. 5.6: the autoencoder's mean reconstruction spectrum after shares of its first epoch, beside its input's.
+
+    ``frequencies`` (f,) Hz; ``input_spectrum`` (f,) and each of ``spectra`` (name -> (f,)) amplitudes. 0 Hz
+    is left out; log amplitude.
+    """
+    figure, axes = _panels(1, 1)
+    axis = axes[0, 0]
+    axis.plot(frequencies[1:], input_spectrum[1:], color="black", lw=1.5, label="real (input windows)")
+    for colour, (name, values) in zip(_channel_colours(len(spectra)), spectra.items()):
+        axis.plot(frequencies[1:], values[1:], color=colour, lw=1.0, label=f"reconstruction after {name}")
+    axis.set(xlabel="frequency (Hz)", ylabel="amplitude (standardised units)", yscale="log",
+             title="autoencoder, first epoch")  # fmt: skip
+    axis.legend(fontsize=8)
+    figure.suptitle("Signal autoencoder's spectrum during its first epoch")
     return _save(figure, path)
 
 
@@ -100,8 +121,8 @@ def _channel_colours(channels: int) -> np.ndarray:
     return matplotlib.colormaps["viridis"](np.linspace(0.0, 0.9, channels))
 
 
-def _label_channel_colours(figure, channels: int) -> None:
-    figure.suptitle(f"colour: channel 0 (dark) to {channels - 1} (light)", fontsize=9)
+def _title_with_channel_colours(figure, title: str, channels: int) -> None:
+    figure.suptitle(f"{title}\ncolour: channel 0 (dark) to {channels - 1} (light)")
 
 
 def _save(figure, path) -> pathlib.Path:

@@ -23,6 +23,7 @@ from lfp.models.autoencoders import (
     image_code_shape,
     signal_code_shape,
 )
+from lfp.models.layers import SpectralNoise, WindowStandardization
 from lfp.models.stacks import convolution_stack
 from lfp.models.tables import COMBINATION_NET, RANDOM_INPUT_NET, table_sizes
 
@@ -65,11 +66,14 @@ def _with_image_code(latent, image_shape, table):
 
 
 def build_generator(*, window: int = 313, channels: int = 22, image_shape=(48, 64, 1), table="demo",
-                    use_image: bool = True, noise_channels: int = NOISE_CHANNELS) -> keras.Model:  # fmt: skip
+                    use_image: bool = True, noise_channels: int = NOISE_CHANNELS,
+                    output_noise: bool = False) -> keras.Model:  # fmt: skip
     """``[image (batch, H, W, 1), noise (batch, window, 3)]`` -> LFP windows (batch, window, channels).
 
     ``use_image=False``: input ``noise`` only. ``table``: the image encoder's ("thesis", "demo" or a table).
-    Windows are standardised per window (mean 0, std 1), like the training data.
+    Windows are standardised per window (mean 0, std 1), like the training data. ``output_noise``: the
+    decoded windows get stationary noise with a learned spectrum per channel (``SpectralNoise``, named
+    ``output_noise``) and are standardised again.
     """
     noise = keras.Input((window, noise_channels), name="noise")
     latent = build_random_input_net(window=window, noise_channels=noise_channels)(noise)
@@ -78,7 +82,10 @@ def build_generator(*, window: int = 313, channels: int = 22, image_shape=(48, 6
         image, latent = _with_image_code(latent, image_shape, table)
         inputs = [image, noise]
     decoder = build_signal_decoder(window=window, channels=channels, code_channels=latent.shape[-1])
-    return keras.Model(inputs, decoder(latent), name="generator")
+    windows = decoder(latent)
+    if output_noise:
+        windows = WindowStandardization(name="restandardize")(SpectralNoise(name="output_noise")(windows))
+    return keras.Model(inputs, windows, name="generator")
 
 
 def build_critic(*, window: int = 313, channels: int = 22, image_shape=(48, 64, 1), table="demo",

@@ -46,6 +46,9 @@ def test_recording_configs_read_a_file():
         ({"data": {"window": 100}}, "data.window 100 must be a multiple of model.strides \\*\\* model.num_blocks = 32"),
         ({"model": {"kernel_size": 25}}, "model.kernel_size 25 must be a multiple of model.strides 2 for fast"),
         ({"data": {"window": 128}}, "model.phase_shuffle 10 must be below 8, the shortest sequence it shifts"),
+        ({"train": {"generator_ema": 0.999, "generator_uniform_average": True}},
+         "train.generator_ema and train.generator_uniform_average both average the generator's weights"),
+        ({"model": {"event_noise": 1.0}}, "model.event_noise needs model.output 'calcium'"),
     ],
 )
 def test_wrong_values_name_the_file_and_key(raw, message):
@@ -102,3 +105,26 @@ def test_train_help_lists_every_shipped_config_with_its_data_size_and_device(cap
         assert re.search(r": (CPU, about \d+ min on 2 CPU cores|GPU; (about \d+ days on 2 CPU cores|not timed on 2 CPU "
                          r"cores|batch \d+ needs more than \d+ GB of memory))$", line.rstrip()), line  # fmt: skip
     assert any(line.split()[0] == "dff_demo" and "start here with your recording" in line for line in listing)
+
+
+def test_numbers_in_scientific_notation_without_a_decimal_point_are_numbers(tmp_path):
+    path = tmp_path / "sci.yaml"
+    path.write_text("train:\n  learning_rate: 3e-4\n  beta_2: 9.9E-1\n  steps_per_epoch: 1e2\n  epochs: 2\n")
+    train = load_config(path).train
+    assert (train.learning_rate, train.beta_2, train.steps_per_epoch) == (3e-4, 0.99, 100)
+    assert isinstance(train.steps_per_epoch, int) and isinstance(train.learning_rate, float)
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("learning_rate: 3e-4x", "'train.learning_rate' must be float, got str '3e-4x'"),
+        ("steps_per_epoch: 2.5", "'train.steps_per_epoch' must be int or null, got float 2.5"),
+        ("steps_per_epoch: '1e2'", "'train.steps_per_epoch' must be int or null, got str '1e2'"),
+    ],
+)
+def test_a_string_or_a_fraction_where_a_number_or_an_integer_is_expected_fails_in_one_line(tmp_path, line, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"train:\n  {line}\n")
+    with pytest.raises(ConfigError, match=f"^{re.escape(str(path))}: {re.escape(message)}$"):
+        load_config(path)

@@ -59,6 +59,9 @@ def test_pretrained_gan_starts_from_the_autoencoders(experiment):
     assert not any(np.array_equal(fresh[index], decoder[index]) for index in kernels[1:])
     progress = json.loads(Pretraining(folder.pretrain).progress_path.read_text())
     assert progress["signal_autoencoder"]["epochs"] == 1 and progress["image_autoencoder"]["epochs"] == 2
+    spectra = json.loads((folder.pretrain / "first_epoch_spectra.json").read_text())  # Fig. 5.6
+    assert list(spectra["after_share_of_first_epoch"]) == ["2%", "30%", "60%", "100%"]
+    assert (folder.pretrain / "first_epoch_spectra.png").is_file()
 
 
 @pytest.mark.backend

@@ -3,8 +3,12 @@
 import keras
 import numpy as np
 
+from calciumgan.conditional.acgan import build_acgan
+from calciumgan.conditional.config import load_conditional_config
 from calciumgan.conditional.models import build_classifying_critic, build_conditional_generator
 from calciumgan.models import wavegan
+from calciumgan.training.losses import NonSaturatingLoss, WassersteinLoss
+from calciumgan.training.penalties import GradientPenalty, NoPenalty
 
 SHAPES = {"window": 32, "num_neurons": 3, "filters": 4, "kernel_size": 4, "strides": 2, "num_blocks": 3,
           "convolutions": "fast"}  # fmt: skip
@@ -36,3 +40,11 @@ def test_critic_has_a_class_head_beside_the_score(tmp_path):
     loaded = keras.saving.load_model(tmp_path / "critic.keras")
     for before, after in zip((score, logits), loaded(samples)):
         np.testing.assert_allclose(np.asarray(after), np.asarray(before), rtol=1e-6)
+
+
+def test_the_odena_config_builds_an_acgan_with_the_standard_gan_loss():
+    odena, demo = build_acgan(load_conditional_config("acgan_odena")), build_acgan(load_conditional_config("acgan_demo"))
+    assert isinstance(odena.loss_function, NonSaturatingLoss) and isinstance(odena.penalty, NoPenalty)
+    assert odena.n_critic == 1 and float(odena.g_optimizer.beta_2) == 0.999
+    assert isinstance(demo.loss_function, WassersteinLoss) and isinstance(demo.penalty, GradientPenalty)
+    assert demo.penalty.weight == 10.0 and demo.n_critic == 5

@@ -30,7 +30,8 @@ def test_figures_name_the_example_neurons_by_their_ids(drawn, tmp_path):
     traces_figure, rates_figure, heatmaps_figure = drawn
     assert _titles_and_labels(traces_figure) == ["real (held out)", "neuron 7", "synthetic", "neuron 7", "neuron 25",
                                                  "neuron 25"]  # fmt: skip
-    assert _titles_and_labels(rates_figure) == ["neuron 7, KL 0.00", "neuron 25, KL 0.00"]
+    assert _titles_and_labels(rates_figure) == ["neuron 7, KL 0.00", "density (1/Hz)", "neuron 25, KL 0.00",
+                                                "density (1/Hz)"]
     assert [axis.get_title() for axis in heatmaps_figure.axes if axis.get_title()] == ["neuron 7", "neuron 25"]
     # the firing-rate panels say which colour is which
     legend = rates_figure.axes[0].get_legend()

@@ -125,3 +125,24 @@ def test_head_config_round_trip_and_argument_checks():
     assert (clone.initial_decay, clone.initial_baseline, clone.initial_noise, clone.seed) == (0.8, 0.0, 0.1, 3)
     with pytest.raises(ValueError, match="initial_decay must lie in \\(0, 1\\)"):
         CalciumHead(initial_decay=1.0)
+
+
+def test_event_noise_makes_log_normal_events_around_the_activation():
+    """With initial_event_noise s the events are softplus(x + s v), v ~ N(0, 1): at x = -3 and s = 2 their mean
+    is E[softplus(-3 + 2 v)] (quadrature) and they are sparse and heavy-tailed, where s = 0 gives the constant
+    softplus(-3). A decay near 0 and a tiny measurement noise leave output - baseline = events."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
+    expected_mean = np.sum(weights * np.logaddexp(0.0, -3.0 + 2.0 * nodes)) / np.sqrt(2 * np.pi)
+    activations = np.full((64, 256, 2), -3.0, np.float32)
+    for event_noise in (0.0, 2.0):
+        head = CalciumHead(initial_decay=1e-4, initial_baseline=0.0, initial_noise=1e-6,
+                           initial_event_noise=event_noise, seed=1)  # fmt: skip
+        events = np.asarray(head(activations), np.float64).ravel()
+        assert len(head.trainable_weights) == (4 if event_noise else 3)
+        if not event_noise:
+            np.testing.assert_allclose(events, np.logaddexp(0.0, -3.0), rtol=1e-3)
+            continue
+        np.testing.assert_allclose(events.mean(), expected_mean, rtol=0.03)
+        assert np.quantile(events, 0.99) > 8 * np.median(events)  # a few large events among many small ones
+    clone = CalciumHead.from_config(head.get_config())
+    assert clone.initial_event_noise == 2.0

@@ -23,9 +23,9 @@ def _generator() -> keras.Model:
     return keras.Model(noise, keras.layers.Reshape(SHAPE)(x))
 
 
-def _gan(decay):
+def _gan(decay, uniform=False):
     keras.utils.set_random_seed(0)
-    gan = GAN(_generator(), quadratic_critic(SHAPE, 1.0), n_critic=1, seed=0, ema_decay=decay)
+    gan = GAN(_generator(), quadratic_critic(SHAPE, 1.0), n_critic=1, seed=0, ema_decay=decay, uniform_average=uniform)
     gan.compile(keras.optimizers.Adam(0.05), keras.optimizers.SGD(0.01))
     return gan
 
@@ -61,6 +61,24 @@ def test_average_follows_the_warmed_up_recurrence_from_the_initial_weights(decay
     assert len(statistics) == 2 and not np.allclose(statistics[0], 0)  # the moving mean moved from 0
     for copy, value in zip(_values(average.non_trainable_variables), statistics):
         np.testing.assert_array_equal(copy, value)
+
+
+def test_uniform_average_is_the_mean_of_the_weights_after_every_update():
+    """a_t = (w_1 + ... + w_t) / t: the initial weights drop out at the first update."""
+    gan = _gan(None, uniform=True)
+    steps = make_steps(gan)
+    real = np.random.default_rng(1).random((8, *SHAPE), np.float32)
+    history = []
+    for _ in range(5):
+        steps.train_step(real)
+        steps.sync()
+        history.append(_values(gan.generator.trainable_variables))
+    for index, value in enumerate(_values(gan.generator_ema.trainable_variables)):
+        snapshots = np.stack([weights[index] for weights in history])
+        assert np.abs(snapshots[-1] - snapshots.mean(axis=0)).max() > 1e-3  # the mean differs from the last
+        np.testing.assert_allclose(value, snapshots.mean(axis=0), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="ema_decay and uniform_average both average"):
+        _gan(0.999, uniform=True)
 
 
 def test_average_is_a_separate_model_in_the_checkpointed_variables():

@@ -13,6 +13,13 @@ def test_the_demo_config_loads_with_its_values():
     assert (config.decoding.components, config.search.generations) == (16, 30)
 
 
+def test_the_dcgan_config_trains_as_dcgan_did():
+    generator = load_config("dcgan").generator
+    assert (generator.loss, generator.n_critic, generator.penalty_weight) == ("non_saturating", 1, 0.0)
+    assert (generator.learning_rate, generator.beta_2) == (2e-4, 0.999)
+    assert load_config("demo").generator.loss == "wasserstein"
+
+
 @pytest.mark.parametrize(
     "overrides, message",
     [

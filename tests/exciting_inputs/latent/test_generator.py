@@ -56,3 +56,15 @@ def test_training_moves_the_generator_and_logs_the_wgan_gp_scalars():
     np.testing.assert_array_equal(*initial)
     untrained = initial[0]
     assert np.abs(generate(generator, codes) - untrained).max() > 1e-3
+
+
+def test_dcgan_training_uses_the_cross_entropy_loss_without_a_penalty():
+    """The shipped ``dcgan`` config's choices: the non-saturating loss, one critic update, no penalty term."""
+    images = np.random.default_rng(2).random((32, HEIGHT, WIDTH)).astype(np.float32)
+    config = GeneratorConfig(latent_dim=LATENT, channels=CHANNELS, iterations=10, batch_size=4, n_critic=1,
+                             loss="non_saturating", penalty_weight=0.0, beta_2=0.999, orthogonal_init=True)
+    _, history = train_image_generator(images, config)
+    last = history[-1]
+    assert last["penalty"] == 0.0 and last["gradient_norm"] == 0.0
+    # cross-entropies of logits are positive (a Wasserstein critic's loss has no sign)
+    assert last["critic_loss"] > 0 and last["generator_loss"] > 0

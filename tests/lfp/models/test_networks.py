@@ -6,6 +6,10 @@ import pytest
 
 from calciumgan.core.errors import ConfigError
 from lfp.models import build_combination_net, build_critic, build_generator, build_random_input_net
+from lfp.adversarial import start_output_noise
+from lfp.data.recording import standardize_windows
+from lfp.metrics.signals import spectral_distance
+from lfp.models.layers import SpectralNoise, WindowStandardization, difference_correlation_factor, missing_spectrum_gains
 
 pytestmark = pytest.mark.backend
 
@@ -98,3 +102,77 @@ def test_generator_and_critic_round_trip_through_keras_files(tmp_path, demo_batc
         model.save(path)
         loaded = keras.saving.load_model(path, safe_mode=True)
         np.testing.assert_allclose(np.asarray(loaded(inputs, training=False)), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_missing_spectrum_gains_restore_the_power_a_smooth_set_lacks():
+    """Real windows: white noise of std 0.3 per channel plus a slow sine; generated: the sine alone. The gains
+    that fill the gap are 0.3 at every frequency above 0 Hz (and 0 at 0 Hz); for equal sets they are ~0."""
+    rng = np.random.default_rng(3)
+    time = np.arange(313)
+    sine = np.sin(2 * np.pi * 4 * time / 313)[None, :, None] * np.ones((400, 1, 2))
+    real = sine + 0.3 * rng.normal(size=(400, 313, 2))
+    gains = missing_spectrum_gains(real, sine)
+    assert gains.shape == (2, 157) and (gains[:, 0] == 0).all()
+    np.testing.assert_allclose(np.median(gains[:, 1:], axis=1), 0.3, rtol=0.03)
+    assert np.median(missing_spectrum_gains(real, real)) == 0.0
+
+
+def test_output_noise_shapes_white_noise_by_its_gains_and_survives_a_keras_file(tmp_path, demo_batch):
+    images, noise = demo_batch
+    plain = build_generator(window=313, channels=22, image_shape=DEMO_IMAGE, table="demo")
+    generator = build_generator(window=313, channels=22, image_shape=DEMO_IMAGE, table="demo", output_noise=True)
+    assert generator.count_params() == plain.count_params() + 22 * 157 + 22 * 22  # gains and channel mixing
+    layer = generator.get_layer("output_noise")
+    gains = np.zeros((22, 157))
+    gains[:, 40:60] = 2.0  # a band of frequencies 40-59 (cycles per window)
+    gains[3] = 0.5  # channel 3: white noise of std 0.5
+    layer.set_gains(gains)
+    added = np.asarray(layer(np.zeros((64, 313, 22), np.float32)), np.float64)
+    spectrum = np.abs(np.fft.rfft(added, axis=1)).mean(axis=0)  # (157, 22)
+    assert spectrum[40:60, 0].min() > 20 * spectrum[:30, 0].max()  # the band, nothing outside it
+    np.testing.assert_allclose(added[..., 3].std(), 0.5, rtol=0.03)
+    assert abs(np.corrcoef(added[..., 3].ravel(), added[..., 4].ravel())[0, 1]) < 0.02  # mixing starts at I
+    windows = np.asarray(generator([images, noise]))
+    np.testing.assert_allclose(windows.std(axis=(1, 2)), 1.0, atol=1e-3)  # standardised again after the noise
+    generator.save(tmp_path / "generator.keras")
+    loaded = keras.saving.load_model(tmp_path / "generator.keras", safe_mode=True)
+    np.testing.assert_allclose(np.asarray(loaded([images, noise])), np.asarray(generator([images, noise])),
+                               rtol=1e-5, atol=1e-5)  # the same noise stream continues in both  # fmt: skip
+
+
+def test_mixing_by_the_difference_correlation_factor_correlates_the_channels_noise_as_the_windows():
+    """Windows whose fast fluctuations correlate 0.8 between channels 0 and 1 (a shared white term) and not with
+    channel 2: the layer's noise, mixed by their factor, correlates the same way."""
+    rng = np.random.default_rng(4)
+    shared, own = rng.normal(size=(200, 313, 1)), rng.normal(size=(200, 313, 3))
+    windows = np.concatenate([np.sqrt(0.8) * shared + np.sqrt(0.2) * own[..., :2], own[..., 2:]], axis=-1)
+    factor = difference_correlation_factor(windows)
+    np.testing.assert_allclose(factor @ factor.T, np.corrcoef(np.diff(windows, axis=1).reshape(-1, 3),
+                                                              rowvar=False), atol=1e-5)  # fmt: skip
+    layer = SpectralNoise()
+    layer.build((None, 313, 3))
+    layer.mixing.assign(factor.astype("float32"))
+    layer.set_gains(np.ones((3, 157)))
+    noise = np.asarray(layer(np.zeros((64, 313, 3), np.float32)), np.float64).reshape(-1, 3)
+    correlation = np.corrcoef(noise, rowvar=False)
+    assert abs(correlation[0, 1] - 0.8) < 0.02 and abs(correlation[0, 2]) < 0.02
+
+
+def test_the_started_output_noise_gives_a_silent_generator_the_real_spectrum_and_correlations():
+    """A generator whose decoded windows are all zero, against real windows of 1/f-shaped noise whose channels 0
+    and 1 correlate 0.6 and channel 2 with neither: after the start, its windows' spectrum is within 0.05
+    decades of the real one's above 0 Hz, and their fast fluctuations correlate as the real ones do."""
+    rng = np.random.default_rng(6)
+    white = rng.normal(size=(256, 3, 313))
+    white[:, 1] = 0.6 * white[:, 0] + 0.8 * white[:, 1]
+    shaped = np.fft.irfft(np.fft.rfft(white, axis=-1) / np.maximum(np.arange(157), 1.0), n=313, axis=-1)
+    real = np.asarray(standardize_windows(shaped.transpose(0, 2, 1)), np.float64)
+    noise = keras.Input((313, 3))
+    silent = keras.layers.Lambda(lambda z: keras.ops.zeros_like(z))(noise)
+    generator = keras.Model(noise, WindowStandardization()(SpectralNoise(name="output_noise")(silent)))
+    start_output_noise(generator, real, None, seed=0)
+    generated = generator.predict(np.zeros((256, 313, 3), np.float32), verbose=0)
+    assert spectral_distance(real, generated, 313.0) < 0.05
+    correlations = [np.corrcoef(np.diff(windows, axis=1).reshape(-1, 3), rowvar=False) for windows in (generated, real)]
+    np.testing.assert_allclose(correlations[0], correlations[1], atol=0.03)
+    assert abs(correlations[1][0, 1] - 0.6) < 0.03 and abs(correlations[1][0, 2]) < 0.03
