@@ -39,14 +39,17 @@ class FirstEpochSpectra(keras.callbacks.Callback):
         super().__init__()
         self.probe = np.asarray(probe, np.float32)
         self.sampling_rate = float(sampling_rate)
-        self.when = dict(zip(batches_at_fractions(batches), FRACTIONS))
+        self.when = {}  # batch -> the fractions of the epoch done after it (several in an epoch of few batches)
+        for batch, fraction in zip(batches_at_fractions(batches), FRACTIONS):
+            self.when.setdefault(batch, []).append(fraction)
         self.spectra = {}  # fraction -> (f,) amplitudes
 
     def on_train_batch_end(self, batch, logs=None):
-        fraction = self.when.get(batch + 1)
-        if fraction is not None and fraction not in self.spectra:
+        fractions = [fraction for fraction in self.when.get(batch + 1, ()) if fraction not in self.spectra]
+        if fractions:
             reconstruction = keras.ops.convert_to_numpy(self.model(self.probe, training=False))
-            self.spectra[fraction] = mean_spectrum(reconstruction, self.sampling_rate)[1]
+            for fraction in fractions:
+                self.spectra[fraction] = mean_spectrum(reconstruction, self.sampling_rate)[1]
 
     def write(self, folder) -> None:
         """``first_epoch_spectra.json`` (frequencies, the probe's spectrum, one per fraction) and its figure."""

@@ -114,8 +114,10 @@ def _compiled(model, pretrain):
 
 
 def _model(pretraining: Pretraining, name: str, build, pretrain, done: int):
+    """The saved model after ``done`` epochs, or a new one with initial weights seeded by ``pretrain.seed``."""
     if done:
         return pretraining.load(name)
+    keras.utils.set_random_seed(pretrain.seed)
     return _compiled(build(), pretrain)
 
 

@@ -32,3 +32,13 @@ def test_spectra_are_read_after_those_batches_only_and_written_with_the_inputs(t
     assert list(saved["after_share_of_first_epoch"]) == ["2%", "30%", "60%", "100%"]
     np.testing.assert_allclose(saved["input"], expected, rtol=1e-6)
     assert (tmp_path / FIGURE_FILE).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_an_epoch_of_two_batches_still_records_every_fraction():
+    probe = np.random.default_rng(1).normal(size=(4, 64, 2)).astype(np.float32)
+    recorder = FirstEpochSpectra(probe, RATE, batches=2)
+    recorder.set_model(keras.Sequential([keras.Input((64, 2)), keras.layers.Rescaling(2.0)]))
+    recorder.on_train_batch_end(0)
+    assert sorted(recorder.spectra) == [0.02, 0.30]  # batch 1 of 2 ends both
+    recorder.on_train_batch_end(1)
+    assert sorted(recorder.spectra) == [0.02, 0.30, 0.60, 1.0]
