@@ -1,6 +1,7 @@
 """CHANGELOG.md keeps the Keep a Changelog 1.1.0 form, and its newest release is the package's version."""
 
 import configparser
+import datetime
 import pathlib
 import re
 
@@ -61,8 +62,7 @@ def test_releases_are_newest_first():
     assert versions == sorted(versions, reverse=True) and len(set(versions)) == len(versions)
     assert dates == sorted(dates, reverse=True)
     for date in dates:
-        year, month, day = (int(part) for part in date.split("-"))
-        assert 1 <= month <= 12 and 1 <= day <= 31, date
+        datetime.date.fromisoformat(date)  # a real calendar date: raises ValueError for 2026-02-30
 
 
 def test_groups_are_the_standard_ones_in_order():
