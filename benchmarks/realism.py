@@ -56,6 +56,9 @@ DATASETS = {"dg": {"data.preset": "day4"}, "dff": {"data.preset": "dff_day4"}}
 # the demo config as dff_demo trains it: calcium head, edge margin, head started from the data, feature matching
 RECIPE = {"model.output": "calcium", "model.edge_margin": 1, "model.head_from_data": True,
           "train.moment_matching": 10.0}  # fmt: skip
+# the best trial of tuning/configs/realistic_cpu.yaml (10 trials of 400 iterations on dff_day4)
+SEARCHED = {**RECIPE, "model.phase_shuffle": 0, "train.n_critic": 3, "train.learning_rate": 5.517e-4,
+            "train.generator_ema": 0.999, "train.moment_matching": 30.0}  # fmt: skip
 VARIANTS = {
     "table3.1": {},
     "table3.1-margin": {"model.edge_margin": 1},
@@ -77,6 +80,10 @@ VARIANTS = {
     "recipe-window512": {**RECIPE, "data.window": 512},
     "recipe-events1": {**RECIPE, "model.event_noise": 1.0},  # white noise inside the events' softplus
     "recipe-events2": {**RECIPE, "model.event_noise": 2.0},
+    "recipe-binary": {**RECIPE, "model.events": "binary"},  # relaxed-Bernoulli single-frame events of one size
+    "recipe-binary-factors8": {**RECIPE, "model.events": "binary", "model.event_factors": 8},  # ... correlated
+    "searched": SEARCHED,
+    "searched-binary": {**SEARCHED, "model.events": "binary"},
 }
 BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
 

@@ -14,6 +14,7 @@ import numpy as np
 from keras import ops
 
 from calciumgan.core.seeded import SavedSeedStream
+from calciumgan.models.shapes import EVENT_KINDS
 
 INITIAL_DECAY = 0.95  # AR(1) g of the thesis's surrogate data: tau = 0.8 s at 24 Hz
 INITIAL_BASELINE = 0.1  # near the low end of traces min-max scaled to [0, 1]
@@ -21,6 +22,13 @@ INITIAL_NOISE = 0.02  # noise standard deviation in the same [0, 1] units
 # Bias of the Dense before the events' softplus: with the Dense's unit-scale inputs the initial
 # events are sparse and small (mean about 0.005), so initial traces average about 0.2, as the data do.
 EVENT_BIAS = -5.5
+# Binary events: the Dense's output is each frame's event log-odds; starting at 5 % events of
+# INITIAL_AMPLITUDE (about a tenth of the [0, 1] range, one spike of the DG surrogate) the initial
+# events average about 0.005 too. EVENT_TEMPERATURE sets how sharp a relaxed event is: about
+# 4.4 x temperature x p of the frames (p the event probability) fall between 10 % and 90 % of an event.
+BINARY_EVENT_BIAS = -3.0
+INITIAL_AMPLITUDE = 0.1
+EVENT_TEMPERATURE = 0.2
 
 
 def ar1_filter(events, log_decay):
@@ -62,6 +70,11 @@ def _decay_powers(log_decay, size: int, lag_offset: int, lag_unit: int):
     return ops.exp(exponents[None] * log_decay[:, None, None]) * causal
 
 
+def _normal_cdf(values):
+    """Phi, the standard normal distribution function, elementwise."""
+    return 0.5 * (1.0 + ops.erf(values / math.sqrt(2.0)))
+
+
 def _inverse_softplus(value):
     """softplus^-1, elementwise, for values > 0 (float or array)."""
     return np.log(np.expm1(value))
@@ -83,6 +96,20 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     around it (log-normal where sparse), as a spiking neuron's do, which the transposed
     convolutions alone smooth over neighbouring frames.
 
+    With ``events="binary"`` the activations are each frame's event log-odds x and the events
+    are ``amplitude * sigmoid((x + l) / EVENT_TEMPERATURE)``, ``l`` standard logistic noise: a
+    relaxed Bernoulli draw (Maddison et al. 2017, Jang et al. 2017), nearly 0 or ``amplitude``
+    in each frame and differentiable in x, with ``amplitude = softplus(amplitude_parameter)`` a
+    fourth per-neuron weight. Spikes of one size on single frames, as the dichotomized-Gaussian
+    surrogate and sparse firing make them, are then the head's own form rather than something
+    the transposed convolutions must learn to sharpen. The logistic noise is ``logit(Phi(z))``
+    of a standard normal z per frame and neuron; with ``event_factors`` K > 0, z shares K
+    Gaussian factors per frame, ``z = (e + f L^T) / sqrt(1 + |L_n|^2)`` (e white, f (K,) white
+    per frame, loadings L (neurons, K) learned from 0), so the events of each frame are a
+    dichotomized Gaussian (Macke et al. 2009) around the log-odds: neurons fire together beyond
+    what their shared log-odds give, with pair correlations of z ``L_n . L_m / sqrt((1 +
+    |L_n|^2)(1 + |L_m|^2))``.
+
     The noise is part of the generated measurement, so it is drawn in every call, with
     ``training`` True or False alike: samples carry it as real recordings do. It comes from
     the layer's seed stream (``seed_generator``), whose state is a variable: training
@@ -94,12 +121,20 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     """
 
     def __init__(self, initial_decay=INITIAL_DECAY, initial_baseline=INITIAL_BASELINE,
-                 initial_noise=INITIAL_NOISE, initial_event_noise=0.0, seed=None, **kwargs):  # fmt: skip
+                 initial_noise=INITIAL_NOISE, initial_event_noise=0.0, events="softplus", event_factors=0,
+                 seed=None, **kwargs):  # fmt: skip
         super().__init__(**{**kwargs, "dtype": "float32"})
         if not 0 < initial_decay < 1 or initial_noise <= 0 or initial_event_noise < 0:
             raise ValueError(f"CalciumHead: initial_decay must lie in (0, 1), initial_noise be positive and "
                              f"initial_event_noise non-negative, got {initial_decay}, {initial_noise} and "
                              f"{initial_event_noise}")  # fmt: skip
+        binary = events == "binary"
+        if events not in EVENT_KINDS or (binary and initial_event_noise) or (event_factors and not binary):
+            raise ValueError(f"CalciumHead: events must be one of {', '.join(EVENT_KINDS)}; binary events take no "
+                             f"initial_event_noise (their logistic noise is their own) and only they take "
+                             f"event_factors; got {events!r}, {initial_event_noise} and {event_factors}")  # fmt: skip
+        self.events = events
+        self.event_factors = int(event_factors)
         self.initial_decay = float(initial_decay)
         self.initial_baseline = float(initial_baseline)
         self.initial_noise = float(initial_noise)
@@ -116,6 +151,11 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         if self.initial_event_noise:
             value = _inverse_softplus(self.initial_event_noise)
             self.event_noise_parameter = self._constant_weight("event_noise_parameter", neurons, value)
+        if self.events == "binary":
+            value = _inverse_softplus(INITIAL_AMPLITUDE)
+            self.amplitude_parameter = self._constant_weight("amplitude_parameter", neurons, value)
+        if self.event_factors:
+            self.event_loadings = self._constant_weight("event_loadings", (*neurons, self.event_factors), 0.0)
 
     def _constant_weight(self, name, shape, value):
         return self.add_weight(name=name, shape=shape, initializer=keras.initializers.Constant(value))
@@ -135,40 +175,66 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         """Standard deviation of the white noise inside the events' softplus per neuron, (neurons,), >= 0."""
         return ops.softplus(self.event_noise_parameter)
 
+    @property
+    def amplitude(self):
+        """Size of one binary event per neuron, (neurons,), >= 0, in the traces' units."""
+        return ops.softplus(self.amplitude_parameter)
+
     def calcium(self, events):
         """The AR(1) response to non-negative ``events`` (batch, time, neurons), without baseline or noise."""
         return ar1_filter(events, ops.log_sigmoid(self.decay_logit))
 
     def call(self, inputs, training=None):
         """``training`` changes nothing: the measurement noise is drawn either way."""
+        events = self._events(inputs)
+        noise = keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
+        return self.baseline + self.calcium(events) + self.noise_scale * noise
+
+    def _events(self, inputs):
+        """Non-negative events (batch, time, neurons) from the activations of the same shape."""
+        if self.events == "binary":
+            uniform = ops.clip(_normal_cdf(self._event_normals(inputs)), 1e-6, 1 - 1e-6)
+            logistic = ops.log(uniform) - ops.log1p(-uniform)
+            return self.amplitude * ops.sigmoid((inputs + logistic) / EVENT_TEMPERATURE)
         if self.initial_event_noise:
             inputs = inputs + self.event_scale * keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
-        noise = keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
-        return self.baseline + self.calcium(ops.softplus(inputs)) + self.noise_scale * noise
+        return ops.softplus(inputs)
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
+    def _event_normals(self, inputs):
+        """z (batch, time, neurons): standard normal per entry, correlated over neurons by the event factors."""
+        normals = keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
+        if not self.event_factors:
+            return normals
+        shape = ops.shape(inputs)
+        factors = keras.random.normal((shape[0], shape[1], self.event_factors), seed=self.seed_generator)
+        shared = ops.matmul(factors, ops.transpose(self.event_loadings))
+        return (normals + shared) / ops.sqrt(1.0 + ops.sum(ops.square(self.event_loadings), axis=1))
+
     def get_config(self):
         return {**super().get_config(), "initial_decay": self.initial_decay, "initial_baseline": self.initial_baseline,
                 "initial_noise": self.initial_noise, "initial_event_noise": self.initial_event_noise,
-                "seed": self.seed}  # fmt: skip
+                "events": self.events, "event_factors": self.event_factors, "seed": self.seed}  # fmt: skip
 
 
-def output_layers(output: str, units: int, dtype=None, head_name: str = "traces", event_noise: float = 0.0):
+def output_layers(output: str, units: int, dtype=None, head_name: str = "traces", event_noise: float = 0.0,
+                  events: str = "softplus", event_factors: int = 0):  # fmt: skip
     """(projection, head) ending a generator: a Dense of ``units`` named ``per_frame_dense`` and a head.
 
     ``"direct"``: a sigmoid into [0, 1] (Table 3.1). ``"calcium"``: ``CalciumHead`` with
-    ``initial_event_noise=event_noise``, the Dense's bias started at ``EVENT_BIAS``. The head is
-    named ``head_name`` and returns float32.
+    ``initial_event_noise=event_noise``, ``events`` and ``event_factors``, the Dense's bias started at ``EVENT_BIAS``
+    (``BINARY_EVENT_BIAS`` for binary events). The head is named ``head_name`` and returns float32.
     """
     if output == "direct":
         dense = keras.layers.Dense(units, dtype=dtype, name="per_frame_dense")
         return dense, keras.layers.Activation("sigmoid", dtype="float32", name=head_name)
     if output == "calcium":
-        bias = keras.initializers.Constant(EVENT_BIAS)
+        bias = keras.initializers.Constant(BINARY_EVENT_BIAS if events == "binary" else EVENT_BIAS)
         dense = keras.layers.Dense(units, bias_initializer=bias, dtype=dtype, name="per_frame_dense")
-        return dense, CalciumHead(initial_event_noise=event_noise, name=head_name)
+        return dense, CalciumHead(initial_event_noise=event_noise, events=events, event_factors=event_factors,
+                                  name=head_name)  # fmt: skip
     raise ValueError(f"unknown generator output '{output}' (known: direct, calcium)")
 
 
@@ -203,13 +269,7 @@ def head_targets(traces: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 def _ar1_decay(traces: np.ndarray) -> np.ndarray:
     """(neurons,) the AR(1) decay of (frames, neurons) traces (see ``head_targets``)."""
-    centred = traces - traces.mean(axis=0)
-    lag = min(SLOW_LAG, len(traces) - 1)
-
-    def autocovariance(k: int) -> np.ndarray:
-        return np.mean(centred[k:] * centred[: len(centred) - k], axis=0)
-
-    fast = np.stack([autocovariance(k) for k in range(1, DECAY_LAGS + 2)]) - autocovariance(lag)
+    fast = _fast_autocovariances(traces, DECAY_LAGS + 1)
     earlier, later = fast[:-1].sum(axis=0), fast[1:].sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         decay = later / earlier
@@ -217,11 +277,41 @@ def _ar1_decay(traces: np.ndarray) -> np.ndarray:
     return np.where(readable, np.clip(decay, *DECAY_RANGE), INITIAL_DECAY)
 
 
+def _fast_autocovariances(traces: np.ndarray, lags: int) -> np.ndarray:
+    """(lags, neurons): autocovariances of (frames, neurons) traces at lags 1 .. ``lags``, each less that at
+    ``SLOW_LAG`` frames (a drift slower than that is not calcium)."""
+    centred = traces - traces.mean(axis=0)
+
+    def autocovariance(k: int) -> np.ndarray:
+        return np.mean(centred[k:] * centred[: len(centred) - k], axis=0)
+
+    return np.stack([autocovariance(k) for k in range(1, lags + 1)]) - autocovariance(min(SLOW_LAG, len(traces) - 1))
+
+
+def binary_event_amplitude(traces: np.ndarray, noise: np.ndarray, decay: np.ndarray) -> np.ndarray:
+    """(neurons,) the event size A of binary events that give (frames, neurons) traces their calcium's cumulants.
+
+    AR(1) calcium driven by events of size A in a fraction p of frames has variance
+    ``k2 = A^2 p (1 - p) / (1 - g^2)`` and third cumulant ``k3 = A^3 p (1 - p) (1 - 2 p) / (1 - g^3)``,
+    so ``A = k3 (1 - g^3) / (k2 (1 - g^2))`` for sparse events (p << 1/2), whatever the baseline.
+    White Gaussian noise has no third cumulant, and ``k2`` is read as the lag-1 autocovariance
+    over g (less a drift slower than ``SLOW_LAG``), which white noise does not reach. A slow drift
+    adds its sample third moment, which is large over few of its time constants. A is clipped to
+    [noise sd, 1] (the traces' range); it is where training starts, not a fit.
+    """
+    variance = _fast_autocovariances(traces, 1)[0] / decay
+    third = np.mean((traces - traces.mean(axis=0)) ** 3, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        amplitude = third * (1 - decay**3) / (variance * (1 - decay**2))
+    return np.clip(np.nan_to_num(amplitude, nan=1.0, posinf=1.0, neginf=0.0), noise, 1.0)
+
+
 def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, rounds: int = 4, seed: int = 0) -> None:
     """Start an untrained calcium-head generator at the training data's per-neuron levels.
 
     ``traces`` (frames, neurons) are the scaled training block. Sets the head's baseline, noise
-    sd and decay per neuron (``head_targets``) and then moves the event bias of each neuron (the
+    sd and decay per neuron (``head_targets``), the size of binary events (``binary_event_amplitude``)
+    where the head has them, and then moves the event bias of each neuron (the
     ``per_frame_dense`` bias) until the mean of ``samples`` generated windows matches that
     neuron's mean level: events are about ``exp(bias)`` where sparse, so each of ``rounds``
     rounds adds ``log(wanted calcium / generated calcium)``, clipped to +-4. Every neuron then
@@ -238,6 +328,9 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
     head.baseline.assign(baseline.astype("float32"))
     head.noise_parameter.assign(_inverse_softplus(noise).astype("float32"))
     head.decay_logit.assign(np.log(decay / (1.0 - decay)).astype("float32"))
+    if head.events == "binary":
+        amplitude = binary_event_amplitude(traces, noise, decay)
+        head.amplitude_parameter.assign(_inverse_softplus(amplitude).astype("float32"))
     wanted = np.maximum(traces.mean(axis=0) - baseline, 1e-4)
     noise_inputs = keras.random.normal((samples, *generator.inputs[0].shape[1:]), seed=seed)
     for _ in range(rounds):

@@ -7,7 +7,7 @@ The builders (``calciumgan.models.registry``) take these values as keyword argum
 import dataclasses
 
 from calciumgan.core.config import setting
-from calciumgan.models.shapes import VARIANT_NAMES
+from calciumgan.models.shapes import EVENT_KINDS, VARIANT_NAMES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +45,12 @@ class ModelConfig:
     # wavegan with output "calcium": starting standard deviation of a learned white noise per neuron added to the
     # activations before the events' softplus, for sparse single-frame events (CalciumHead); 0: none
     event_noise: float = setting(0.0, minimum=0)
+    # wavegan with output "calcium": "softplus" events of any size, or "binary" (a relaxed Bernoulli draw per frame
+    # of a learned size per neuron: single-frame spikes of one size, CalciumHead)
+    events: str = setting("softplus", choices=EVENT_KINDS)
+    # with events "binary": Gaussian factors shared by all neurons in each frame behind the events' noise, with
+    # learned loadings, so that the events are a dichotomized Gaussian around the generator's log-odds; 0: none
+    event_factors: int = setting(0, minimum=0)
     # draw every kernel of the generator and the critic as an orthogonal matrix (the GAN-tricks slides, BigGAN)
     # instead of Glorot-uniform
     orthogonal_init: bool = False

@@ -1,6 +1,7 @@
 """Shape arithmetic of the WaveGAN-style models, without Keras (configs are checked with it)."""
 
 VARIANT_NAMES = ("wavegan", "wavegan2d", "wavegan2d_fft")  # the variants of calciumgan.models.registry
+EVENT_KINDS = ("softplus", "binary")  # the calcium head's events (calciumgan.models.heads.CalciumHead)
 TWO_D_KEYS = ("phase_shuffle_neurons", "critic_kernel_size", "critic_strides")  # model keys of the 2D variants
 
 
@@ -46,8 +47,12 @@ def model_problem(model, window: int) -> str | None:
     """Why ``model`` (a ``calciumgan.models.settings.ModelConfig``) cannot work on windows of ``window`` frames."""
     if model.head_from_data and model.output != "calcium":
         return "model.head_from_data needs model.output 'calcium': only the calcium head has per-neuron levels"
-    if model.event_noise and model.output != "calcium":
-        return "model.event_noise needs model.output 'calcium': only the calcium head has events"
+    if (model.event_noise or model.events != "softplus") and model.output != "calcium":
+        return "model.event_noise and model.events need model.output 'calcium': only the calcium head has events"
+    if model.event_noise and model.events == "binary":
+        return "model.event_noise applies to softplus events: binary events draw their own logistic noise"
+    if model.event_factors and model.events != "binary":
+        return "model.event_factors needs model.events 'binary': the factors correlate binary events' noise"
     if model.variant == "wavegan":
         misplaced = [f"model.{key}" for key in TWO_D_KEYS if getattr(model, key) not in (None, 0)]
         if misplaced:
@@ -58,6 +63,8 @@ def model_problem(model, window: int) -> str | None:
                 "event_noise"):
         if getattr(model, key):
             return f"model.{key}: only the 1D variant (wavegan) uses it, not {model.variant}"
+    if model.events != "softplus":
+        return f"model.events: only the 1D variant (wavegan) has binary events, not {model.variant}"
     if model.variant == "wavegan2d_fft" and model.output != "direct":
         return "model.output must be 'direct' for wavegan2d_fft: its generator's output is a spectrum"
     return architecture_problem_2d(window, model.strides, model.num_blocks, model.phase_shuffle_neurons, None)

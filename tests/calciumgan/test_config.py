@@ -48,7 +48,12 @@ def test_recording_configs_read_a_file():
         ({"data": {"window": 128}}, "model.phase_shuffle 10 must be below 8, the shortest sequence it shifts"),
         ({"train": {"generator_ema": 0.999, "generator_uniform_average": True}},
          "train.generator_ema and train.generator_uniform_average both average the generator's weights"),
-        ({"model": {"event_noise": 1.0}}, "model.event_noise needs model.output 'calcium'"),
+        ({"model": {"event_noise": 1.0}}, "model.event_noise and model.events need model.output 'calcium'"),
+        ({"model": {"output": "calcium", "events": "binary", "event_noise": 1.0}},
+         "model.event_noise applies to softplus events"),
+        ({"model": {"variant": "wavegan2d", "output": "calcium", "events": "binary"}},
+         "model.events: only the 1D variant"),
+        ({"model": {"output": "calcium", "event_factors": 4}}, "model.event_factors needs model.events 'binary'"),
     ],
 )
 def test_wrong_values_name_the_file_and_key(raw, message):

@@ -146,3 +146,46 @@ def test_event_noise_makes_log_normal_events_around_the_activation():
         assert np.quantile(events, 0.99) > 8 * np.median(events)  # a few large events among many small ones
     clone = CalciumHead.from_config(head.get_config())
     assert clone.initial_event_noise == 2.0
+
+
+def test_binary_events_are_a_relaxed_bernoulli_draw_of_the_log_odds():
+    """With events="binary" a frame's event exceeds half the amplitude exactly when x + l > 0 (l standard
+    logistic), so with probability sigmoid(x); at temperature 0.2 about 4.4 * 0.2 * p of the frames lie between
+    10 % and 90 % of an event and the rest are (nearly) 0 or the amplitude, 0.1 at the start."""
+    activations = np.stack([np.full((64, 256), -3.0), np.full((64, 256), -1.0)], axis=-1).astype(np.float32)
+    head = CalciumHead(initial_decay=1e-4, initial_baseline=0.0, initial_noise=1e-6, events="binary", seed=1)
+    events = np.asarray(head(activations), np.float64).reshape(-1, 2)
+    assert len(head.trainable_weights) == 4
+    probability = 1 / (1 + np.exp([3.0, 1.0]))
+    frames = len(events)
+    np.testing.assert_allclose((events > 0.05).mean(axis=0), probability, atol=4 * np.sqrt(0.27 * 0.73 / frames))
+    partial = ((events > 0.01) & (events < 0.09)).mean(axis=0)
+    assert np.all(partial < 4.4 * 0.2 * probability * 1.3) and np.all(partial > 4.4 * 0.2 * probability * 0.7)
+    clone = CalciumHead.from_config(head.get_config())
+    assert clone.events == "binary"
+    with pytest.raises(ValueError, match="binary events take no initial_event_noise"):
+        CalciumHead(events="binary", initial_event_noise=1.0)
+
+
+def test_event_factors_make_the_binary_events_a_dichotomized_gaussian():
+    """One factor with loadings a and a: the two neurons' normals have correlation rho = a^2 / (1 + a^2), and an
+    event exceeds half the amplitude exactly when z > Phi^-1(1 - sigmoid(x)), so both fire in a frame with the
+    bivariate normal probability of the dichotomized Gaussian; independent neurons fire together with p^2."""
+    from scipy.stats import multivariate_normal, norm
+
+    activations = np.full((128, 256, 2), -2.0, np.float32)
+    probability = 1 / (1 + np.exp(2.0))
+    threshold = norm.ppf(1 - probability)
+    for loading in (0.0, 1.5):
+        head = CalciumHead(initial_decay=1e-4, initial_baseline=0.0, initial_noise=1e-6, events="binary",
+                           event_factors=1, seed=2)  # fmt: skip
+        head.build((None, None, 2))
+        head.event_loadings.assign(np.full((2, 1), loading, np.float32))
+        fired = np.asarray(head(activations), np.float64).reshape(-1, 2) > 0.05
+        rho = loading**2 / (1 + loading**2)
+        both = multivariate_normal(mean=[0, 0], cov=[[1, rho], [rho, 1]]).cdf([-threshold, -threshold])
+        np.testing.assert_allclose(fired.mean(axis=0), probability, atol=0.01)
+        np.testing.assert_allclose(fired.all(axis=1).mean(), both, atol=4 * np.sqrt(both / len(fired)))
+    assert len(head.trainable_weights) == 5 and CalciumHead.from_config(head.get_config()).event_factors == 1
+    with pytest.raises(ValueError, match="only they take event_factors"):
+        CalciumHead(event_factors=2)
