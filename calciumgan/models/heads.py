@@ -244,6 +244,7 @@ LOW_QUANTILE_Z = 1.2816  # ... which lies 1.28 noise sd below it where a neuron 
 DECAY_LAGS = 4  # the decay is read from the autocovariances at lags 1 .. DECAY_LAGS + 1
 SLOW_LAG = 40  # frames: autocovariance left at this lag is counted as slow drift, not calcium
 DECAY_RANGE = (0.5, 0.995)  # decays estimated outside it are clipped to it
+MIN_CALCIUM_VARIANCE = 1e-12  # below it (sd 1e-6 of the [0, 1] range) a neuron's calcium is taken as constant
 
 
 def head_targets(traces: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -297,13 +298,13 @@ def binary_event_amplitude(traces: np.ndarray, noise: np.ndarray, decay: np.ndar
     White Gaussian noise has no third cumulant, and ``k2`` is read as the lag-1 autocovariance
     over g (less a drift slower than ``SLOW_LAG``), which white noise does not reach. A slow drift
     adds its sample third moment, which is large over few of its time constants. A is clipped to
-    [noise sd, 1] (the traces' range); it is where training starts, not a fit.
+    [noise sd, 1] (the traces' range), the noise sd where nothing varies; it is where training starts, not a fit.
     """
     variance = _fast_autocovariances(traces, 1)[0] / decay
     third = np.mean((traces - traces.mean(axis=0)) ** 3, axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        amplitude = third * (1 - decay**3) / (variance * (1 - decay**2))
-    return np.clip(np.nan_to_num(amplitude, nan=1.0, posinf=1.0, neginf=0.0), noise, 1.0)
+    varies = variance > MIN_CALCIUM_VARIANCE
+    amplitude = third * (1 - decay**3) / (np.where(varies, variance, 1.0) * (1 - decay**2))
+    return np.clip(np.where(varies, amplitude, 0.0), noise, 1.0)
 
 
 def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, rounds: int = 4, seed: int = 0) -> None:

@@ -61,6 +61,8 @@ def test_binary_event_size_is_read_from_the_calcium_cumulants():
     traces = _recording(frames=60_000, seed=3)
     _, noise, decay = head_targets(traces)
     np.testing.assert_allclose(binary_event_amplitude(traces, noise, decay), 0.1, rtol=0.25)
+    constant = np.full((1000, 1), 0.3)  # nothing varies: the smallest size, the noise floor
+    np.testing.assert_array_equal(binary_event_amplitude(constant, np.array([1e-4]), np.array([0.9])), [1e-4])
 
 
 @pytest.mark.parametrize("events", ["softplus", "binary"])
