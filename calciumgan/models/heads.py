@@ -25,7 +25,7 @@ EVENT_BIAS = -5.5
 # Binary events: the Dense's output is each frame's event log-odds; starting at 5 % events of
 # INITIAL_AMPLITUDE (about a tenth of the [0, 1] range, one spike of the DG surrogate) the initial
 # events average about 0.005 too. EVENT_TEMPERATURE sets how sharp a relaxed event is: about
-# 4.4 x temperature x p of the frames (p the event probability) fall between 10 % and 90 % of an event.
+# 4.4 x temperature x p (1 - p) of the frames (p the event probability) fall between 10 % and 90 % of an event.
 BINARY_EVENT_BIAS = -3.0
 INITIAL_AMPLITUDE = 0.1
 EVENT_TEMPERATURE = 0.2
