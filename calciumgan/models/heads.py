@@ -200,18 +200,18 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
             inputs = inputs + self.event_scale * keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
         return ops.softplus(inputs)
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
     def _event_normals(self, inputs):
         """z (batch, time, neurons): standard normal per entry, correlated over neurons by the event factors."""
-        normals = keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
+        shape = ops.shape(inputs)
+        normals = keras.random.normal(shape, seed=self.seed_generator)
         if not self.event_factors:
             return normals
-        shape = ops.shape(inputs)
         factors = keras.random.normal((shape[0], shape[1], self.event_factors), seed=self.seed_generator)
         shared = ops.matmul(factors, ops.transpose(self.event_loadings))
         return (normals + shared) / ops.sqrt(1.0 + ops.sum(ops.square(self.event_loadings), axis=1))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
 
     def get_config(self):
         return {**super().get_config(), "initial_decay": self.initial_decay, "initial_baseline": self.initial_baseline,
