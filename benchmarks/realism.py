@@ -84,6 +84,7 @@ VARIANTS = {
     "recipe-binary-factors8": {**RECIPE, "model.events": "binary", "model.event_factors": 8},  # ... correlated
     "searched": SEARCHED,
     "searched-binary": {**SEARCHED, "model.events": "binary"},
+    "searched-binary-factors8": {**SEARCHED, "model.events": "binary", "model.event_factors": 8},
 }
 BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
 

@@ -5,6 +5,7 @@
     trials: 8                   # random and bayesian; hyperband sizes its brackets from budget.epochs
     seed: 1
     objective: realism          # mean KL / floor over the Table 4.3 statistics; headline: over the headline checks
+    datasets: [day4, dff_day4]  # optional: every trial trains and is scored on each data.preset; objective: the mean
     budget: {epochs: 2, steps_per_epoch: 25}
     evaluate: {num_samples: 64} # overrides of the trials' evaluate section
     space:
@@ -23,10 +24,12 @@ import pathlib
 from calciumgan.config import ExperimentConfig
 from calciumgan.core import config as schema_loader
 from calciumgan.core.config import setting
+from calciumgan.data.presets import DFF_PRESETS, PRESETS
 
 SHIPPED_SEARCHES = pathlib.Path(__file__).parent / "configs"
 OBJECTIVES = ("realism", "kl", "headline")  # see tuning.objective
 RANGE_KEYS = {"min", "max", "step", "sampling"}
+DATA_PRESETS = (*PRESETS, *DFF_PRESETS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +47,7 @@ class SearchConfig:
     trials: int = setting(8, minimum=1)
     seed: int = setting(1, minimum=0)
     objective: str = setting("realism", choices=OBJECTIVES)
+    datasets: list = dataclasses.field(default_factory=list)  # data.preset names; empty: the base config's data
     max_consecutive_failures: int = setting(20, minimum=1)  # failed trials in a row that end the search
     budget: BudgetConfig = dataclasses.field(default_factory=BudgetConfig)
     evaluate: dict = dataclasses.field(default_factory=dict)
@@ -54,6 +58,13 @@ class SearchConfig:
             raise ValueError("'space' names no hyper-parameter to search")
         for key, spec in self.space.items():
             _check_dimension(key, spec)
+        if len(set(map(str, self.datasets))) < len(self.datasets):
+            raise ValueError(f"'datasets' lists a preset twice: {self.datasets}")
+        unknown = [name for name in self.datasets if name not in DATA_PRESETS]
+        if unknown:
+            raise ValueError(f"'datasets': unknown data.preset {unknown[0]!r} (known: {', '.join(DATA_PRESETS)})")
+        if self.datasets and "data.preset" in self.space:
+            raise ValueError("'datasets' and 'space.data.preset' both choose the data: keep one")
         unknown = [key for key in self.evaluate if key not in _EXPERIMENT_KEYS["evaluate"]]
         if unknown:
             raise ValueError(f"unknown key 'evaluate.{unknown[0]}'")

@@ -2,9 +2,12 @@
 
 Each trial's run folder (``DIR/trials/<id>``) gets ``tuning.json`` when the trial ends:
 its hyper-parameters, status, objective and parts, validation Wasserstein estimate, reason
-of failure and seconds spent (training, evaluation, the whole trial). ``DIR/tensorboard``
-holds a TensorBoard HParams experiment with one session per trial. A record that cannot be read
-or lacks what the table uses stops the command with one ``RunError`` naming it and ``--restart-trial``.
+of failure and seconds spent (training, evaluation, the whole trial). A search with ``datasets``
+trains each trial in one run folder per preset, ``DIR/trials/<id>/<preset>``, and the record
+holds the mean objective and, under ``"datasets"``, each preset's objective, parts and
+Wasserstein estimate. ``DIR/tensorboard`` holds a TensorBoard HParams experiment with one
+session per trial. A record that cannot be read or lacks what the table uses stops the command
+with one ``RunError`` naming it and ``--restart-trial``.
 """
 
 import contextlib
@@ -146,13 +149,17 @@ def best_record(records: list) -> dict | None:
 
 
 def write_best_config(folder: pathlib.Path, records: list) -> pathlib.Path | None:
-    """Copy the best trial's experiment config (its run folder's ``config.yaml``) to ``folder/best.yaml``."""
+    """Copy the best trial's experiment config (its run folder's ``config.yaml``; with the search's ``datasets``,
+    that of the first) to ``folder/best.yaml``."""
     best = best_record(records)
     if best is None:
         return None
+    run = folder / "trials" / best["trial"]
+    if isinstance(best.get("datasets"), dict) and best["datasets"]:
+        run = run / next(iter(best["datasets"]))
     target = folder / "best.yaml"
     with atomic_path(target) as temporary:
-        shutil.copyfile(folder / "trials" / best["trial"] / "config.yaml", temporary)
+        shutil.copyfile(run / "config.yaml", temporary)
     return target
 
 

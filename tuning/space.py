@@ -52,10 +52,13 @@ def config_values(values: dict, space: dict) -> dict:
     return decoded
 
 
-def trial_config(base: str, values: dict, search) -> ExperimentConfig:
+def trial_config(base: str, values: dict, search, preset: str | None = None) -> ExperimentConfig:
     """The experiment config of one trial: ``base`` with the budget, the search's evaluate
-    overrides and the trial's values (which win). A ``ConfigError`` names what is invalid."""
+    overrides, ``data.preset`` if given (one of the search's ``datasets``) and the trial's values (which win).
+    A ``ConfigError`` names what is invalid."""
     raw = dataclasses.asdict(load_config(base))
+    if preset is not None:
+        raw["data"]["preset"] = preset
     raw["train"]["epochs"] = values.get(HYPERBAND_EPOCHS, search.budget.epochs)
     if search.budget.steps_per_epoch is not None:
         raw["train"]["steps_per_epoch"] = search.budget.steps_per_epoch

@@ -150,32 +150,49 @@ class CalciumTuner(base_tuner.BaseTuner):
         logger.info("trial %s: %s", trial.trial_id, self._values(trial))
 
     def run_trial(self, trial, *args, **kwargs):
-        values = trial.hyperparameters.values
+        """Train and score the trial on the base config's data, or on each of the search's ``datasets`` in
+        ``trials/<id>/<preset>`` (the objective then is their mean)."""
+        values, search = trial.hyperparameters.values, self.search_config
         folder = self.run_folder(trial.trial_id)
         try:
-            config = trial_config(self.search_config.base, values, self.search_config)
+            configs = {preset: trial_config(search.base, values, search, preset)
+                       for preset in search.datasets or [None]}  # fmt: skip
         except ConfigError as error:
             raise keras_tuner.errors.FailedTrialError(f"invalid combination: {error}") from None
+        folders = {preset: folder if preset is None else folder / preset for preset in configs}
         parent = values.get(HYPERBAND_PARENT)
-        if parent and not CalciumRun(folder).has_trained():  # Hyperband continues a trial's training
-            shutil.copytree(self.run_folder(parent), folder, dirs_exist_ok=True)
+        if parent and not any(CalciumRun(run).has_trained() for run in folders.values()):
+            shutil.copytree(self.run_folder(parent), folder, dirs_exist_ok=True)  # Hyperband continues its training
+        self._outcome.update(train_seconds=0.0, evaluate_seconds=0.0)
+        scores = {preset: self._train_and_score(folders[preset], config) for preset, config in configs.items()}
+        if search.datasets:
+            value = math.fsum(score["objective"] for score in scores.values()) / len(scores)
+            self._outcome.update(objective=value, datasets=scores)
+        else:
+            self._outcome.update(scores[None])
+            value = scores[None]["objective"]
+        if not math.isfinite(value):
+            raise keras_tuner.errors.FailedTrialError(f"the objective is {value}")
+        metrics = {search.objective: value}
+        if self._outcome.get("wasserstein") is not None:  # absent when a resumed trial had finished training
+            metrics["wasserstein"] = self._outcome["wasserstein"]
+        return metrics
+
+    def _train_and_score(self, folder: pathlib.Path, config) -> dict:
+        """Train ``config`` in run folder ``folder`` (resuming it) and evaluate it: its objective, the objective's
+        parts and the critic's last validation Wasserstein estimate. The seconds add to the trial's outcome."""
         start = time.perf_counter()
         try:
             _, logs = train_experiment(config, folder, progress=False)
         except CalciumGANError as error:  # diverged training, an unusable run folder
-            raise keras_tuner.errors.FailedTrialError(str(error)) from None
+            where = f"{config.data.preset}: " if self.search_config.datasets else ""
+            raise keras_tuner.errors.FailedTrialError(f"{where}{error}") from None
         trained = time.perf_counter()
-        self._outcome["train_seconds"] = trained - start
         parts = objective_parts(self.search_config.objective, evaluate_run(folder))
-        self._outcome["evaluate_seconds"] = time.perf_counter() - trained
-        value = objective_value(self.search_config.objective, parts)
-        self._outcome.update(objective=value, parts=parts, wasserstein=logs.get("val_wasserstein"))
-        if not math.isfinite(value):
-            raise keras_tuner.errors.FailedTrialError(f"the objective is {value}")
-        metrics = {self.search_config.objective: value}
-        if logs.get("val_wasserstein") is not None:  # absent when a resumed trial had finished training
-            metrics["wasserstein"] = logs["val_wasserstein"]
-        return metrics
+        self._outcome["train_seconds"] += trained - start
+        self._outcome["evaluate_seconds"] += time.perf_counter() - trained
+        return {"objective": objective_value(self.search_config.objective, parts), "parts": parts,
+                "wasserstein": logs.get("val_wasserstein")}  # fmt: skip
 
     def on_trial_end(self, trial):
         status = trial.status  # keras-tuner's TrialStatus: "COMPLETED", "FAILED" or "INVALID" (an unexpected error)

@@ -12,6 +12,7 @@ import math
 import keras
 import numpy as np
 from keras import ops
+from scipy.special import ndtri
 
 from calciumgan.core.seeded import SavedSeedStream
 from calciumgan.models.shapes import EVENT_KINDS
@@ -292,19 +293,80 @@ def _fast_autocovariances(traces: np.ndarray, lags: int) -> np.ndarray:
 def binary_event_amplitude(traces: np.ndarray, noise: np.ndarray, decay: np.ndarray) -> np.ndarray:
     """(neurons,) the event size A of binary events that give (frames, neurons) traces their calcium's cumulants.
 
-    AR(1) calcium driven by events of size A in a fraction p of frames has variance
-    ``k2 = A^2 p (1 - p) / (1 - g^2)`` and third cumulant ``k3 = A^3 p (1 - p) (1 - 2 p) / (1 - g^3)``,
-    so ``A = k3 (1 - g^3) / (k2 (1 - g^2))`` for sparse events (p << 1/2), whatever the baseline.
-    White Gaussian noise has no third cumulant, and ``k2`` is read as the lag-1 autocovariance
-    over g (less a drift slower than ``SLOW_LAG``), which white noise does not reach. A slow drift
-    adds its sample third moment, which is large over few of its time constants. A is clipped to
-    [noise sd, 1] (the traces' range), the noise sd where nothing varies; it is where training starts, not a fit.
+    ``A = sqrt(m^2 + 4 v)`` from ``_binary_event_moments``, whatever the event probability and the
+    baseline. Clipped to [noise sd, 1] (the traces' range), the noise sd where nothing varies; it is
+    where training starts, not a fit.
+    """
+    event_variance, skew_size = _binary_event_moments(traces, decay)
+    return np.clip(np.sqrt(skew_size**2 + 4 * event_variance), noise, 1.0)
+
+
+def _binary_event_moments(traces: np.ndarray, decay: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(v, m), each (neurons,): the variance ``A^2 p (1 - p)`` and the skew size ``A (1 - 2 p)`` of the binary
+    events (size A, in a fraction p of frames) behind the AR(1) calcium of (frames, neurons) traces.
+
+    The calcium has variance ``k2 = v / (1 - g^2)`` and third cumulant ``k3 = A^3 p (1 - p) (1 - 2 p) /
+    (1 - g^3)``, so ``m = k3 (1 - g^3) / v``. White Gaussian noise has no third cumulant, and ``k2`` is
+    read as the lag-1 autocovariance over g (less a drift slower than ``SLOW_LAG``), which white noise
+    does not reach. A slow drift adds its sample third moment, which is large over few of its time
+    constants. Both are 0 for a neuron whose calcium does not vary (``MIN_CALCIUM_VARIANCE``).
     """
     variance = _fast_autocovariances(traces, 1)[0] / decay
     third = np.mean((traces - traces.mean(axis=0)) ** 3, axis=0)
     varies = variance > MIN_CALCIUM_VARIANCE
-    amplitude = third * (1 - decay**3) / (np.where(varies, variance, 1.0) * (1 - decay**2))
-    return np.clip(np.where(varies, amplitude, 0.0), noise, 1.0)
+    event_variance = np.where(varies, variance * (1 - decay**2), 0.0)
+    skew_size = np.where(varies, third * (1 - decay**3), 0.0) / np.where(varies, event_variance, 1.0)
+    return event_variance, skew_size
+
+
+MAX_SHARED_VARIANCE = 0.9  # event loadings start with at most this share of a neuron's latent variance shared
+SUBSPACE_ITERATIONS = 30  # power iterations that find the leading factors of the events' latent correlations
+
+
+def event_loadings_from_traces(traces: np.ndarray, decay: np.ndarray, factors: int, seed: int = 0) -> np.ndarray:
+    """(neurons, factors) loadings L whose dichotomized Gaussian gives binary events the pair correlations of the
+    events in (frames, neurons) traces with AR(1) decays ``decay`` (neurons,).
+
+    The AR(1) innovations ``r = y_t - g y_(t-1)`` are ``A s_t`` plus noise that is independent across
+    neurons, so their cross-covariances are ``A_n A_m cov(s_n, s_m)``; with each neuron's event
+    variance v and skew size m (``_binary_event_moments``) ``p (1 - p) = v / (m^2 + 4 v)``. To first
+    order in the latent correlation rho (the tetrachoric series) a dichotomized Gaussian with
+    thresholds ``t = Phi^-1(p)`` has event correlation ``rho phi(t_n) phi(t_m) / sqrt(p_n q_n p_m q_m)``,
+    so the latent correlations off the diagonal are read as ``w_n w_m cov(r_n, r_m)``, ``w = sqrt(p q /
+    v) / phi(t)`` (0 for a neuron without events). The leading ``factors`` eigenpairs of that matrix,
+    found by subspace iteration without forming it, give ``B = V sqrt(lambda)``, each row's ``|B_n|^2``
+    capped at ``MAX_SHARED_VARIANCE``, and ``L = B / sqrt(1 - |B_n|^2)``, whose latent correlations in
+    the head are ``B_n . B_m``. Where training starts, not a fit: the first order overstates strong
+    correlations of sparse events.
+    """
+    traces = np.asarray(traces, dtype=np.float64)
+    innovations = traces[1:] - decay * traces[:-1]
+    innovations -= innovations.mean(axis=0)
+    event_variance, skew_size = _binary_event_moments(traces, decay)
+    has_events = event_variance > 0
+    variance = np.where(has_events, event_variance, 1.0)
+    bernoulli_variance = np.clip(variance / (skew_size**2 + 4 * variance), 1e-4, 0.25)
+    density = np.exp(-0.5 * ndtri((1 - np.sqrt(1 - 4 * bernoulli_variance)) / 2) ** 2) / math.sqrt(2 * math.pi)
+    weight = np.sqrt(bernoulli_variance / variance) / density * has_events
+    diagonal = weight**2 * innovations.var(axis=0)
+    shift = diagonal.max()  # the hollow matrix plus shift * I is positive semi-definite
+
+    def shifted_latent_correlations(vectors):
+        weighted = innovations @ (weight[:, None] * vectors)
+        covariance = weight[:, None] * (innovations.T @ weighted) / len(innovations)
+        return covariance + (shift - diagonal)[:, None] * vectors
+
+    neurons = traces.shape[1]
+    basis = np.random.default_rng(seed).standard_normal((neurons, min(neurons, factors + 8)))
+    for _ in range(SUBSPACE_ITERATIONS):
+        basis, _ = np.linalg.qr(shifted_latent_correlations(basis))
+    values, vectors = np.linalg.eigh(basis.T @ shifted_latent_correlations(basis))
+    leading = np.argsort(values)[::-1][:factors]
+    shared = basis @ vectors[:, leading] * np.sqrt(np.maximum(values[leading] - shift, 0.0))
+    shared = np.pad(shared, ((0, 0), (0, factors - shared.shape[1])))
+    share = np.sum(shared**2, axis=1, keepdims=True)
+    shared *= np.sqrt(np.minimum(1.0, MAX_SHARED_VARIANCE / np.maximum(share, 1e-12)))
+    return shared / np.sqrt(1 - np.sum(shared**2, axis=1, keepdims=True))
 
 
 def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, rounds: int = 4, seed: int = 0) -> None:
@@ -312,7 +374,8 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
 
     ``traces`` (frames, neurons) are the scaled training block. Sets the head's baseline, noise
     sd and decay per neuron (``head_targets``), the size of binary events (``binary_event_amplitude``)
-    where the head has them, and then moves the event bias of each neuron (the
+    where the head has them and their factor loadings (``event_loadings_from_traces``) where it has
+    event factors, and then moves the event bias of each neuron (the
     ``per_frame_dense`` bias) until the mean of ``samples`` generated windows matches that
     neuron's mean level: events are about ``exp(bias)`` where sparse, so each of ``rounds``
     rounds adds ``log(wanted calcium / generated calcium)``, clipped to +-4. Every neuron then
@@ -332,6 +395,9 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
     if head.events == "binary":
         amplitude = binary_event_amplitude(traces, noise, decay)
         head.amplitude_parameter.assign(_inverse_softplus(amplitude).astype("float32"))
+    if head.event_factors:
+        loadings = event_loadings_from_traces(traces, decay, head.event_factors, seed=seed)
+        head.event_loadings.assign(loadings.astype("float32"))
     wanted = np.maximum(traces.mean(axis=0) - baseline, 1e-4)
     noise_inputs = keras.random.normal((samples, *generator.inputs[0].shape[1:]), seed=seed)
     for _ in range(rounds):

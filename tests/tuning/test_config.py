@@ -47,6 +47,10 @@ def test_thesis_search_starts_from_table_4_1():
         ({"evaluate": {"num_sample": 3}}, "unknown key 'evaluate.num_sample'"),
         ({"oracle": "grid"}, "'oracle' must be one of random, bayesian, hyperband"),
         ({"trails": 3}, "unknown section 'trails'"),
+        ({"datasets": ["day4", "day4"]}, "'datasets' lists a preset twice"),
+        ({"datasets": ["day5"]}, "'datasets': unknown data.preset 'day5' \\(known: day1, day4, dff_day4\\)"),
+        ({"datasets": ["day4"], "space": {"data.preset": {"choice": ["day4", "dff_day4"]}}},
+         "'datasets' and 'space.data.preset' both choose the data"),
     ],
 )
 def test_config_errors_are_one_line_naming_the_key(tmp_path, write_search, capsys, change, message):

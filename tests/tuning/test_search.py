@@ -98,3 +98,25 @@ def test_tensorboard_hparams_hold_the_space_and_one_session_per_trial(search):
         assert session.hparams["model.kernel_size"].number_value == record["hyperparameters"]["model.kernel_size"]
         (end,) = _hparams_records(logs / trial, "session_end_info")
         assert (end.status == 1) == (record["status"] == "COMPLETED")  # STATUS_SUCCESS
+
+
+def test_a_search_over_two_datasets_scores_each_trial_by_their_mean(tmp_path, write_search):
+    """With ``datasets`` every trial trains one run per preset in trials/<id>/<preset>; its objective is the mean of
+    theirs and best.yaml is the best trial's config on the first preset."""
+    config = write_search(tmp_path, {"train.generator_ema": {"choice": [None, 0.9]}}, trials=2,
+                          datasets=["dff_day4", "day4"])  # fmt: skip
+    with functions_run_eagerly():
+        assert main(["--config", str(config), "--out", str(tmp_path / "out")]) == 0
+    records = read_records(tmp_path / "out")
+    assert len(records) == 2
+    for record in records:
+        assert record["status"] == "COMPLETED" and list(record["datasets"]) == ["dff_day4", "day4"]
+        objectives = [score["objective"] for score in record["datasets"].values()]
+        assert objectives[0] != objectives[1] and record["objective"] == pytest.approx(sum(objectives) / 2)
+        for preset, score in record["datasets"].items():
+            run = CalciumRun(tmp_path / "out" / "trials" / record["trial"] / preset)
+            assert run.config().data.preset == preset and set(score["parts"]) == {"firing_rate", "correlation",
+                                                                                  "van_rossum"}  # fmt: skip
+    best = min(records, key=lambda record: record["objective"])
+    assert load_config(tmp_path / "out" / "best.yaml") == CalciumRun(
+        tmp_path / "out" / "trials" / best["trial"] / "dff_day4").config()

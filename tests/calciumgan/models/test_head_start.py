@@ -3,11 +3,14 @@
 import keras
 import numpy as np
 import pytest
+from scipy.signal import lfilter
+from scipy.stats import norm
 
 from calciumgan.models.heads import (
     DECAY_RANGE,
     INITIAL_DECAY,
     binary_event_amplitude,
+    event_loadings_from_traces,
     head_targets,
     start_head_from_traces,
 )
@@ -65,6 +68,40 @@ def test_binary_event_size_is_read_from_the_calcium_cumulants():
     np.testing.assert_array_equal(binary_event_amplitude(constant, np.array([1e-4]), np.array([0.9])), [1e-4])
 
 
+def _one_factor_recording(latent_correlation, probability, frames=20_000, neurons=12, seed=4):
+    """(frames, neurons) baseline 0.2 + AR(1) calcium (g = 0.9) of events of size 0.1 from a dichotomized Gaussian
+    whose latent normals all correlate ``latent_correlation`` (one factor), each neuron firing in a fraction
+    ``probability`` of frames, + white noise of sd 0.02."""
+    rng = np.random.default_rng(seed)
+    shared = np.sqrt(latent_correlation) * rng.standard_normal((frames, 1))
+    latent = shared + np.sqrt(1 - latent_correlation) * rng.standard_normal((frames, neurons))
+    events = 0.1 * (latent > norm.ppf(1 - probability))
+    return 0.2 + lfilter([1.0], [1.0, -0.9], events, axis=0) + 0.02 * rng.standard_normal(events.shape)
+
+
+def test_dense_binary_events_get_their_exact_size():
+    """Events in 20 % of frames: the skew alone reads A (1 - 2 p) = 0.06; with the variance, sqrt(m^2 + 4 v) = A."""
+    traces = _one_factor_recording(0.0, 0.2)
+    _, noise, decay = head_targets(traces)
+    np.testing.assert_allclose(binary_event_amplitude(traces, noise, decay), 0.1, rtol=0.05)
+
+
+@pytest.mark.parametrize("latent_correlation, probability, tolerance", [(0.0, 0.1, 0.01), (0.1, 0.2, 0.015),
+                                                                        (0.2, 0.1, 0.04)])  # fmt: skip
+def test_event_loadings_recover_the_latent_correlation_of_a_dichotomized_gaussian(latent_correlation, probability,
+                                                                                  tolerance):  # fmt: skip
+    """Loadings L give the head's latent normals correlations B_n . B_m, B = L / sqrt(1 + |L|^2); read from the
+    traces to first order in the tetrachoric series, whose next term adds rho^2 t^2 / 2 (0.026 at rho 0.2,
+    p 0.1), the mean over pairs is the simulated correlation within that and its sampling error."""
+    traces = _one_factor_recording(latent_correlation, probability)
+    _, _, decay = head_targets(traces)
+    loadings = event_loadings_from_traces(traces, decay, factors=2)
+    assert loadings.shape == (12, 2)
+    shared = loadings / np.sqrt(1 + np.sum(loadings**2, axis=1, keepdims=True))
+    pairs = (shared @ shared.T)[~np.eye(12, dtype=bool)]
+    assert abs(pairs.mean() - latent_correlation) < tolerance
+
+
 @pytest.mark.parametrize("events", ["softplus", "binary"])
 def test_started_generator_matches_every_neurons_mean_level(events):
     keras.utils.set_random_seed(0)
@@ -79,6 +116,17 @@ def test_started_generator_matches_every_neurons_mean_level(events):
     np.testing.assert_allclose(np.asarray(head.decay), decay, rtol=1e-5)
     generated = np.asarray(generator(keras.random.normal((256, 8), seed=2)))  # fresh noise, not the fitted draw
     np.testing.assert_allclose(generated.mean(axis=(0, 1)), traces.mean(axis=0), rtol=0.05)
+
+
+def test_started_event_factors_hold_the_loadings_read_from_the_traces():
+    traces = _one_factor_recording(0.2, 0.1, frames=4000, neurons=3)
+    generator, _ = build_models("wavegan", {**GENERATOR, "num_neurons": 3, "phase_shuffle": 0, "edge_margin": 0,
+                                            "events": "binary", "event_factors": 2})  # fmt: skip
+    start_head_from_traces(generator, traces, seed=1)
+    _, _, decay = head_targets(traces)
+    expected = event_loadings_from_traces(traces, decay, factors=2, seed=1)
+    assert np.abs(expected).max() > 0.1
+    np.testing.assert_allclose(np.asarray(generator.get_layer("traces").event_loadings), expected, rtol=1e-5)
 
 
 def test_start_refuses_a_direct_generator_and_the_wrong_neuron_count():
