@@ -85,6 +85,8 @@ VARIANTS = {
     "searched": SEARCHED,
     "searched-binary": {**SEARCHED, "model.events": "binary"},
     "searched-binary-factors8": {**SEARCHED, "model.events": "binary", "model.event_factors": 8},
+    "searched-binary-factors8-persistent": {**SEARCHED, "model.events": "binary", "model.event_factors": 8,
+                                            "model.event_factor_persistence": 0.9},  # factors outlast a frame
 }
 BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
 

@@ -106,10 +106,14 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     the transposed convolutions must learn to sharpen. The logistic noise is ``logit(Phi(z))``
     of a standard normal z per frame and neuron; with ``event_factors`` K > 0, z shares K
     Gaussian factors per frame, ``z = (e + f L^T) / sqrt(1 + |L_n|^2)`` (e white, f (K,) white
-    per frame, loadings L (neurons, K) learned from 0), so the events of each frame are a
-    dichotomized Gaussian (Macke et al. 2009) around the log-odds: neurons fire together beyond
+    per frame, loadings L (neurons, K) learned from 0 or from the recording's,
+    ``start_head_from_traces``), so the events of each frame are a dichotomized Gaussian (Macke
+    et al. 2009) around the log-odds: neurons fire together beyond
     what their shared log-odds give, with pair correlations of z ``L_n . L_m / sqrt((1 +
-    |L_n|^2)(1 + |L_m|^2))``.
+    |L_n|^2)(1 + |L_m|^2))``. With ``initial_persistence`` rho in (0, 1) each factor is an AR(1) over
+    frames instead of white, ``f_t = rho f_(t-1) + sqrt(1 - rho^2) e_t`` (unit variance, rho learned per
+    factor from there), so that shared activity outlasts a frame, as slow shared fluctuations and
+    population bursts make it.
 
     The noise is part of the generated measurement, so it is drawn in every call, with
     ``training`` True or False alike: samples carry it as real recordings do. It comes from
@@ -123,7 +127,7 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
 
     def __init__(self, initial_decay=INITIAL_DECAY, initial_baseline=INITIAL_BASELINE,
                  initial_noise=INITIAL_NOISE, initial_event_noise=0.0, events="softplus", event_factors=0,
-                 seed=None, **kwargs):  # fmt: skip
+                 initial_persistence=0.0, seed=None, **kwargs):  # fmt: skip
         super().__init__(**{**kwargs, "dtype": "float32"})
         if not 0 < initial_decay < 1 or initial_noise <= 0 or initial_event_noise < 0:
             raise ValueError(f"CalciumHead: initial_decay must lie in (0, 1), initial_noise be positive and "
@@ -134,8 +138,12 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
             raise ValueError(f"CalciumHead: events must be one of {', '.join(EVENT_KINDS)}; binary events take no "
                              f"initial_event_noise (their logistic noise is their own) and only they take "
                              f"event_factors; got {events!r}, {initial_event_noise} and {event_factors}")  # fmt: skip
+        if initial_persistence and not (event_factors and 0 < initial_persistence < 1):
+            raise ValueError(f"CalciumHead: initial_persistence must lie in [0, 1) and needs event_factors > 0; got "
+                             f"{initial_persistence} with {event_factors} factors")  # fmt: skip
         self.events = events
         self.event_factors = int(event_factors)
+        self.initial_persistence = float(initial_persistence)
         self.initial_decay = float(initial_decay)
         self.initial_baseline = float(initial_baseline)
         self.initial_noise = float(initial_noise)
@@ -157,6 +165,9 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
             self.amplitude_parameter = self._constant_weight("amplitude_parameter", neurons, value)
         if self.event_factors:
             self.event_loadings = self._constant_weight("event_loadings", (*neurons, self.event_factors), 0.0)
+        if self.initial_persistence:
+            logit = math.log(self.initial_persistence / (1 - self.initial_persistence))
+            self.persistence_logit = self._constant_weight("persistence_logit", (self.event_factors,), logit)
 
     def _constant_weight(self, name, shape, value):
         return self.add_weight(name=name, shape=shape, initializer=keras.initializers.Constant(value))
@@ -175,6 +186,11 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     def event_scale(self):
         """Standard deviation of the white noise inside the events' softplus per neuron, (neurons,), >= 0."""
         return ops.softplus(self.event_noise_parameter)
+
+    @property
+    def persistence(self):
+        """AR(1) coefficient of each event factor from frame to frame, (factors,), in (0, 1)."""
+        return ops.sigmoid(self.persistence_logit)
 
     @property
     def amplitude(self):
@@ -208,8 +224,18 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         if not self.event_factors:
             return normals
         factors = keras.random.normal((shape[0], shape[1], self.event_factors), seed=self.seed_generator)
+        if self.initial_persistence:
+            factors = self._persistent(factors)
         shared = ops.matmul(factors, ops.transpose(self.event_loadings))
         return (normals + shared) / ops.sqrt(1.0 + ops.sum(ops.square(self.event_loadings), axis=1))
+
+    def _persistent(self, white):
+        """(batch, time, factors) stationary AR(1) factors f_t = rho f_(t-1) + sqrt(1 - rho^2) e_t, unit variance, from
+        the white normals e of the same shape (the first frame's e as it is)."""
+        scale = ops.sqrt(1.0 - ops.square(self.persistence))
+        first = ops.ones_like(white[:, :1])
+        kicks = white * ops.concatenate([first, ops.broadcast_to(scale, ops.shape(white[:, 1:]))], axis=1)
+        return ar1_filter(kicks, ops.log_sigmoid(self.persistence_logit))
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -217,16 +243,17 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     def get_config(self):
         return {**super().get_config(), "initial_decay": self.initial_decay, "initial_baseline": self.initial_baseline,
                 "initial_noise": self.initial_noise, "initial_event_noise": self.initial_event_noise,
-                "events": self.events, "event_factors": self.event_factors, "seed": self.seed}  # fmt: skip
+                "events": self.events, "event_factors": self.event_factors, "initial_persistence": self.initial_persistence,
+                "seed": self.seed}  # fmt: skip
 
 
 def output_layers(output: str, units: int, dtype=None, head_name: str = "traces", event_noise: float = 0.0,
-                  events: str = "softplus", event_factors: int = 0):  # fmt: skip
+                  events: str = "softplus", event_factors: int = 0, factor_persistence: float = 0.0):  # fmt: skip
     """(projection, head) ending a generator: a Dense of ``units`` named ``per_frame_dense`` and a head.
 
     ``"direct"``: a sigmoid into [0, 1] (Table 3.1). ``"calcium"``: ``CalciumHead`` with
-    ``initial_event_noise=event_noise``, ``events`` and ``event_factors``, the Dense's bias started at ``EVENT_BIAS``
-    (``BINARY_EVENT_BIAS`` for binary events). The head is named ``head_name`` and returns float32.
+    ``initial_event_noise=event_noise``, ``events``, ``event_factors`` and ``initial_persistence=factor_persistence``,
+    the Dense's bias started at ``EVENT_BIAS`` (``BINARY_EVENT_BIAS`` for binary events). The head is named ``head_name`` and returns float32.
     """
     if output == "direct":
         dense = keras.layers.Dense(units, dtype=dtype, name="per_frame_dense")
@@ -235,7 +262,7 @@ def output_layers(output: str, units: int, dtype=None, head_name: str = "traces"
         bias = keras.initializers.Constant(BINARY_EVENT_BIAS if events == "binary" else EVENT_BIAS)
         dense = keras.layers.Dense(units, bias_initializer=bias, dtype=dtype, name="per_frame_dense")
         return dense, CalciumHead(initial_event_noise=event_noise, events=events, event_factors=event_factors,
-                                  name=head_name)  # fmt: skip
+                                  initial_persistence=factor_persistence, name=head_name)  # fmt: skip
     raise ValueError(f"unknown generator output '{output}' (known: direct, calcium)")
 
 

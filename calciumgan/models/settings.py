@@ -51,6 +51,9 @@ class ModelConfig:
     # with events "binary": Gaussian factors shared by all neurons in each frame behind the events' noise, with
     # learned loadings, so that the events are a dichotomized Gaussian around the generator's log-odds; 0: none
     event_factors: int = setting(0, minimum=0)
+    # with event_factors: each factor follows an AR(1) over frames whose coefficient starts here and is learned,
+    # so that shared activity outlasts a frame; 0: factors independent from frame to frame
+    event_factor_persistence: float = setting(0.0, minimum=0, below=1)
     # draw every kernel of the generator and the critic as an orthogonal matrix (the GAN-tricks slides, BigGAN)
     # instead of Glorot-uniform
     orthogonal_init: bool = False
