@@ -233,8 +233,7 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         """(batch, time, factors) stationary AR(1) factors f_t = rho f_(t-1) + sqrt(1 - rho^2) e_t, unit variance, from
         the white normals e of the same shape (the first frame's e as it is)."""
         scale = ops.sqrt(1.0 - ops.square(self.persistence))
-        first = ops.ones_like(white[:, :1])
-        kicks = white * ops.concatenate([first, ops.broadcast_to(scale, ops.shape(white[:, 1:]))], axis=1)
+        kicks = ops.concatenate([white[:, :1], white[:, 1:] * scale], axis=1)
         return ar1_filter(kicks, ops.log_sigmoid(self.persistence_logit))
 
     def compute_output_shape(self, input_shape):
