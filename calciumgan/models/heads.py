@@ -346,7 +346,7 @@ def _binary_event_moments(traces: np.ndarray, decay: np.ndarray) -> tuple[np.nda
 
 
 MAX_SHARED_VARIANCE = 0.9  # event loadings start with at most this share of a neuron's latent variance shared
-SUBSPACE_ITERATIONS = 30  # power iterations that find the leading factors of the events' latent correlations
+SUBSPACE_ITERATIONS = 30  # power iterations that find the leading factors of the innovations' correlations
 
 
 def event_loadings_from_traces(traces: np.ndarray, decay: np.ndarray, factors: int, seed: int = 0) -> np.ndarray:
@@ -354,45 +354,62 @@ def event_loadings_from_traces(traces: np.ndarray, decay: np.ndarray, factors: i
     events in (frames, neurons) traces with AR(1) decays ``decay`` (neurons,).
 
     The AR(1) innovations ``r = y_t - g y_(t-1)`` are ``A s_t`` plus noise that is independent across
-    neurons, so their cross-covariances are ``A_n A_m cov(s_n, s_m)``; with each neuron's event
-    variance v and skew size m (``_binary_event_moments``) ``p (1 - p) = v / (m^2 + 4 v)``. To first
-    order in the latent correlation rho (the tetrachoric series) a dichotomized Gaussian with
-    thresholds ``t = Phi^-1(p)`` has event correlation ``rho phi(t_n) phi(t_m) / sqrt(p_n q_n p_m q_m)``,
-    so the latent correlations off the diagonal are read as ``w_n w_m cov(r_n, r_m)``, ``w = sqrt(p q /
-    v) / phi(t)`` (0 for a neuron without events). The leading ``factors`` eigenpairs of that matrix,
-    found by subspace iteration without forming it, give ``B = V sqrt(lambda)``, each row's ``|B_n|^2``
-    capped at ``MAX_SHARED_VARIANCE``, and ``L = B / sqrt(1 - |B_n|^2)``, whose latent correlations in
-    the head are ``B_n . B_m``. Where training starts, not a fit: the first order overstates strong
-    correlations of sparse events.
+    neurons, so their correlations off the diagonal are shared structure plus sampling noise of the same size
+    for every pair. The leading ``factors`` eigenpairs of their correlation matrix (subspace iteration, never
+    forming it) above the noise's Marchenko-Pastur edge give innovation loadings ``V sqrt(l - 1) c``, where
+    each sample eigenvalue is mapped to its population value l and c is the expected overlap of the sample
+    eigenvector with the population one (Baik, Ben Arous and Peche 2005; Paul 2007); eigenpairs at or below the
+    edge are noise and give nothing. With each neuron's event variance v and skew size m
+    (``_binary_event_moments``) ``p (1 - p) = v / (m^2 + 4 v)``; to first order in the latent correlation
+    (the tetrachoric series) a dichotomized Gaussian with thresholds ``t = Phi^-1(p)`` has event correlation
+    ``rho phi(t_n) phi(t_m) / sqrt(p_n q_n p_m q_m)``, so each row is scaled to the latent normals by
+    ``sd(r) sqrt(p q / v) / phi(t)`` (0 for a neuron without events) into B, each row's ``|B_n|^2`` capped
+    at ``MAX_SHARED_VARIANCE``, and ``L = B / sqrt(1 - |B_n|^2)``, whose latent correlations in the head
+    are ``B_n . B_m``. Where training starts, not a fit: the first order overstates strong correlations of
+    sparse events.
     """
     traces = np.asarray(traces, dtype=np.float64)
     innovations = traces[1:] - decay * traces[:-1]
     innovations -= innovations.mean(axis=0)
     event_variance, skew_size = _binary_event_moments(traces, decay)
     has_events = event_variance > 0
+    spread = np.where(has_events, innovations.std(axis=0), 1.0)
+    standardised = innovations * (has_events / np.maximum(spread, 1e-12))
+    frames, neurons = standardised.shape
+
+    def correlations(vectors):
+        return standardised.T @ (standardised @ vectors) / frames
+
+    basis = np.random.default_rng(seed).standard_normal((neurons, min(neurons, factors + 8)))
+    for _ in range(SUBSPACE_ITERATIONS):
+        basis, _ = np.linalg.qr(correlations(basis))
+    values, vectors = np.linalg.eigh(basis.T @ correlations(basis))
+    leading = np.argsort(values)[::-1][:factors]
+    innovation_loadings = basis @ vectors[:, leading] * _spike_shrinkage(values[leading], neurons / frames)
     variance = np.where(has_events, event_variance, 1.0)
     bernoulli_variance = np.clip(variance / (skew_size**2 + 4 * variance), 1e-4, 0.25)
     density = np.exp(-0.5 * ndtri((1 - np.sqrt(1 - 4 * bernoulli_variance)) / 2) ** 2) / math.sqrt(2 * math.pi)
-    weight = np.sqrt(bernoulli_variance / variance) / density * has_events
-    diagonal = weight**2 * innovations.var(axis=0)
-    shift = diagonal.max()  # the hollow matrix plus shift * I is positive semi-definite
-
-    def shifted_latent_correlations(vectors):
-        weighted = innovations @ (weight[:, None] * vectors)
-        covariance = weight[:, None] * (innovations.T @ weighted) / len(innovations)
-        return covariance + (shift - diagonal)[:, None] * vectors
-
-    neurons = traces.shape[1]
-    basis = np.random.default_rng(seed).standard_normal((neurons, min(neurons, factors + 8)))
-    for _ in range(SUBSPACE_ITERATIONS):
-        basis, _ = np.linalg.qr(shifted_latent_correlations(basis))
-    values, vectors = np.linalg.eigh(basis.T @ shifted_latent_correlations(basis))
-    leading = np.argsort(values)[::-1][:factors]
-    shared = basis @ vectors[:, leading] * np.sqrt(np.maximum(values[leading] - shift, 0.0))
-    shared = np.pad(shared, ((0, 0), (0, factors - shared.shape[1])))
+    to_latent = spread * np.sqrt(bernoulli_variance / variance) / density * has_events
+    shared = np.pad(to_latent[:, None] * innovation_loadings, ((0, 0), (0, factors - len(leading))))
     share = np.sum(shared**2, axis=1, keepdims=True)
     shared *= np.sqrt(np.minimum(1.0, MAX_SHARED_VARIANCE / np.maximum(share, 1e-12)))
     return shared / np.sqrt(1 - np.sum(shared**2, axis=1, keepdims=True))
+
+
+def _spike_shrinkage(sample_values: np.ndarray, aspect: float) -> np.ndarray:
+    """(k,) the factor ``sqrt(l - 1) c`` that turns unit sample eigenvectors of a correlation matrix into loadings.
+
+    For a population eigenvalue l above ``1 + sqrt(aspect)`` (aspect = variables / samples) the sample
+    eigenvalue is ``l + aspect l / (l - 1)``, inverted here, and the squared overlap of the sample eigenvector
+    with the population one is ``c^2 = (1 - aspect / (l - 1)^2) / (1 + aspect / (l - 1))``. Sample eigenvalues
+    at or below the edge ``(1 + sqrt(aspect))^2`` of the noise's spectrum give 0.
+    """
+    values = np.maximum(sample_values, (1 + math.sqrt(aspect)) ** 2)
+    middle = values + 1 - aspect
+    population = (middle + np.sqrt(np.maximum(middle**2 - 4 * values, 0.0))) / 2
+    excess = np.maximum(population - 1, 1e-12)
+    overlap = np.clip((1 - aspect / excess**2) / (1 + aspect / excess), 0.0, 1.0)
+    return np.sqrt(excess * overlap)
 
 
 def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, rounds: int = 4, seed: int = 0) -> None:

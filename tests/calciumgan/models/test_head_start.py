@@ -9,6 +9,7 @@ from scipy.stats import norm
 from calciumgan.models.heads import (
     DECAY_RANGE,
     INITIAL_DECAY,
+    _spike_shrinkage,
     binary_event_amplitude,
     event_loadings_from_traces,
     head_targets,
@@ -100,6 +101,26 @@ def test_event_loadings_recover_the_latent_correlation_of_a_dichotomized_gaussia
     shared = loadings / np.sqrt(1 + np.sum(loadings**2, axis=1, keepdims=True))
     pairs = (shared @ shared.T)[~np.eye(12, dtype=bool)]
     assert abs(pairs.mean() - latent_correlation) < tolerance
+
+
+def test_event_loadings_of_sparse_independent_events_stay_near_zero():
+    """Events in 2 % of frames of 40 independent neurons: a pair's innovation correlation is sampling noise of
+    sd 1 / sqrt(frames), which the first-order weight of a sparse neuron multiplies about 50-fold into the
+    latent scale. Eigenpairs of the innovations' correlations at or below the noise's edge give nothing, so the
+    started latent correlations stay small."""
+    traces = _one_factor_recording(0.0, 0.02, neurons=40)
+    _, _, decay = head_targets(traces)
+    loadings = event_loadings_from_traces(traces, decay, factors=4)
+    shared = loadings / np.sqrt(1 + np.sum(loadings**2, axis=1, keepdims=True))
+    pairs = (shared @ shared.T)[~np.eye(40, dtype=bool)]
+    assert np.abs(pairs).mean() < 0.06
+
+
+def test_spike_shrinkage_inverts_the_sample_eigenvalue_and_is_zero_at_the_noise_edge():
+    """A population eigenvalue l = 3 seen with aspect 0.25 has sample eigenvalue l + 0.25 l / (l - 1) = 3.375 and
+    squared eigenvector overlap (1 - 0.25 / 4) / (1 + 0.25 / 2) = 5 / 6; the edge is (1 + 0.5)^2 = 2.25."""
+    np.testing.assert_allclose(_spike_shrinkage(np.array([3.375, 2.25, 1.0]), 0.25), [np.sqrt(2 * 5 / 6), 0, 0],
+                               atol=1e-6)  # fmt: skip
 
 
 @pytest.mark.parametrize("events", ["softplus", "binary"])
