@@ -30,6 +30,10 @@ EVENT_BIAS = -5.5
 BINARY_EVENT_BIAS = -3.0
 INITIAL_AMPLITUDE = 0.1
 EVENT_TEMPERATURE = 0.2
+# Slow factors: loadings start at this standard deviation (in log-odds or log-rate units) unless read from the
+# data; each factor's frame-to-frame AR(1) coefficient starts at INITIAL_SLOW_PERSISTENCE (2 s at 24 Hz).
+INITIAL_SLOW_LOADING = 0.1
+INITIAL_SLOW_PERSISTENCE = 0.98
 
 
 def ar1_filter(events, log_decay):
@@ -81,6 +85,14 @@ def _inverse_softplus(value):
     return np.log(np.expm1(value))
 
 
+def stationary_ar1(white, persistence_logit):
+    """(batch, time, factors) stationary AR(1) series f_t = rho f_(t-1) + sqrt(1 - rho^2) e_t of unit variance from
+    white normals e of the same shape (the first frame's e as it is), rho = sigmoid(persistence_logit) (factors,)."""
+    scale = ops.sqrt(1.0 - ops.square(ops.sigmoid(persistence_logit)))
+    kicks = ops.concatenate([white[:, :1], white[:, 1:] * scale], axis=1)
+    return ar1_filter(kicks, ops.log_sigmoid(persistence_logit))
+
+
 @keras.saving.register_keras_serializable(package="calciumgan")
 class CalciumHead(SavedSeedStream, keras.layers.Layer):
     """Measured fluorescence from the generator's per-frame activations, one model per neuron.
@@ -115,6 +127,13 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     factor from there), so that shared activity outlasts a frame, as slow shared fluctuations and
     population bursts make it.
 
+    With ``slow_factors`` S > 0 the activations gain ``u_t M^T`` before the events: S unit-variance AR(1)
+    factors u per window (coefficients ``slow_persistence``, started at ``INITIAL_SLOW_PERSISTENCE``, learned) with
+    learned loadings M (neurons, S), started small and random or from the recording's slow shared fluctuations
+    (``start_head_from_traces``): every neuron's rate rises and falls with a few shared slow processes over
+    seconds and from window to window, as a recording's brain states, arousal or slow population activity move
+    it, which the upsampling blocks learn slowly.
+
     The noise is part of the generated measurement, so it is drawn in every call, with
     ``training`` True or False alike: samples carry it as real recordings do. It comes from
     the layer's seed stream (``seed_generator``), whose state is a variable: training
@@ -127,7 +146,7 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
 
     def __init__(self, initial_decay=INITIAL_DECAY, initial_baseline=INITIAL_BASELINE,
                  initial_noise=INITIAL_NOISE, initial_event_noise=0.0, events="softplus", event_factors=0,
-                 initial_persistence=0.0, seed=None, **kwargs):  # fmt: skip
+                 initial_persistence=0.0, slow_factors=0, seed=None, **kwargs):  # fmt: skip
         super().__init__(**{**kwargs, "dtype": "float32"})
         if not 0 < initial_decay < 1 or initial_noise <= 0 or initial_event_noise < 0:
             raise ValueError(f"CalciumHead: initial_decay must lie in (0, 1), initial_noise be positive and "
@@ -141,8 +160,11 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         if initial_persistence and not (event_factors and 0 < initial_persistence < 1):
             raise ValueError(f"CalciumHead: initial_persistence must lie in [0, 1) and needs event_factors > 0; got "
                              f"{initial_persistence} with {event_factors} factors")  # fmt: skip
+        if slow_factors < 0:
+            raise ValueError(f"CalciumHead: slow_factors must be >= 0, got {slow_factors}")
         self.events = events
         self.event_factors = int(event_factors)
+        self.slow_factors = int(slow_factors)
         self.initial_persistence = float(initial_persistence)
         self.initial_decay = float(initial_decay)
         self.initial_baseline = float(initial_baseline)
@@ -168,6 +190,12 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         if self.initial_persistence:
             logit = math.log(self.initial_persistence / (1 - self.initial_persistence))
             self.persistence_logit = self._constant_weight("persistence_logit", (self.event_factors,), logit)
+        if self.slow_factors:
+            start = keras.initializers.RandomNormal(stddev=INITIAL_SLOW_LOADING, seed=self.seed)
+            self.slow_loadings = self.add_weight(name="slow_loadings", shape=(*neurons, self.slow_factors),
+                                                 initializer=start)  # fmt: skip
+            logit = math.log(INITIAL_SLOW_PERSISTENCE / (1 - INITIAL_SLOW_PERSISTENCE))
+            self.slow_persistence_logit = self._constant_weight("slow_persistence_logit", (self.slow_factors,), logit)
 
     def _constant_weight(self, name, shape, value):
         return self.add_weight(name=name, shape=shape, initializer=keras.initializers.Constant(value))
@@ -193,6 +221,11 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         return ops.sigmoid(self.persistence_logit)
 
     @property
+    def slow_persistence(self):
+        """AR(1) coefficient of each slow factor from frame to frame, (slow_factors,), in (0, 1)."""
+        return ops.sigmoid(self.slow_persistence_logit)
+
+    @property
     def amplitude(self):
         """Size of one binary event per neuron, (neurons,), >= 0, in the traces' units."""
         return ops.softplus(self.amplitude_parameter)
@@ -209,6 +242,11 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
 
     def _events(self, inputs):
         """Non-negative events (batch, time, neurons) from the activations of the same shape."""
+        if self.slow_factors:
+            shape = ops.shape(inputs)
+            white = keras.random.normal((shape[0], shape[1], self.slow_factors), seed=self.seed_generator)
+            slow = stationary_ar1(white, self.slow_persistence_logit)
+            inputs = inputs + ops.matmul(slow, ops.transpose(self.slow_loadings))
         if self.events == "binary":
             uniform = ops.clip(_normal_cdf(self._event_normals(inputs)), 1e-6, 1 - 1e-6)
             logistic = ops.log(uniform) - ops.log1p(-uniform)
@@ -225,16 +263,9 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
             return normals
         factors = keras.random.normal((shape[0], shape[1], self.event_factors), seed=self.seed_generator)
         if self.initial_persistence:
-            factors = self._persistent(factors)
+            factors = stationary_ar1(factors, self.persistence_logit)
         shared = ops.matmul(factors, ops.transpose(self.event_loadings))
         return (normals + shared) / ops.sqrt(1.0 + ops.sum(ops.square(self.event_loadings), axis=1))
-
-    def _persistent(self, white):
-        """(batch, time, factors) stationary AR(1) factors f_t = rho f_(t-1) + sqrt(1 - rho^2) e_t, unit variance, from
-        the white normals e of the same shape (the first frame's e as it is)."""
-        scale = ops.sqrt(1.0 - ops.square(self.persistence))
-        kicks = ops.concatenate([white[:, :1], white[:, 1:] * scale], axis=1)
-        return ar1_filter(kicks, ops.log_sigmoid(self.persistence_logit))
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -243,15 +274,17 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         return {**super().get_config(), "initial_decay": self.initial_decay, "initial_baseline": self.initial_baseline,
                 "initial_noise": self.initial_noise, "initial_event_noise": self.initial_event_noise,
                 "events": self.events, "event_factors": self.event_factors, "initial_persistence": self.initial_persistence,
-                "seed": self.seed}  # fmt: skip
+                "slow_factors": self.slow_factors, "seed": self.seed}  # fmt: skip
 
 
 def output_layers(output: str, units: int, dtype=None, head_name: str = "traces", event_noise: float = 0.0,
-                  events: str = "softplus", event_factors: int = 0, factor_persistence: float = 0.0):  # fmt: skip
+                  events: str = "softplus", event_factors: int = 0, factor_persistence: float = 0.0,
+                  slow_factors: int = 0):  # fmt: skip
     """(projection, head) ending a generator: a Dense of ``units`` named ``per_frame_dense`` and a head.
 
     ``"direct"``: a sigmoid into [0, 1] (Table 3.1). ``"calcium"``: ``CalciumHead`` with
-    ``initial_event_noise=event_noise``, ``events``, ``event_factors`` and ``initial_persistence=factor_persistence``,
+    ``initial_event_noise=event_noise``, ``events``, ``event_factors``, ``initial_persistence=factor_persistence``
+    and ``slow_factors``,
     the Dense's bias started at ``EVENT_BIAS`` (``BINARY_EVENT_BIAS`` for binary events). The head is named ``head_name`` and returns float32.
     """
     if output == "direct":
@@ -261,7 +294,8 @@ def output_layers(output: str, units: int, dtype=None, head_name: str = "traces"
         bias = keras.initializers.Constant(BINARY_EVENT_BIAS if events == "binary" else EVENT_BIAS)
         dense = keras.layers.Dense(units, bias_initializer=bias, dtype=dtype, name="per_frame_dense")
         return dense, CalciumHead(initial_event_noise=event_noise, events=events, event_factors=event_factors,
-                                  initial_persistence=factor_persistence, name=head_name)  # fmt: skip
+                                  initial_persistence=factor_persistence, slow_factors=slow_factors,
+                                  name=head_name)  # fmt: skip
     raise ValueError(f"unknown generator output '{output}' (known: direct, calcium)")
 
 
@@ -380,9 +414,7 @@ def event_loadings_from_traces(traces: np.ndarray, decay: np.ndarray, factors: i
     def correlations(vectors):
         return standardised.T @ (standardised @ vectors) / frames
 
-    basis = np.random.default_rng(seed).standard_normal((neurons, min(neurons, factors + 8)))
-    for _ in range(SUBSPACE_ITERATIONS):
-        basis, _ = np.linalg.qr(correlations(basis))
+    basis = _leading_subspace(correlations, neurons, min(neurons, factors + 8), seed)
     values, vectors = np.linalg.eigh(basis.T @ correlations(basis))
     leading = np.argsort(values)[::-1][:factors]
     innovation_loadings = basis @ vectors[:, leading] * _spike_shrinkage(values[leading], neurons / frames)
@@ -412,6 +444,70 @@ def _spike_shrinkage(sample_values: np.ndarray, aspect: float) -> np.ndarray:
     return np.sqrt(excess * overlap)
 
 
+SLOW_BLOCK = 32  # frames averaged into one sample of the slow fluctuations (1.3 s at 24 Hz)
+MAX_SLOW_LOADING = 2.0  # slow loadings start with at most this norm per neuron, in log-odds or log-rate units
+SENSITIVITY_STEP = 0.2  # event-bias step over which the mean calcium's slope per unit bias is read
+
+
+def slow_factors_from_traces(traces: np.ndarray, decay: np.ndarray, factors: int,
+                             seed: int = 0) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """(loadings (neurons, factors), persistence (factors,)): the slow shared fluctuations of the calcium level in
+    (frames, neurons) traces with AR(1) decays ``decay`` (neurons,), in the traces' units, and each factor's AR(1)
+    coefficient per frame.
+
+    The innovations ``y_t - g y_(t-1)`` averaged over blocks of ``SLOW_BLOCK`` frames and divided by ``1 - g`` are
+    each block's calcium level, its event rate times the event size. Events that are merely synchronous within
+    a frame (what the event factors model) correlate blocks only at lag 0, so the slow factors are the leading
+    eigenvectors of the standardised levels' symmetrised cross-covariance between neighbouring blocks (lag 1),
+    found by subspace iteration on its square; an eigenvalue counts above the largest one of the same matrix
+    at a lag of half the recording (sampling noise), by as much as it exceeds it. The ratio of the lag-2 to
+    the lag-1 value along a factor is its persistence per block, rho per frame to the power ``SLOW_BLOCK``, and
+    the lag-1 value over it the factor's variance. Rows are capped at ``MAX_SHARED_VARIANCE`` of each neuron's
+    standardised variance and scaled back to the traces' units. Where training starts, not a fit: a recording
+    shorter than 8 blocks gives zero loadings and ``INITIAL_SLOW_PERSISTENCE``.
+    """
+    traces = np.asarray(traces, dtype=np.float64)
+    innovations = traces[1:] - decay * traces[:-1]
+    blocks = len(innovations) // SLOW_BLOCK
+    neurons = traces.shape[1]
+    if blocks < 8:
+        return np.zeros((neurons, factors)), np.full(factors, INITIAL_SLOW_PERSISTENCE)
+    levels = innovations[: blocks * SLOW_BLOCK].reshape(blocks, SLOW_BLOCK, neurons).mean(axis=1) / (1 - decay)
+    levels -= levels.mean(axis=0)
+    spread = levels.std(axis=0)
+    standardised = levels / np.where(spread > 0, spread, 1.0)
+
+    def lagged(lag, vectors):
+        later = np.roll(standardised, -lag, axis=0)
+        return (standardised.T @ (later @ vectors) + later.T @ (standardised @ vectors)) / (2 * blocks)
+
+    def leading(lag, width):
+        basis = _leading_subspace(lambda vectors: lagged(lag, lagged(lag, vectors)), neurons, width, seed)
+        values, vectors = np.linalg.eigh(basis.T @ lagged(lag, basis))
+        order = np.argsort(values)[::-1]
+        return values[order], basis @ vectors[:, order]
+
+    noise = np.abs(leading(blocks // 2, 4)[0]).max()
+    values, vectors = leading(1, min(neurons, factors + 8))
+    values, vectors = values[:factors], vectors[:, :factors]
+    following = np.einsum("nk,nk->k", vectors, lagged(2, vectors))
+    per_block = np.clip(following / np.maximum(values, 1e-12), 0.05, 0.999)
+    variance = np.maximum(values - noise, 0.0) / per_block
+    shared = vectors * np.sqrt(variance)
+    share = np.sum(shared**2, axis=1, keepdims=True)
+    shared *= np.sqrt(np.minimum(1.0, MAX_SHARED_VARIANCE / np.maximum(share, 1e-12)))
+    return shared * spread[:, None], per_block ** (1.0 / SLOW_BLOCK)
+
+
+def _leading_subspace(operator, size: int, width: int, seed: int) -> np.ndarray:
+    """(size, width) orthonormal basis of the leading eigenvectors of the positive semi-definite ``operator``
+    (a function of (size, width) matrices), by ``SUBSPACE_ITERATIONS`` rounds of subspace iteration."""
+    basis = np.random.default_rng(seed).standard_normal((size, width))
+    for _ in range(SUBSPACE_ITERATIONS):
+        basis, _ = np.linalg.qr(operator(basis))
+    return basis
+
+
 def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, rounds: int = 4, seed: int = 0) -> None:
     """Start an untrained calcium-head generator at the training data's per-neuron levels.
 
@@ -423,6 +519,10 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
     neuron's mean level: events are about ``exp(bias)`` where sparse, so each of ``rounds``
     rounds adds ``log(wanted calcium / generated calcium)``, clipped to +-4. Every neuron then
     starts with the right rate of activity, which the critic alone learns slowly (issue 21).
+    Where the head has slow factors, their loadings are the recording's slow fluctuations of the calcium
+    level (``slow_factors_from_traces``) divided by each neuron's slope of mean calcium per unit of event bias
+    (read over ``SENSITIVITY_STEP``), each row's norm capped at ``MAX_SLOW_LOADING``, and the levels are
+    matched again.
     """
     head, dense = generator.get_layer("traces"), generator.get_layer("per_frame_dense")
     if not isinstance(head, CalciumHead):
@@ -443,9 +543,31 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
         head.event_loadings.assign(loadings.astype("float32"))
     wanted = np.maximum(traces.mean(axis=0) - baseline, 1e-4)
     noise_inputs = keras.random.normal((samples, *generator.inputs[0].shape[1:]), seed=seed)
-    for _ in range(rounds):
+
+    def mean_calcium():
         generated = np.asarray(ops.convert_to_numpy(generator(noise_inputs)), dtype=np.float64)
-        calcium = np.maximum(generated.mean(axis=(0, 1)) - baseline, 1e-6)
-        step = np.clip(np.log(wanted / calcium), -4.0, 4.0)
+        return np.maximum(generated.mean(axis=(0, 1)) - baseline, 1e-6)
+
+    def move_bias(step):
         bias = np.asarray(ops.convert_to_numpy(dense.bias), dtype=np.float64)
         dense.bias.assign((bias + step).astype(dense.bias.dtype))
+
+    def match_levels():
+        for _ in range(rounds):
+            move_bias(np.clip(np.log(wanted / mean_calcium()), -4.0, 4.0))
+
+    if head.slow_factors:
+        head.slow_loadings.assign(np.zeros(head.slow_loadings.shape, "float32"))
+    match_levels()
+    if head.slow_factors:
+        slow, persistence = slow_factors_from_traces(traces, decay, head.slow_factors, seed=seed)
+        before = mean_calcium()
+        move_bias(SENSITIVITY_STEP)
+        sensitivity = np.maximum((mean_calcium() - before) / SENSITIVITY_STEP, 1e-6)
+        move_bias(-SENSITIVITY_STEP)
+        loadings = slow / sensitivity[:, None]
+        norm = np.linalg.norm(loadings, axis=1, keepdims=True)
+        loadings *= np.minimum(1.0, MAX_SLOW_LOADING / np.maximum(norm, 1e-12))
+        head.slow_loadings.assign(loadings.astype("float32"))
+        head.slow_persistence_logit.assign(np.log(persistence / (1.0 - persistence)).astype("float32"))
+        match_levels()

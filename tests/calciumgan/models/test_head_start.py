@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 from scipy.signal import lfilter
+from scipy.special import expit, logit
 from scipy.stats import norm
 
 from calciumgan.models.heads import (
@@ -13,6 +14,7 @@ from calciumgan.models.heads import (
     binary_event_amplitude,
     event_loadings_from_traces,
     head_targets,
+    slow_factors_from_traces,
     start_head_from_traces,
 )
 from calciumgan.models.registry import build_models
@@ -123,6 +125,47 @@ def test_spike_shrinkage_inverts_the_sample_eigenvalue_and_is_zero_at_the_noise_
                                atol=1e-6)  # fmt: skip
 
 
+def _slow_recording(frames=40_000, neurons=16, persistence=0.995, seed=5):
+    """(frames, neurons) traces whose events (size 0.1) have log-odds logit(0.05) + l_n u_t: u a unit-variance AR(1)
+    (``persistence`` per frame, 8 s at 24 Hz), l_n from 0 to 1; calcium g = 0.9, baseline 0.2, noise sd 0.02."""
+    rng = np.random.default_rng(seed)
+    kicks = np.sqrt(1 - persistence**2) * rng.standard_normal(frames)
+    kicks[0] = rng.standard_normal()
+    slow = lfilter([1.0], [1.0, -persistence], kicks)
+    probability = expit(logit(0.05) + slow[:, None] * np.linspace(0.0, 1.0, neurons))
+    events = 0.1 * (rng.random((frames, neurons)) < probability)
+    return 0.2 + lfilter([1.0], [1.0, -0.9], events, axis=0) + 0.02 * rng.standard_normal(events.shape)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_slow_factors_recover_a_slow_shared_rate_and_its_time_scale(seed):
+    """The most loaded neuron's calcium level has sd 0.1 / (1 - 0.9) sd(expit(logit(0.05) + z)) = 0.0713 (z standard
+    normal, by Gauss-Hermite quadrature); averaging over blocks of 32 frames and the estimate take a few % off. The
+    unloaded neuron gets nothing, nor does a second factor."""
+    traces = _slow_recording(seed=seed)
+    _, _, decay = head_targets(traces)
+    loadings, persistence = slow_factors_from_traces(traces, decay, factors=2)
+    assert loadings.shape == (16, 2) and persistence.shape == (2,)
+    nodes, weights = np.polynomial.hermite_e.hermegauss(60)
+    weights = weights / weights.sum()
+    levels = expit(logit(0.05) + nodes)
+    expected = 0.1 / 0.1 * np.sqrt(weights @ levels**2 - (weights @ levels) ** 2)
+    first = loadings[:, 0] * np.sign(loadings[:, 0].sum())
+    assert first[-1] == pytest.approx(expected, rel=0.15)
+    assert abs(first[0]) < 0.005 and np.corrcoef(first, np.linspace(0, 1, 16))[0, 1] > 0.97
+    assert np.all(loadings[:, 1] == 0)
+    assert persistence[0] == pytest.approx(0.995, abs=0.003)
+
+
+def test_events_synchronous_within_frames_are_not_slow_factors():
+    """A dichotomized Gaussian with latent correlation 0.3 correlates neurons within frames, and so their levels
+    over the same block, but not over neighbouring blocks: no slow factor."""
+    traces = _one_factor_recording(0.3, 0.05, frames=40_000, neurons=16)
+    _, _, decay = head_targets(traces)
+    loadings, _ = slow_factors_from_traces(traces, decay, factors=2)
+    assert np.all(loadings == 0)
+
+
 @pytest.mark.parametrize("events", ["softplus", "binary"])
 def test_started_generator_matches_every_neurons_mean_level(events):
     keras.utils.set_random_seed(0)
@@ -148,6 +191,22 @@ def test_started_event_factors_hold_the_loadings_read_from_the_traces():
     expected = event_loadings_from_traces(traces, decay, factors=2, seed=1)
     assert np.abs(expected).max() > 0.1
     np.testing.assert_allclose(np.asarray(generator.get_layer("traces").event_loadings), expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("events", ["softplus", "binary"])
+def test_started_slow_factors_give_windows_the_recordings_spread_of_levels(events):
+    """Windows of 64 frames of ``_slow_recording``: the four most loaded neurons' window means spread over windows
+    as the recording's do (ratio 0.75-1.6 each, measured), where the untrained generator's spread is far smaller;
+    each neuron's mean level stays matched."""
+    traces = _slow_recording()
+    generator, _ = build_models("wavegan", {**GENERATOR, "num_neurons": 16, "phase_shuffle": 0, "events": events,
+                                            "slow_factors": 2})  # fmt: skip
+    start_head_from_traces(generator, traces, samples=256, seed=0)
+    generated = np.asarray(generator(keras.random.normal((512, 8), seed=1)), np.float64)
+    windows = traces[: len(traces) // 64 * 64].reshape(-1, 64, 16)
+    ratio = generated.mean(axis=1).std(axis=0) / windows.mean(axis=1).std(axis=0)
+    assert 0.6 < ratio[-4:].mean() < 1.5
+    np.testing.assert_allclose(generated.mean(axis=(0, 1)), traces.mean(axis=0), rtol=0.05)
 
 
 def test_start_refuses_a_direct_generator_and_the_wrong_neuron_count():

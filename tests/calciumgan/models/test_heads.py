@@ -192,6 +192,32 @@ def test_event_factors_make_the_binary_events_a_dichotomized_gaussian():
         CalciumHead(event_factors=2)
 
 
+def test_slow_factors_move_the_loaded_neurons_rates_together_over_frames_and_windows():
+    """Log-odds -2 + m_n u_t with u a unit-variance AR(1) (0.99 per frame), m = (1.5, 0, 1.5): a loaded neuron fires
+    with probability E[sigmoid(-2 + 1.5 u)] and two loaded ones together with E[sigmoid(-2 + 1.5 u)^2] (Gauss-Hermite
+    over u), given u independently; the unloaded one with sigmoid(-2). Over windows of 256 frames the loaded
+    neurons' firing fractions rise and fall together, the unloaded one's apart from them. The tolerances allow for
+    about 300 independent values of u in 128 windows."""
+    activations = np.full((128, 256, 3), -2.0, np.float32)
+    head = CalciumHead(initial_decay=1e-4, initial_baseline=0.0, initial_noise=1e-6, events="binary", slow_factors=1,
+                       seed=4)  # fmt: skip
+    head.build((None, None, 3))
+    head.slow_loadings.assign(np.array([[1.5], [0.0], [1.5]], np.float32))
+    head.slow_persistence_logit.assign(np.array([np.log(0.99 / 0.01)], np.float32))
+    fired = np.asarray(head(activations), np.float64) > 0.05  # (batch, time, 3)
+    nodes, weights = np.polynomial.hermite_e.hermegauss(60)
+    weights = weights / weights.sum()
+    loaded = 1 / (1 + np.exp(2.0 - 1.5 * nodes))
+    np.testing.assert_allclose(fired.mean(axis=(0, 1)), [weights @ loaded, 1 / (1 + np.exp(2.0)), weights @ loaded],
+                               atol=0.02)  # fmt: skip
+    np.testing.assert_allclose((fired[..., 0] & fired[..., 2]).mean(), weights @ loaded**2, atol=0.02)
+    fractions = fired.mean(axis=1)  # (windows, 3)
+    together = np.corrcoef(fractions, rowvar=False)
+    assert together[0, 2] > 0.6 and abs(together[0, 1]) < 0.25
+    np.testing.assert_allclose(np.asarray(head.slow_persistence), [0.99], rtol=1e-5)
+    assert CalciumHead.from_config(head.get_config()).slow_factors == 1
+
+
 def test_factor_memory_carries_the_shared_normals_into_the_next_frame():
     """Factors with persistence rho: a neuron's normal at frame t and another's at t + 1 correlate rho a^2 / (1 + a^2)
     (loadings a), so they fire in consecutive frames with that bivariate normal probability; each factor stays a
