@@ -16,7 +16,7 @@ from calciumgan.core.files import check_output_folder
 from calciumgan.data.prepare import prepare_data
 from calciumgan.data.split import window_starts
 from calciumgan.data.windows import training_data
-from calciumgan.models.heads import start_head_from_traces
+from calciumgan.models.head_start import start_head_from_traces
 from calciumgan.models.registry import build_models
 from calciumgan.run import CalciumRun
 from calciumgan.training.checkpoints import restore_latest

@@ -7,9 +7,8 @@ from scipy.signal import lfilter
 from scipy.special import expit, logit
 from scipy.stats import norm
 
-from calciumgan.models.heads import (
+from calciumgan.models.head_start import (
     DECAY_RANGE,
-    INITIAL_DECAY,
     _spike_shrinkage,
     binary_event_amplitude,
     event_loadings_from_traces,
@@ -17,6 +16,7 @@ from calciumgan.models.heads import (
     slow_factors_from_traces,
     start_head_from_traces,
 )
+from calciumgan.models.heads import INITIAL_DECAY
 from calciumgan.models.registry import build_models
 
 GENERATOR = {"window": 64, "noise_dim": 8, "filters": 4, "kernel_size": 8, "strides": 2, "num_blocks": 3,
