@@ -42,7 +42,7 @@ def build_gan(config: ExperimentConfig, num_neurons: int) -> GAN:
     gan = GAN(generator, critic, loss=LOSSES[train.loss](), penalty=_penalty(config), n_critic=train.n_critic,
               seed=train.seed, ema_decay=train.generator_ema, uniform_average=train.generator_uniform_average,
               orthogonal_regularization=train.orthogonal_regularization,
-              moment_matching=train.moment_matching, population_moments=train.population_moments)  # fmt: skip
+              moment_matching=train.moment_matching)  # fmt: skip
 
     def adam(rate):
         return keras.optimizers.Adam(rate, beta_1=train.beta_1, beta_2=train.beta_2)

@@ -87,14 +87,13 @@ class GAN(keras.Model):
             labels)`` and ``generator(generated_logits, labels)``, each returning ``(term, logs)``,
             such as ``AuxiliaryClassifierLoss``; the labels are the conditions. ``None`` for a
             one-output critic.
-        moment_matching: the weight of ``moment_gap(real, generated, population_moments)`` in the
-            generator's loss; 0 leaves the loss as it is.
-        population_moments: the weight of the population trace's statistics inside that gap (0: none).
+        moment_matching: the weight of ``moment_gap(real, generated)`` in the generator's loss;
+            0 leaves the loss as it is.
     """
 
     def __init__(self, generator, critic, loss=None, penalty=None, n_critic=5, seed=None, ema_decay=None,
                  orthogonal_regularization=0.0, auxiliary=None, moment_matching=0.0, uniform_average=False,
-                 population_moments=0.0, **kwargs):  # fmt: skip
+                 **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         self.generator = generator
         self.critic = critic
@@ -122,11 +121,7 @@ class GAN(keras.Model):
             raise ValueError(f"orthogonal_regularization must be >= 0, got {orthogonal_regularization}")
         if not moment_matching >= 0:
             raise ValueError(f"moment_matching must be >= 0, got {moment_matching}")
-        if not population_moments >= 0 or (population_moments and not moment_matching):
-            raise ValueError(f"population_moments must be >= 0 and needs moment_matching > 0, got {population_moments} "
-                             f"with moment_matching {moment_matching}")  # fmt: skip
         self.moment_matching = float(moment_matching)
-        self.population_moments = float(population_moments)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.uniform_average = bool(uniform_average)
         self.orthogonal_regularization = float(orthogonal_regularization)
@@ -226,7 +221,7 @@ class GAN(keras.Model):
         if self.orthogonal_regularization:
             loss = loss + self.orthogonal_regularization * orthogonal_penalty(weights)
         if self.moment_matching:
-            gap = moment_gap(real, fake, self.population_moments)
+            gap = moment_gap(real, fake)
             loss = loss + self.moment_matching * gap
             auxiliary_logs["moment_gap"] = gap
         return loss, {"generator_loss": loss, **auxiliary_logs}
@@ -262,7 +257,6 @@ class GAN(keras.Model):
             "auxiliary": keras.saving.serialize_keras_object(self.auxiliary),
             "moment_matching": self.moment_matching,
             "uniform_average": self.uniform_average,
-            "population_moments": self.population_moments,
         }
 
     @classmethod

@@ -19,8 +19,7 @@ window means and standard deviations counted in units of each neuron's real stan
 over all frames (so every neuron counts alike whatever its scale), the others as they are (all
 dimensionless). It is zero when the statistics agree; a generated batch that is the real one
 plus ``c`` standard deviations of each neuron has gap ``c**2``; the real one reversed in time
-has gap ``4 mean(skewness**2)`` over neurons. The population trace (the mean of the standardised neurons) may
-be matched the same way beside them.
+has gap ``4 mean(skewness**2)`` over neurons.
 """
 
 from keras import ops
@@ -82,41 +81,13 @@ def neuron_statistics(samples) -> dict:
     return statistics
 
 
-def moment_gap(real, fake, population: float = 0.0):
+def moment_gap(real, fake):
     """The feature-matching gap (a float32 scalar) between samples ``real`` and ``fake`` (batch, time, neurons, ...).
 
     The batches may differ in size; the real statistics are targets, so no gradient flows into them.
-    ``population`` > 0 adds that weight times the gap of the population trace (``population_trace``): its window
-    statistics as one neuron's, so that with weight 1 the population counts as much as all neurons together, and
-    a generator whose neurons have the right statistics each but rise and fall together too little (slow shared
-    fluctuations, population events) is told so.
     """
     target = {name: ops.stop_gradient(value) for name, value in neuron_statistics(real).items()}
     generated = neuron_statistics(fake)
-    neurons = target["correlation"].shape[0]
-    off_diagonal = 1.0 - ops.eye(neurons, dtype="float32")
-    pairs = max(neurons * (neurons - 1), 1)
-    gap = _window_gap(generated, target)
-    gap = gap + ops.sum(ops.square(generated["correlation"] - target["correlation"]) * off_diagonal) / pairs
-    if population:
-        centre, scale = target["mean_mean"], target["scale"]
-        real_population = neuron_statistics(population_trace(real, centre, scale))
-        target_population = {name: ops.stop_gradient(value) for name, value in real_population.items()}
-        generated_population = neuron_statistics(population_trace(fake, centre, scale))
-        gap = gap + population * _window_gap(generated_population, target_population)
-    return gap
-
-
-def population_trace(samples, centre, scale):
-    """(batch, time, 1) float32: the mean over neurons of ``samples`` (batch, time, neurons, ...) standardised per
-    neuron by ``centre`` and ``scale`` (neurons,)."""
-    values = (_as_frames(samples) - centre) / scale
-    return ops.mean(values, axis=2, keepdims=True)
-
-
-def _window_gap(generated, target):
-    """The mean squared gaps of the window statistics' means and spreads (``neuron_statistics`` dicts), the levels
-    in units of the target's standard deviation per neuron."""
     gap = ops.zeros((), "float32")
     for name in LEVELS + SHAPES:
         for moment in ("mean", "spread"):
@@ -125,7 +96,10 @@ def _window_gap(generated, target):
             if name in LEVELS:
                 difference = difference / target["scale"]
             gap = gap + ops.mean(ops.square(difference))
-    return gap
+    neurons = target["correlation"].shape[0]
+    off_diagonal = 1.0 - ops.eye(neurons, dtype="float32")
+    pairs = max(neurons * (neurons - 1), 1)
+    return gap + ops.sum(ops.square(generated["correlation"] - target["correlation"]) * off_diagonal) / pairs
 
 
 def _as_frames(samples):

@@ -48,14 +48,9 @@ class TrainConfig:
     # weight of feature matching on each neuron's statistics (level, spread, autocorrelation, pair
     # correlations; calciumgan.training.moments) in the generator's loss; 0: off
     moment_matching: float = setting(0.0, minimum=0)
-    # with moment_matching: weight of the population trace's statistics (the mean of the standardised neurons:
-    # its level, spread, autocorrelation and skewness per window) beside the neurons'; 1: as much as all neurons
-    population_moments: float = setting(0.0, minimum=0)
 
     def check(self) -> None:
         """Faults that involve several keys; ``ValueError`` naming them."""
         if self.generator_ema is not None and self.generator_uniform_average:
             raise ValueError("train.generator_ema and train.generator_uniform_average both average the generator's "
                              "weights; keep one")
-        if self.population_moments and not self.moment_matching:
-            raise ValueError("train.population_moments needs train.moment_matching > 0: it weighs a part of that gap")

@@ -32,7 +32,7 @@ def _statistics(samples: np.ndarray) -> dict:
     return statistics
 
 
-def _reference_window_gap(real: np.ndarray, fake: np.ndarray) -> float:
+def _reference_gap(real: np.ndarray, fake: np.ndarray) -> float:
     target, generated = _statistics(real), _statistics(fake)
     gap = 0.0
     for key in target:
@@ -40,13 +40,8 @@ def _reference_window_gap(real: np.ndarray, fake: np.ndarray) -> float:
             continue
         difference = generated[key] - target[key]
         gap += np.mean((difference / target["scale"] if key.startswith(("mean", "std")) else difference) ** 2)
-    return gap
-
-
-def _reference_gap(real: np.ndarray, fake: np.ndarray) -> float:
-    target, generated = _statistics(real), _statistics(fake)
     pairs = ~np.eye(real.shape[-1], dtype=bool)
-    return _reference_window_gap(real, fake) + np.mean((generated["correlation"] - target["correlation"])[pairs] ** 2)
+    return gap + np.mean((generated["correlation"] - target["correlation"])[pairs] ** 2)
 
 
 def _correlated(rng, batch: int, length: int, neurons: int) -> np.ndarray:
@@ -95,25 +90,6 @@ def test_gap_counts_wrong_correlations_and_timing():
     assert lost > 0.2 and float(moment_gap(real, shuffled_frames)) > lost
 
 
-def test_population_weight_adds_the_gap_of_the_standardised_population_mean():
-    """Each neuron's windows dealt out to other windows, independently per neuron, keep every neuron's window
-    statistics and lose the shared fluctuation between windows: the population mean (neurons standardised by the
-    real batch's mean and sd) then varies less from window to window, which only the population term sees."""
-    rng = np.random.default_rng(4)
-    real = _correlated(rng, 16, 48, 6)
-    dealt = np.stack([real[rng.permutation(16), :, neuron] for neuron in range(6)], axis=-1)
-    flat = real.reshape(-1, 6).astype(np.float64)
-
-    def population(samples):
-        return ((samples - flat.mean(axis=0)) / flat.std(axis=0)).mean(axis=-1, keepdims=True)
-
-    expected = _reference_window_gap(population(real), population(dealt))
-    assert _statistics(population(dealt))["mean_spread"] < 0.8 * _statistics(population(real))["mean_spread"]
-    added = float(moment_gap(real, dealt, population=2.0)) - float(moment_gap(real, dealt))
-    assert added == pytest.approx(2.0 * expected, rel=1e-3)
-    assert float(moment_gap(real, real, population=2.0)) == pytest.approx(0.0, abs=1e-5)
-
-
 def _constant_generator(bias: np.ndarray) -> keras.Model:
     """G(z) = b whatever the noise: a Dense with a zero, frozen kernel and bias b (time * neurons)."""
     noise = keras.Input((2,))
@@ -152,9 +128,6 @@ def test_generator_update_descends_lambda_times_the_gap_gradient():
     np.testing.assert_allclose(trained, bias - rate * weight * gradient, rtol=1e-3, atol=1e-5)
 
 
-def test_negative_weight_and_population_without_moments_are_refused():
-    generator, critic = _constant_generator(np.zeros((4, 2))), linear_critic(np.zeros((4, 2)))
+def test_negative_weight_is_refused():
     with pytest.raises(ValueError, match="moment_matching must be >= 0"):
-        GAN(generator, critic, moment_matching=-1.0)
-    with pytest.raises(ValueError, match="population_moments must be >= 0 and needs moment_matching > 0"):
-        GAN(generator, critic, population_moments=1.0)
+        GAN(_constant_generator(np.zeros((4, 2))), linear_critic(np.zeros((4, 2))), moment_matching=-1.0)
