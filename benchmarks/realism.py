@@ -85,8 +85,6 @@ VARIANTS = {
     "searched": SEARCHED,
     "searched-binary": {**SEARCHED, "model.events": "binary"},
     "searched-binary-factors8": {**SEARCHED, "model.events": "binary", "model.event_factors": 8},
-    "searched-binary-factors8-persistent": {**SEARCHED, "model.events": "binary", "model.event_factors": 8,
-                                            "model.event_factor_persistence": 0.9},  # factors outlast a frame
     # ... with four slow shared factors of the event rates, started from the recording
     "searched-binary-factors8-slow4": {**SEARCHED, "model.events": "binary", "model.event_factors": 8,
                                        "model.slow_factors": 4},

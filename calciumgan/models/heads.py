@@ -121,10 +121,7 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     ``start_head_from_traces``), so the events of each frame are a dichotomized Gaussian (Macke
     et al. 2009) around the log-odds: neurons fire together beyond
     what their shared log-odds give, with pair correlations of z ``L_n . L_m / sqrt((1 +
-    |L_n|^2)(1 + |L_m|^2))``. With ``initial_persistence`` rho in (0, 1) each factor is an AR(1) over
-    frames instead of white, ``f_t = rho f_(t-1) + sqrt(1 - rho^2) e_t`` (unit variance, rho learned per
-    factor from there), so that shared activity outlasts a frame, as slow shared fluctuations and
-    population bursts make it.
+    |L_n|^2)(1 + |L_m|^2))``.
 
     With ``slow_factors`` S > 0 the activations gain ``u_t M^T`` before the events: S unit-variance AR(1)
     factors u per window (coefficients ``slow_persistence``, started at ``INITIAL_SLOW_PERSISTENCE``, learned) with
@@ -145,7 +142,7 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
 
     def __init__(self, initial_decay=INITIAL_DECAY, initial_baseline=INITIAL_BASELINE,
                  initial_noise=INITIAL_NOISE, initial_event_noise=0.0, events="softplus", event_factors=0,
-                 initial_persistence=0.0, slow_factors=0, seed=None, **kwargs):  # fmt: skip
+                 slow_factors=0, seed=None, **kwargs):  # fmt: skip
         super().__init__(**{**kwargs, "dtype": "float32"})
         if not 0 < initial_decay < 1 or initial_noise <= 0 or initial_event_noise < 0:
             raise ValueError(f"CalciumHead: initial_decay must lie in (0, 1), initial_noise be positive and "
@@ -156,15 +153,11 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
             raise ValueError(f"CalciumHead: events must be one of {', '.join(EVENT_KINDS)}; binary events take no "
                              f"initial_event_noise (their logistic noise is their own) and only they take "
                              f"event_factors; got {events!r}, {initial_event_noise} and {event_factors}")  # fmt: skip
-        if initial_persistence and not (event_factors and 0 < initial_persistence < 1):
-            raise ValueError(f"CalciumHead: initial_persistence must lie in [0, 1) and needs event_factors > 0; got "
-                             f"{initial_persistence} with {event_factors} factors")  # fmt: skip
         if slow_factors < 0:
             raise ValueError(f"CalciumHead: slow_factors must be >= 0, got {slow_factors}")
         self.events = events
         self.event_factors = int(event_factors)
         self.slow_factors = int(slow_factors)
-        self.initial_persistence = float(initial_persistence)
         self.initial_decay = float(initial_decay)
         self.initial_baseline = float(initial_baseline)
         self.initial_noise = float(initial_noise)
@@ -186,9 +179,6 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
             self.amplitude_parameter = self._constant_weight("amplitude_parameter", neurons, value)
         if self.event_factors:
             self.event_loadings = self._constant_weight("event_loadings", (*neurons, self.event_factors), 0.0)
-        if self.initial_persistence:
-            logit = math.log(self.initial_persistence / (1 - self.initial_persistence))
-            self.persistence_logit = self._constant_weight("persistence_logit", (self.event_factors,), logit)
         if self.slow_factors:
             start = keras.initializers.RandomNormal(stddev=INITIAL_SLOW_LOADING, seed=self.seed)
             self.slow_loadings = self.add_weight(name="slow_loadings", shape=(*neurons, self.slow_factors),
@@ -213,11 +203,6 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     def event_scale(self):
         """Standard deviation of the white noise inside the events' softplus per neuron, (neurons,), >= 0."""
         return ops.softplus(self.event_noise_parameter)
-
-    @property
-    def persistence(self):
-        """AR(1) coefficient of each event factor from frame to frame, (factors,), in (0, 1)."""
-        return ops.sigmoid(self.persistence_logit)
 
     @property
     def slow_persistence(self):
@@ -261,8 +246,6 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         if not self.event_factors:
             return normals
         factors = keras.random.normal((shape[0], shape[1], self.event_factors), seed=self.seed_generator)
-        if self.initial_persistence:
-            factors = stationary_ar1(factors, self.persistence_logit)
         shared = ops.matmul(factors, ops.transpose(self.event_loadings))
         return (normals + shared) / ops.sqrt(1.0 + ops.sum(ops.square(self.event_loadings), axis=1))
 
@@ -272,18 +255,17 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     def get_config(self):
         return {**super().get_config(), "initial_decay": self.initial_decay, "initial_baseline": self.initial_baseline,
                 "initial_noise": self.initial_noise, "initial_event_noise": self.initial_event_noise,
-                "events": self.events, "event_factors": self.event_factors, "initial_persistence": self.initial_persistence,
+                "events": self.events, "event_factors": self.event_factors,
                 "slow_factors": self.slow_factors, "seed": self.seed}  # fmt: skip
 
 
 def output_layers(output: str, units: int, dtype=None, head_name: str = "traces", event_noise: float = 0.0,
-                  events: str = "softplus", event_factors: int = 0, factor_persistence: float = 0.0,
-                  slow_factors: int = 0):  # fmt: skip
+                  events: str = "softplus", event_factors: int = 0, slow_factors: int = 0):  # fmt: skip
     """(projection, head) ending a generator: a Dense of ``units`` named ``per_frame_dense`` and a head.
 
     ``"direct"``: a sigmoid into [0, 1] (Table 3.1). ``"calcium"``: ``CalciumHead`` with
-    ``initial_event_noise=event_noise``, ``events``, ``event_factors``, ``initial_persistence=factor_persistence``
-    and ``slow_factors``,
+    ``initial_event_noise=event_noise``, ``events``, ``event_factors`` and
+    ``slow_factors``,
     the Dense's bias started at ``EVENT_BIAS`` (``BINARY_EVENT_BIAS`` for binary events). The head is named ``head_name`` and returns float32.
     """
     if output == "direct":
@@ -293,6 +275,5 @@ def output_layers(output: str, units: int, dtype=None, head_name: str = "traces"
         bias = keras.initializers.Constant(BINARY_EVENT_BIAS if events == "binary" else EVENT_BIAS)
         dense = keras.layers.Dense(units, bias_initializer=bias, dtype=dtype, name="per_frame_dense")
         return dense, CalciumHead(initial_event_noise=event_noise, events=events, event_factors=event_factors,
-                                  initial_persistence=factor_persistence, slow_factors=slow_factors,
-                                  name=head_name)  # fmt: skip
+                                  slow_factors=slow_factors, name=head_name)  # fmt: skip
     raise ValueError(f"unknown generator output '{output}' (known: direct, calcium)")

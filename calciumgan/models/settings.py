@@ -51,9 +51,6 @@ class ModelConfig:
     # with events "binary": Gaussian factors shared by all neurons in each frame behind the events' noise, with
     # learned loadings, so that the events are a dichotomized Gaussian around the generator's log-odds; 0: none
     event_factors: int = setting(0, minimum=0)
-    # with event_factors: each factor follows an AR(1) over frames whose coefficient starts here and is learned,
-    # so that shared activity outlasts a frame; 0: factors independent from frame to frame
-    event_factor_persistence: float = setting(0.0, minimum=0, below=1)
     # wavegan with output "calcium": slow shared AR(1) factors added to every neuron's log-rate before the events,
     # their loadings and time scales learned (with head_from_data, started from the recording's slow shared
     # fluctuations), for activity that rises and falls together over seconds and from window to window; 0: none

@@ -55,8 +55,6 @@ def model_problem(model, window: int) -> str | None:
         return "model.event_noise applies to softplus events: binary events draw their own logistic noise"
     if model.event_factors and model.events != "binary":
         return "model.event_factors needs model.events 'binary': the factors correlate binary events' noise"
-    if model.event_factor_persistence and not model.event_factors:
-        return "model.event_factor_persistence needs model.event_factors > 0: it is the factors' memory in time"
     if model.variant == "wavegan":
         misplaced = [f"model.{key}" for key in TWO_D_KEYS if getattr(model, key) not in (None, 0)]
         if misplaced:

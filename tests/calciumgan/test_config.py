@@ -54,8 +54,6 @@ def test_recording_configs_read_a_file():
         ({"model": {"variant": "wavegan2d", "output": "calcium", "events": "binary"}},
          "model.events: only the 1D variant"),
         ({"model": {"output": "calcium", "event_factors": 4}}, "model.event_factors needs model.events 'binary'"),
-        ({"model": {"output": "calcium", "events": "binary", "event_factor_persistence": 0.5}},
-         "model.event_factor_persistence needs model.event_factors > 0"),
         ({"model": {"slow_factors": 2}}, "model.slow_factors needs model.output 'calcium'"),
         ({"model": {"variant": "wavegan2d", "output": "calcium", "slow_factors": 2}},
          "model.slow_factors: only the 1D variant"),

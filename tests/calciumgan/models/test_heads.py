@@ -216,28 +216,3 @@ def test_slow_factors_move_the_loaded_neurons_rates_together_over_frames_and_win
     assert together[0, 2] > 0.6 and abs(together[0, 1]) < 0.25
     np.testing.assert_allclose(np.asarray(head.slow_persistence), [0.99], rtol=1e-5)
     assert CalciumHead.from_config(head.get_config()).slow_factors == 1
-
-
-def test_factor_memory_carries_the_shared_normals_into_the_next_frame():
-    """Factors with persistence rho: a neuron's normal at frame t and another's at t + 1 correlate rho a^2 / (1 + a^2)
-    (loadings a), so they fire in consecutive frames with that bivariate normal probability; each factor stays a
-    unit-variance normal, so every neuron still fires with probability sigmoid(x)."""
-    from scipy.stats import multivariate_normal, norm
-
-    activations = np.full((128, 256, 2), -2.0, np.float32)
-    probability = 1 / (1 + np.exp(2.0))
-    threshold = norm.ppf(1 - probability)
-    head = CalciumHead(initial_decay=1e-4, initial_baseline=0.0, initial_noise=1e-6, events="binary",
-                       event_factors=1, initial_persistence=0.8, seed=3)  # fmt: skip
-    head.build((None, None, 2))
-    head.event_loadings.assign(np.full((2, 1), 1.5, np.float32))
-    fired = np.asarray(head(activations), np.float64) > 0.05  # (batch, time, 2)
-    rho = 0.8 * 1.5**2 / (1 + 1.5**2)
-    both = multivariate_normal(mean=[0, 0], cov=[[1, rho], [rho, 1]]).cdf([-threshold, -threshold])
-    consecutive = (fired[:, :-1, 0] & fired[:, 1:, 1]).mean()
-    np.testing.assert_allclose(fired.mean(axis=(0, 1)), probability, atol=0.01)
-    np.testing.assert_allclose(consecutive, both, atol=4 * np.sqrt(both / fired[:, 1:, 0].size))
-    np.testing.assert_allclose(np.asarray(head.persistence), [0.8], rtol=1e-6)
-    assert len(head.trainable_weights) == 6 and CalciumHead.from_config(head.get_config()).initial_persistence == 0.8
-    with pytest.raises(ValueError, match="initial_persistence must lie in"):
-        CalciumHead(events="binary", initial_persistence=0.5)
