@@ -84,7 +84,7 @@ def _inverse_softplus(value):
     return np.log(np.expm1(value))
 
 
-def stationary_ar1(white, persistence_logit):
+def _stationary_ar1(white, persistence_logit):
     """(batch, time, factors) stationary AR(1) series f_t = rho f_(t-1) + sqrt(1 - rho^2) e_t of unit variance from
     white normals e of the same shape (the first frame's e as it is), rho = sigmoid(persistence_logit) (factors,)."""
     scale = ops.sqrt(1.0 - ops.square(ops.sigmoid(persistence_logit)))
@@ -229,7 +229,7 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         if self.slow_factors:
             shape = ops.shape(inputs)
             white = keras.random.normal((shape[0], shape[1], self.slow_factors), seed=self.seed_generator)
-            slow = stationary_ar1(white, self.slow_persistence_logit)
+            slow = _stationary_ar1(white, self.slow_persistence_logit)
             inputs = inputs + ops.matmul(slow, ops.transpose(self.slow_loadings))
         if self.events == "binary":
             uniform = ops.clip(_normal_cdf(self._event_normals(inputs)), 1e-6, 1 - 1e-6)
