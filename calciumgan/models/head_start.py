@@ -139,8 +139,7 @@ def event_loadings_from_traces(traces: np.ndarray, decay: np.ndarray, factors: i
     density = np.exp(-0.5 * ndtri((1 - np.sqrt(1 - 4 * bernoulli_variance)) / 2) ** 2) / math.sqrt(2 * math.pi)
     to_latent = spread * np.sqrt(bernoulli_variance / variance) / density * has_events
     shared = np.pad(to_latent[:, None] * innovation_loadings, ((0, 0), (0, factors - len(leading))))
-    share = np.sum(shared**2, axis=1, keepdims=True)
-    shared *= np.sqrt(np.minimum(1.0, MAX_SHARED_VARIANCE / np.maximum(share, 1e-12)))
+    shared = _capped_rows(shared, math.sqrt(MAX_SHARED_VARIANCE))
     return shared / np.sqrt(1 - np.sum(shared**2, axis=1, keepdims=True))
 
 
@@ -210,9 +209,14 @@ def slow_factors_from_traces(traces: np.ndarray, decay: np.ndarray, factors: int
     per_block = np.clip(following / np.maximum(values, 1e-12), 0.05, 0.999)
     variance = np.maximum(values - noise, 0.0) / per_block
     shared = vectors * np.sqrt(variance)
-    share = np.sum(shared**2, axis=1, keepdims=True)
-    shared *= np.sqrt(np.minimum(1.0, MAX_SHARED_VARIANCE / np.maximum(share, 1e-12)))
+    shared = _capped_rows(shared, math.sqrt(MAX_SHARED_VARIANCE))
     return shared * spread[:, None], per_block ** (1.0 / SLOW_BLOCK)
+
+
+def _capped_rows(rows: np.ndarray, largest: float) -> np.ndarray:
+    """(n, k) ``rows`` with every row's Euclidean norm scaled down to at most ``largest``."""
+    norm = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows * np.minimum(1.0, largest / np.maximum(norm, 1e-12))
 
 
 def _leading_subspace(operator, size: int, width: int, seed: int) -> np.ndarray:
@@ -282,8 +286,7 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
         sensitivity = np.maximum((mean_calcium() - before) / SENSITIVITY_STEP, 1e-6)
         move_bias(-SENSITIVITY_STEP)
         loadings = slow / sensitivity[:, None]
-        norm = np.linalg.norm(loadings, axis=1, keepdims=True)
-        loadings *= np.minimum(1.0, MAX_SLOW_LOADING / np.maximum(norm, 1e-12))
+        loadings = _capped_rows(loadings, MAX_SLOW_LOADING)
         head.slow_loadings.assign(loadings.astype("float32"))
         head.slow_persistence_logit.assign(np.log(persistence / (1.0 - persistence)).astype("float32"))
         match_levels()
