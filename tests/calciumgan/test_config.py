@@ -1,6 +1,8 @@
 """The CalciumGAN experiment schema and its shipped configs."""
 
 import dataclasses
+import importlib.util
+import pathlib
 import re
 
 import pytest
@@ -9,6 +11,8 @@ import yaml
 from calciumgan.config import SHIPPED_CONFIGS, EvaluateConfig, config_from_dict, load_config
 from calciumgan.core.config import resolve_config_path, save_config
 from calciumgan.core.errors import ConfigError
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("name", ["demo", "dg", "day1", "day4"])
@@ -136,3 +140,16 @@ def test_a_string_or_a_fraction_where_a_number_or_an_integer_is_expected_fails_i
     path.write_text(f"train:\n  {line}\n")
     with pytest.raises(ConfigError, match=f"^{re.escape(str(path))}: {re.escape(message)}$"):
         load_config(path)
+
+
+def test_dff_factors_cpu_is_the_benchmarked_variant_at_its_budget():
+    """The realism docs measure ``dff_factors_cpu`` as ``benchmarks/realism.py --variants
+    searched-binary-factors8-slow4 --datasets dff --epochs 4``: the shipped file and that variant must not drift
+    apart."""
+    spec = importlib.util.spec_from_file_location("realism_benchmark", ROOT / "benchmarks" / "realism.py")
+    realism = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(realism)
+    benchmarked = realism.variant_config("dff", "searched-binary-factors8-slow4")
+    shipped = load_config("dff_factors_cpu")
+    assert shipped.data == benchmarked.data and shipped.model == benchmarked.model
+    assert shipped.train == dataclasses.replace(benchmarked.train, epochs=4, seed=shipped.train.seed)
