@@ -1,7 +1,7 @@
 """Starting the calcium head at a recording's per-neuron levels (``model.head_from_data``).
 
 Everything here reads (frames, neurons) training traces in the scaled units the generator works in and
-sets the weights of an untrained ``CalciumHead`` generator: baseline, noise and decay per neuron, the size
+sets the weights of an untrained ``CalciumHead`` generator: baseline, noise, decay and rise per neuron, the size
 of binary events, the loadings of event factors and of slow factors, and the event bias that gives every
 neuron its mean level. Starting values, not fits: training moves them all.
 """
@@ -13,7 +13,13 @@ import numpy as np
 from keras import ops
 from scipy.special import ndtri
 
-from calciumgan.models.heads import INITIAL_DECAY, INITIAL_SLOW_PERSISTENCE, CalciumHead, _inverse_softplus
+from calciumgan.models.heads import (
+    INITIAL_DECAY,
+    INITIAL_RISE,
+    INITIAL_SLOW_PERSISTENCE,
+    CalciumHead,
+    _inverse_softplus,
+)
 
 NOISE_PER_MAD = 1.0 / (0.6745 * math.sqrt(2.0))  # noise sd per median |frame difference| of white noise
 LOW_QUANTILE = 0.1  # the baseline is read from the traces' 10th percentile ...
@@ -21,6 +27,8 @@ LOW_QUANTILE_Z = 1.2816  # ... which lies 1.28 noise sd below it where a neuron 
 DECAY_LAGS = 4  # the decay is read from the autocovariances at lags 1 .. DECAY_LAGS + 1
 SLOW_LAG = 40  # frames: autocovariance left at this lag is counted as slow drift, not calcium
 DECAY_RANGE = (0.5, 0.995)  # decays estimated outside it are clipped to it
+SKEW_STANDARD_ERRORS = 3.0  # events are read as skewed where the innovations' third moment exceeds noise's by this
+RISE_RANGE = (0.01, 0.44)  # rise shares estimated outside it are clipped to it (the ratio read peaks at 0.44)
 MIN_CALCIUM_VARIANCE = 1e-12  # below it (sd 1e-6 of the [0, 1] range) a neuron's calcium is taken as constant
 
 
@@ -66,12 +74,36 @@ def _fast_autocovariances(traces: np.ndarray, lags: int) -> np.ndarray:
     return np.stack([autocovariance(k) for k in range(1, lags + 1)]) - autocovariance(min(SLOW_LAG, len(traces) - 1))
 
 
+def rise_from_traces(traces: np.ndarray, decay: np.ndarray) -> np.ndarray:
+    """(neurons,) the share r of each event's calcium that enters one frame late (``CalciumHead``'s
+    ``calcium_rise``), read from (frames, neurons) traces with AR(1) decays ``decay`` (neurons,).
+
+    The AR(1) innovations ``x_t = y_t - g y_(t-1)`` are ``(1 - r) s_t + r s_(t-1)`` plus white Gaussian noise, for
+    events s independent from frame to frame with third cumulant k. Their third moment is ``k ((1 - r)^3 +
+    r^3)`` and ``E[x_t^2 x_(t+1)]`` is ``k (1 - r)^2 r``; Gaussian noise adds to neither. Their ratio rises
+    from 0 (r = 0) to 0.53 (r = 0.44) and is inverted for r on that stretch (``RISE_RANGE``); ``INITIAL_RISE``
+    for a neuron whose innovations are not skewed beyond ``SKEW_STANDARD_ERRORS`` standard errors of Gaussian
+    noise's. Events that cluster over neighbouring frames (bursts) read as rise too.
+    """
+    traces = np.asarray(traces, dtype=np.float64)
+    innovations = traces[1:] - decay * traces[:-1]
+    innovations -= innovations.mean(axis=0)
+    third = np.mean(innovations**3, axis=0)
+    leading = np.mean(innovations[:-1] ** 2 * innovations[1:], axis=0)
+    # Gaussian innovations' sample third moment has standard error sqrt(15 var^3 / frames)
+    skewed = third > SKEW_STANDARD_ERRORS * np.sqrt(15 * np.mean(innovations**2, axis=0) ** 3 / len(innovations))
+    ratio = leading / np.where(skewed, third, 1.0)
+    shares = np.linspace(0.0, RISE_RANGE[1], 441)
+    ratios = (1 - shares) ** 2 * shares / ((1 - shares) ** 3 + shares**3)
+    return np.where(skewed, np.clip(np.interp(ratio, ratios, shares), *RISE_RANGE), INITIAL_RISE)
+
+
 def binary_event_amplitude(traces: np.ndarray, noise: np.ndarray, decay: np.ndarray) -> np.ndarray:
     """(neurons,) the event size A of binary events that give (frames, neurons) traces their calcium's cumulants.
 
     ``A = sqrt(m^2 + 4 v)`` from ``_binary_event_moments``, whatever the event probability and the
     baseline. Clipped to [noise sd, 1] (the traces' range), the noise sd where nothing varies; it is
-    where training starts, not a fit.
+    where training starts, not a fit (it reads the calcium as AR(1), without a rise).
     """
     event_variance, skew_size = _binary_event_moments(traces, decay)
     return np.clip(np.sqrt(skew_size**2 + 4 * event_variance), noise, 1.0)
@@ -232,7 +264,8 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
     """Start an untrained calcium-head generator at the training data's per-neuron levels.
 
     ``traces`` (frames, neurons) are the scaled training block. Sets the head's baseline, noise
-    sd and decay per neuron (``head_targets``), the size of binary events (``binary_event_amplitude``)
+    sd and decay per neuron (``head_targets``), the rise (``rise_from_traces``) where the head has one, the size
+    of binary events (``binary_event_amplitude``)
     where the head has them and their factor loadings (``event_loadings_from_traces``) where it has
     event factors, and then moves the event bias of each neuron (the
     ``per_frame_dense`` bias) until the mean of ``samples`` generated windows matches that
@@ -255,6 +288,9 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
     head.baseline.assign(baseline.astype("float32"))
     head.noise_parameter.assign(_inverse_softplus(noise).astype("float32"))
     head.decay_logit.assign(np.log(decay / (1.0 - decay)).astype("float32"))
+    if head.calcium_rise:
+        rise = rise_from_traces(traces, decay)
+        head.rise_logit.assign(np.log(rise / (1.0 - rise)).astype("float32"))
     if head.events == "binary":
         amplitude = binary_event_amplitude(traces, noise, decay)
         head.amplitude_parameter.assign(_inverse_softplus(amplitude).astype("float32"))

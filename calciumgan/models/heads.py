@@ -33,6 +33,7 @@ EVENT_TEMPERATURE = 0.2
 # data; each factor's frame-to-frame AR(1) coefficient starts at INITIAL_SLOW_PERSISTENCE (2 s at 24 Hz).
 INITIAL_SLOW_LOADING = 0.1
 INITIAL_SLOW_PERSISTENCE = 0.98
+INITIAL_RISE = 0.1  # calcium_rise: share of each event entering one frame late unless read from the data
 
 
 def ar1_filter(events, log_decay):
@@ -130,6 +131,12 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     seconds and from window to window, as a recording's brain states, arousal or slow population activity move
     it, which the upsampling blocks learn slowly.
 
+    With ``calcium_rise`` each event's calcium rises over two frames: a share ``rise = sigmoid(rise_logit)`` per
+    neuron (learned, started at ``INITIAL_RISE`` or from the recording's) enters one frame late, so a single event
+    gives ``(1 - rise), (1 - rise) g + rise, ...``, with the same total. An indicator's rise of tens of ms sampled
+    at tens of Hz, and spikes late in a frame, put part of each transient's rise into the next frame; without it
+    every rise is one frame's jump, more skewed than a recording's.
+
     The noise is part of the generated measurement, so it is drawn in every call, with
     ``training`` True or False alike: samples carry it as real recordings do. It comes from
     the layer's seed stream (``seed_generator``), whose state is a variable: training
@@ -142,7 +149,7 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
 
     def __init__(self, initial_decay=INITIAL_DECAY, initial_baseline=INITIAL_BASELINE,
                  initial_noise=INITIAL_NOISE, initial_event_noise=0.0, events="softplus", event_factors=0,
-                 slow_factors=0, seed=None, **kwargs):  # fmt: skip
+                 slow_factors=0, calcium_rise=False, seed=None, **kwargs):  # fmt: skip
         super().__init__(**{**kwargs, "dtype": "float32"})
         if not 0 < initial_decay < 1 or initial_noise <= 0 or initial_event_noise < 0:
             raise ValueError(f"CalciumHead: initial_decay must lie in (0, 1), initial_noise be positive and "
@@ -158,6 +165,7 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         self.events = events
         self.event_factors = int(event_factors)
         self.slow_factors = int(slow_factors)
+        self.calcium_rise = bool(calcium_rise)
         self.initial_decay = float(initial_decay)
         self.initial_baseline = float(initial_baseline)
         self.initial_noise = float(initial_noise)
@@ -171,6 +179,8 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         self.decay_logit = self._constant_weight("decay_logit", neurons, logit)
         self.baseline = self._constant_weight("baseline", neurons, self.initial_baseline)
         self.noise_parameter = self._constant_weight("noise_parameter", neurons, _inverse_softplus(self.initial_noise))
+        if self.calcium_rise:
+            self.rise_logit = self._constant_weight("rise_logit", neurons, math.log(INITIAL_RISE / (1 - INITIAL_RISE)))
         if self.initial_event_noise:
             value = _inverse_softplus(self.initial_event_noise)
             self.event_noise_parameter = self._constant_weight("event_noise_parameter", neurons, value)
@@ -210,12 +220,21 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         return ops.sigmoid(self.slow_persistence_logit)
 
     @property
+    def rise(self):
+        """Share of each event's calcium that enters one frame late, per neuron, (neurons,), in (0, 1)."""
+        return ops.sigmoid(self.rise_logit)
+
+    @property
     def amplitude(self):
         """Size of one binary event per neuron, (neurons,), >= 0, in the traces' units."""
         return ops.softplus(self.amplitude_parameter)
 
     def calcium(self, events):
-        """The AR(1) response to non-negative ``events`` (batch, time, neurons), without baseline or noise."""
+        """The AR(1) response to non-negative ``events`` (batch, time, neurons), without baseline or noise (each
+        event split over its frame and the next with ``calcium_rise``)."""
+        if self.calcium_rise:
+            late = ops.pad(events[:, :-1], [[0, 0], [1, 0], [0, 0]])
+            events = events + self.rise * (late - events)
         return ar1_filter(events, ops.log_sigmoid(self.decay_logit))
 
     def call(self, inputs, training=None):
@@ -256,16 +275,15 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         return {**super().get_config(), "initial_decay": self.initial_decay, "initial_baseline": self.initial_baseline,
                 "initial_noise": self.initial_noise, "initial_event_noise": self.initial_event_noise,
                 "events": self.events, "event_factors": self.event_factors,
-                "slow_factors": self.slow_factors, "seed": self.seed}  # fmt: skip
+                "slow_factors": self.slow_factors, "calcium_rise": self.calcium_rise, "seed": self.seed}  # fmt: skip
 
 
 def output_layers(output: str, units: int, dtype=None, head_name: str = "traces", event_noise: float = 0.0,
-                  events: str = "softplus", event_factors: int = 0, slow_factors: int = 0):  # fmt: skip
+                  events: str = "softplus", event_factors: int = 0, slow_factors: int = 0, calcium_rise: bool = False):
     """(projection, head) ending a generator: a Dense of ``units`` named ``per_frame_dense`` and a head.
 
     ``"direct"``: a sigmoid into [0, 1] (Table 3.1). ``"calcium"``: ``CalciumHead`` with
-    ``initial_event_noise=event_noise``, ``events``, ``event_factors`` and
-    ``slow_factors``,
+    ``initial_event_noise=event_noise``, ``events``, ``event_factors``, ``slow_factors`` and ``calcium_rise``,
     the Dense's bias started at ``EVENT_BIAS`` (``BINARY_EVENT_BIAS`` for binary events). The head is named ``head_name`` and returns float32.
     """
     if output == "direct":
@@ -275,5 +293,5 @@ def output_layers(output: str, units: int, dtype=None, head_name: str = "traces"
         bias = keras.initializers.Constant(BINARY_EVENT_BIAS if events == "binary" else EVENT_BIAS)
         dense = keras.layers.Dense(units, bias_initializer=bias, dtype=dtype, name="per_frame_dense")
         return dense, CalciumHead(initial_event_noise=event_noise, events=events, event_factors=event_factors,
-                                  slow_factors=slow_factors, name=head_name)  # fmt: skip
+                                  slow_factors=slow_factors, calcium_rise=calcium_rise, name=head_name)  # fmt: skip
     raise ValueError(f"unknown generator output '{output}' (known: direct, calcium)")

@@ -55,6 +55,9 @@ class ModelConfig:
     # their loadings and time scales learned (with head_from_data, started from the recording's slow shared
     # fluctuations), for activity that rises and falls together over seconds and from window to window; 0: none
     slow_factors: int = setting(0, minimum=0)
+    # wavegan with output "calcium": each event's calcium rises over two frames, a learned share per neuron one
+    # frame late (with head_from_data, started from the recording), as an indicator's rise sampled at tens of Hz does
+    calcium_rise: bool = False
     # draw every kernel of the generator and the critic as an orthogonal matrix (the GAN-tricks slides, BigGAN)
     # instead of Glorot-uniform
     orthogonal_init: bool = False

@@ -51,6 +51,8 @@ def model_problem(model, window: int) -> str | None:
         return "model.event_noise and model.events need model.output 'calcium': only the calcium head has events"
     if model.slow_factors and model.output != "calcium":
         return "model.slow_factors needs model.output 'calcium': the factors move the calcium head's event rates"
+    if model.calcium_rise and model.output != "calcium":
+        return "model.calcium_rise needs model.output 'calcium': only the calcium head has calcium to rise"
     if model.event_noise and model.events == "binary":
         return "model.event_noise applies to softplus events: binary events draw their own logistic noise"
     if model.event_factors and model.events != "binary":
@@ -62,7 +64,7 @@ def model_problem(model, window: int) -> str | None:
         return architecture_problem(window, model.strides, model.num_blocks, model.kernel_size,
                                     model.phase_shuffle, model.convolutions)  # fmt: skip
     for key in ("edge_margin", "critic_neuron_statistics", "critic_spectral_norm", "head_from_data", "output_features",
-                "event_noise", "slow_factors"):
+                "event_noise", "slow_factors", "calcium_rise"):
         if getattr(model, key):
             return f"model.{key}: only the 1D variant (wavegan) uses it, not {model.variant}"
     if model.events != "softplus":

@@ -13,10 +13,11 @@ from calciumgan.models.head_start import (
     binary_event_amplitude,
     event_loadings_from_traces,
     head_targets,
+    rise_from_traces,
     slow_factors_from_traces,
     start_head_from_traces,
 )
-from calciumgan.models.heads import INITIAL_DECAY
+from calciumgan.models.heads import INITIAL_DECAY, INITIAL_RISE
 from calciumgan.models.registry import build_models
 
 GENERATOR = {"window": 64, "noise_dim": 8, "filters": 4, "kernel_size": 8, "strides": 2, "num_blocks": 3,
@@ -166,18 +167,32 @@ def test_events_synchronous_within_frames_are_not_slow_factors():
     assert np.all(loadings == 0)
 
 
+def test_rise_is_read_from_the_innovations_third_cross_moment_whatever_the_noise():
+    """Bernoulli events (5 %, size 1) split (1 - r), r over two frames, AR(1) calcium g = 0.9 and white noise of sd
+    0.3: 60,000 frames read r within 0.03. Noise alone has no skewed events, so it keeps ``INITIAL_RISE``."""
+    rng = np.random.default_rng(0)
+    rises = np.array([0.0, 0.15, 0.3])
+    spikes = (rng.random((60_000, 3)) < 0.05).astype(float)
+    events = (1 - rises) * spikes + rises * np.vstack([np.zeros((1, 3)), spikes[:-1]])
+    traces = lfilter([1.0], [1.0, -0.9], events, axis=0) + 0.3 * rng.standard_normal(events.shape)
+    np.testing.assert_allclose(rise_from_traces(traces, np.full(3, 0.9)), np.maximum(rises, 0.01), atol=0.03)
+    noise = 0.3 * rng.standard_normal((60_000, 8))
+    np.testing.assert_array_equal(rise_from_traces(noise, np.full(8, 0.9)), INITIAL_RISE)
+
+
 @pytest.mark.parametrize("events", ["softplus", "binary"])
 def test_started_generator_matches_every_neurons_mean_level(events):
     keras.utils.set_random_seed(0)
     traces = _recording(frames=4000)
     generator, _ = build_models("wavegan", {**GENERATOR, "num_neurons": 3, "phase_shuffle": 0, "edge_margin": 0,
-                                            "events": events})  # fmt: skip
+                                            "events": events, "calcium_rise": True})  # fmt: skip
     start_head_from_traces(generator, traces, seed=1)
     baseline, noise, decay = head_targets(traces)
     head = generator.get_layer("traces")
     np.testing.assert_allclose(np.asarray(head.baseline), baseline, rtol=1e-5)
     np.testing.assert_allclose(np.asarray(head.noise_scale), noise, rtol=1e-4)
     np.testing.assert_allclose(np.asarray(head.decay), decay, rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(head.rise), rise_from_traces(traces, decay), rtol=1e-4)
     generated = np.asarray(generator(keras.random.normal((256, 8), seed=2)))  # fresh noise, not the fitted draw
     np.testing.assert_allclose(generated.mean(axis=(0, 1)), traces.mean(axis=0), rtol=0.05)
 

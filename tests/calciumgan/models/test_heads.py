@@ -216,3 +216,22 @@ def test_slow_factors_move_the_loaded_neurons_rates_together_over_frames_and_win
     assert together[0, 2] > 0.6 and abs(together[0, 1]) < 0.25
     np.testing.assert_allclose(np.asarray(head.slow_persistence), [0.99], rtol=1e-5)
     assert CalciumHead.from_config(head.get_config()).slow_factors == 1
+
+
+def test_calcium_rise_puts_a_share_of_each_event_one_frame_late():
+    """With rise r and decay g an event at frame 5 gives 0 before it, (1 - r) at it and ((1 - r) g + r) g^(t - 6)
+    at every later frame t: the AR(1) response to the events (1 - r) s_t + r s_(t-1)."""
+    rises, decay = np.array([0.05, 0.3, 0.44]), 0.9
+    head = CalciumHead(calcium_rise=True)
+    head.build((None, None, len(rises)))
+    head.decay_logit.assign(np.full(len(rises), np.log(decay / (1 - decay)), np.float32))
+    head.rise_logit.assign(np.log(rises / (1 - rises)).astype(np.float32))
+    impulse = np.zeros((1, 40, len(rises)), np.float32)
+    impulse[0, 5] = 1.0
+    response = np.asarray(head.calcium(impulse), np.float64)[0]
+    expected = np.zeros((40, len(rises)))
+    expected[5] = 1 - rises
+    expected[6:] = ((1 - rises) * decay + rises) * decay ** np.arange(34)[:, None]
+    np.testing.assert_allclose(response, expected, rtol=1e-5, atol=1e-7)
+    assert len(head.trainable_weights) == 4 and CalciumHead.from_config(head.get_config()).calcium_rise
+    np.testing.assert_allclose(np.asarray(head.rise), rises, rtol=1e-5)
