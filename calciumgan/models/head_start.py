@@ -264,10 +264,10 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
     """Start an untrained calcium-head generator at the training data's per-neuron levels.
 
     ``traces`` (frames, neurons) are the scaled training block. Sets the head's baseline, noise
-    sd and decay per neuron (``head_targets``), the rise (``rise_from_traces``) where the head has one, the size
-    of binary events (``binary_event_amplitude``)
-    where the head has them and their factor loadings (``event_loadings_from_traces``) where it has
-    event factors, and then moves the event bias of each neuron (the
+    sd and decay per neuron (``head_targets``), the rise (``rise_from_traces``) where the head has one,
+    the size of binary events (``binary_event_amplitude``) where the head has them and their factor
+    loadings (``event_loadings_from_traces``) where it has event factors, and then moves the event bias
+    of each neuron (the
     ``per_frame_dense`` bias) until the mean of ``samples`` generated windows matches that
     neuron's mean level: events are about ``exp(bias)`` where sparse, so each of ``rounds``
     rounds adds ``log(wanted calcium / generated calcium)``, clipped to +-4. Every neuron then
