@@ -59,6 +59,7 @@ RECIPE = {"model.output": "calcium", "model.edge_margin": 1, "model.head_from_da
 # the best trial of tuning/configs/realistic_cpu.yaml (10 trials of 400 iterations on dff_day4)
 SEARCHED = {**RECIPE, "model.phase_shuffle": 0, "train.n_critic": 3, "train.learning_rate": 5.517e-4,
             "train.generator_ema": 0.999, "train.moment_matching": 30.0}  # fmt: skip
+BINARY_FACTORS8 = {"model.events": "binary", "model.event_factors": 8}  # correlated binary events
 VARIANTS = {
     "table3.1": {},
     "table3.1-margin": {"model.edge_margin": 1},
@@ -81,20 +82,19 @@ VARIANTS = {
     "recipe-events1": {**RECIPE, "model.event_noise": 1.0},  # white noise inside the events' softplus
     "recipe-events2": {**RECIPE, "model.event_noise": 2.0},
     "recipe-binary": {**RECIPE, "model.events": "binary"},  # relaxed-Bernoulli single-frame events of one size
-    "recipe-binary-factors8": {**RECIPE, "model.events": "binary", "model.event_factors": 8},  # ... correlated
+    "recipe-binary-factors8": {**RECIPE, **BINARY_FACTORS8},
     "searched": SEARCHED,
     "searched-binary": {**SEARCHED, "model.events": "binary"},
-    "searched-binary-factors8": {**SEARCHED, "model.events": "binary", "model.event_factors": 8},
+    "searched-binary-factors8": {**SEARCHED, **BINARY_FACTORS8},
     # ... with four slow shared factors of the event rates, started from the recording
-    "searched-binary-factors8-slow4": {**SEARCHED, "model.events": "binary", "model.event_factors": 8,
-                                       "model.slow_factors": 4},
+    "searched-binary-factors8-slow4": {**SEARCHED, **BINARY_FACTORS8, "model.slow_factors": 4},
     # ... with each event's calcium rising over two frames, started from the recording
-    "searched-binary-factors8-slow4-rise": {**SEARCHED, "model.events": "binary", "model.event_factors": 8,
-                                            "model.slow_factors": 4, "model.calcium_rise": True},
+    "searched-binary-factors8-slow4-rise": {**SEARCHED, **BINARY_FACTORS8, "model.slow_factors": 4,
+                                            "model.calcium_rise": True},
     # the best trial of tuning/configs/factors_cpu.yaml (8 trials of 400 iterations on dff_day4 and day4), with the rise
-    "factors-searched-rise": {**SEARCHED, "model.phase_shuffle": 2, "train.n_critic": 5,
-                              "train.learning_rate": 8.702e-4, "train.generator_ema": None, "model.events": "binary",
-                              "model.event_factors": 8, "model.slow_factors": 2, "model.calcium_rise": True},
+    "factors-searched-rise": {**SEARCHED, **BINARY_FACTORS8, "model.phase_shuffle": 2, "train.n_critic": 5,
+                              "train.learning_rate": 8.702e-4, "train.generator_ema": None, "model.slow_factors": 2,
+                              "model.calcium_rise": True},
 }
 BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
 

@@ -11,7 +11,7 @@ import math
 import keras
 import numpy as np
 from keras import ops
-from scipy.special import ndtri
+from scipy.special import logit, ndtri
 
 from calciumgan.models.heads import (
     INITIAL_DECAY,
@@ -287,10 +287,10 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
     baseline, noise, decay = head_targets(traces)
     head.baseline.assign(baseline.astype("float32"))
     head.noise_parameter.assign(_inverse_softplus(noise).astype("float32"))
-    head.decay_logit.assign(np.log(decay / (1.0 - decay)).astype("float32"))
+    head.decay_logit.assign(logit(decay).astype("float32"))
     if head.calcium_rise:
         rise = rise_from_traces(traces, decay)
-        head.rise_logit.assign(np.log(rise / (1.0 - rise)).astype("float32"))
+        head.rise_logit.assign(logit(rise).astype("float32"))
     if head.events == "binary":
         amplitude = binary_event_amplitude(traces, noise, decay)
         head.amplitude_parameter.assign(_inverse_softplus(amplitude).astype("float32"))
@@ -324,5 +324,5 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
         loadings = slow / sensitivity[:, None]
         loadings = _capped_rows(loadings, MAX_SLOW_LOADING)
         head.slow_loadings.assign(loadings.astype("float32"))
-        head.slow_persistence_logit.assign(np.log(persistence / (1.0 - persistence)).astype("float32"))
+        head.slow_persistence_logit.assign(logit(persistence).astype("float32"))
         match_levels()

@@ -80,6 +80,11 @@ def _normal_cdf(values):
     return 0.5 * (1.0 + ops.erf(values / math.sqrt(2.0)))
 
 
+def _logit(probability: float) -> float:
+    """log(p / (1 - p)): the weight whose sigmoid is ``probability``."""
+    return math.log(probability / (1 - probability))
+
+
 def _inverse_softplus(value):
     """softplus^-1, elementwise, for values > 0 (float or array)."""
     return np.log(np.expm1(value))
@@ -175,12 +180,11 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
 
     def build(self, input_shape):
         neurons = (input_shape[-1],)
-        logit = math.log(self.initial_decay / (1 - self.initial_decay))
-        self.decay_logit = self._constant_weight("decay_logit", neurons, logit)
+        self.decay_logit = self._constant_weight("decay_logit", neurons, _logit(self.initial_decay))
         self.baseline = self._constant_weight("baseline", neurons, self.initial_baseline)
         self.noise_parameter = self._constant_weight("noise_parameter", neurons, _inverse_softplus(self.initial_noise))
         if self.calcium_rise:
-            self.rise_logit = self._constant_weight("rise_logit", neurons, math.log(INITIAL_RISE / (1 - INITIAL_RISE)))
+            self.rise_logit = self._constant_weight("rise_logit", neurons, _logit(INITIAL_RISE))
         if self.initial_event_noise:
             value = _inverse_softplus(self.initial_event_noise)
             self.event_noise_parameter = self._constant_weight("event_noise_parameter", neurons, value)
@@ -193,8 +197,8 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
             start = keras.initializers.RandomNormal(stddev=INITIAL_SLOW_LOADING, seed=self.seed)
             self.slow_loadings = self.add_weight(name="slow_loadings", shape=(*neurons, self.slow_factors),
                                                  initializer=start)  # fmt: skip
-            logit = math.log(INITIAL_SLOW_PERSISTENCE / (1 - INITIAL_SLOW_PERSISTENCE))
-            self.slow_persistence_logit = self._constant_weight("slow_persistence_logit", (self.slow_factors,), logit)
+            start = _logit(INITIAL_SLOW_PERSISTENCE)
+            self.slow_persistence_logit = self._constant_weight("slow_persistence_logit", (self.slow_factors,), start)
 
     def _constant_weight(self, name, shape, value):
         return self.add_weight(name=name, shape=shape, initializer=keras.initializers.Constant(value))
