@@ -96,6 +96,8 @@ VARIANTS = {
                               "train.learning_rate": 8.702e-4, "train.generator_ema": None, "model.slow_factors": 2,
                               "model.calcium_rise": True},
 }
+# ... with each event's size log-normal around its neuron's mean (spread 0.6, learned per neuron)
+VARIANTS["factors-searched-rise-spread"] = {**VARIANTS["factors-searched-rise"], "model.event_size_spread": 0.6}
 BASELINE_ROWS = ("floor", "dichotomized_gaussian", "poisson")
 
 

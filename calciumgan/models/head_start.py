@@ -265,12 +265,12 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
 
     ``traces`` (frames, neurons) are the scaled training block. Sets the head's baseline, noise
     sd and decay per neuron (``head_targets``), the rise (``rise_from_traces``) where the head has one,
-    the size of binary events (``binary_event_amplitude``) where the head has them and their factor
-    loadings (``event_loadings_from_traces``) where it has event factors, and then moves the event bias
-    of each neuron (the
-    ``per_frame_dense`` bias) until the mean of ``samples`` generated windows matches that
-    neuron's mean level: events are about ``exp(bias)`` where sparse, so each of ``rounds``
-    rounds adds ``log(wanted calcium / generated calcium)``, clipped to +-4. Every neuron then
+    the size of binary events (``binary_event_amplitude``; times ``exp(-2 s^2)`` with a log-normal size spread s,
+    whose sizes' third over second moment is ``exp(2 s^2)`` times their mean) where the head has them and
+    their factor loadings (``event_loadings_from_traces``) where it has event factors, and then moves
+    the event bias of each neuron (the ``per_frame_dense`` bias) until the mean of ``samples`` generated
+    windows matches that neuron's mean level: events are about ``exp(bias)`` where sparse, so each of
+    ``rounds`` rounds adds ``log(wanted calcium / generated calcium)``, clipped to +-4. Every neuron then
     starts with the right rate of activity, which the critic alone learns slowly (issue 21).
     Where the head has slow factors, their loadings are the recording's slow fluctuations of the calcium
     level (``slow_factors_from_traces``) divided by each neuron's slope of mean calcium per unit of event bias
@@ -293,6 +293,8 @@ def start_head_from_traces(generator, traces: np.ndarray, samples: int = 128, ro
         head.rise_logit.assign(logit(rise).astype("float32"))
     if head.events == "binary":
         amplitude = binary_event_amplitude(traces, noise, decay)
+        if head.event_size_spread:
+            amplitude = amplitude * np.exp(-2 * np.square(ops.convert_to_numpy(head.size_spread)))
         head.amplitude_parameter.assign(_inverse_softplus(amplitude).astype("float32"))
     if head.event_factors:
         loadings = event_loadings_from_traces(traces, decay, head.event_factors, seed=seed)

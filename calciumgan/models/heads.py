@@ -129,6 +129,13 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     what their shared log-odds give, with pair correlations of z ``L_n . L_m / sqrt((1 +
     |L_n|^2)(1 + |L_m|^2))``.
 
+    With ``event_size_spread`` s > 0 (binary events only) each event's size is log-normal around the
+    neuron's mean: ``amplitude * exp(sigma * w - sigma^2 / 2)``, ``w ~ N(0, 1)`` per frame and neuron and
+    ``sigma = softplus(size_spread_parameter)`` a per-neuron weight started at s. A frame's calcium
+    jump then varies as a recording's does (bursts of several spikes in one frame, spike-to-spike
+    variation of the indicator's response): with one size, a head that must also make the large
+    jumps makes every event large and few, and the small single-spike events are missing.
+
     With ``slow_factors`` S > 0 the activations gain ``u_t M^T`` before the events: S unit-variance AR(1)
     factors u per window (coefficients ``slow_persistence``, started at ``INITIAL_SLOW_PERSISTENCE``, learned) with
     learned loadings M (neurons, S), started small and random or from the recording's slow shared fluctuations
@@ -154,7 +161,7 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
 
     def __init__(self, initial_decay=INITIAL_DECAY, initial_baseline=INITIAL_BASELINE,
                  initial_noise=INITIAL_NOISE, initial_event_noise=0.0, events="softplus", event_factors=0,
-                 slow_factors=0, calcium_rise=False, seed=None, **kwargs):  # fmt: skip
+                 slow_factors=0, calcium_rise=False, event_size_spread=0.0, seed=None, **kwargs):  # fmt: skip
         super().__init__(**{**kwargs, "dtype": "float32"})
         if not 0 < initial_decay < 1 or initial_noise <= 0 or initial_event_noise < 0:
             raise ValueError(f"CalciumHead: initial_decay must lie in (0, 1), initial_noise be positive and "
@@ -167,10 +174,14 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
                              f"event_factors; got {events!r}, {initial_event_noise} and {event_factors}")  # fmt: skip
         if slow_factors < 0:
             raise ValueError(f"CalciumHead: slow_factors must be >= 0, got {slow_factors}")
+        if event_size_spread < 0 or (event_size_spread and not binary):
+            raise ValueError(f"CalciumHead: event_size_spread must be >= 0 and needs binary events, got "
+                             f"{event_size_spread} with {events!r} events")  # fmt: skip
         self.events = events
         self.event_factors = int(event_factors)
         self.slow_factors = int(slow_factors)
         self.calcium_rise = bool(calcium_rise)
+        self.event_size_spread = float(event_size_spread)
         self.initial_decay = float(initial_decay)
         self.initial_baseline = float(initial_baseline)
         self.initial_noise = float(initial_noise)
@@ -191,6 +202,9 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         if self.events == "binary":
             value = _inverse_softplus(INITIAL_AMPLITUDE)
             self.amplitude_parameter = self._constant_weight("amplitude_parameter", neurons, value)
+        if self.event_size_spread:
+            value = _inverse_softplus(self.event_size_spread)
+            self.size_spread_parameter = self._constant_weight("size_spread_parameter", neurons, value)
         if self.event_factors:
             self.event_loadings = self._constant_weight("event_loadings", (*neurons, self.event_factors), 0.0)
         if self.slow_factors:
@@ -230,8 +244,13 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
 
     @property
     def amplitude(self):
-        """Size of one binary event per neuron, (neurons,), >= 0, in the traces' units."""
+        """Mean size of one binary event per neuron, (neurons,), >= 0, in the traces' units."""
         return ops.softplus(self.amplitude_parameter)
+
+    @property
+    def size_spread(self):
+        """Log-normal standard deviation of the binary events' sizes per neuron, (neurons,), >= 0."""
+        return ops.softplus(self.size_spread_parameter)
 
     def calcium(self, events):
         """The AR(1) response to non-negative ``events`` (batch, time, neurons), without baseline or noise (each
@@ -257,10 +276,18 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         if self.events == "binary":
             uniform = ops.clip(_normal_cdf(self._event_normals(inputs)), 1e-6, 1 - 1e-6)
             logistic = ops.log(uniform) - ops.log1p(-uniform)
-            return self.amplitude * ops.sigmoid((inputs + logistic) / EVENT_TEMPERATURE)
+            return self._event_sizes(ops.shape(inputs)) * ops.sigmoid((inputs + logistic) / EVENT_TEMPERATURE)
         if self.initial_event_noise:
             inputs = inputs + self.event_scale * keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
         return ops.softplus(inputs)
+
+    def _event_sizes(self, shape):
+        """Binary events' sizes: the amplitude per neuron, or log-normal around it per entry of ``shape``."""
+        if not self.event_size_spread:
+            return self.amplitude
+        spread = self.size_spread
+        normals = keras.random.normal(shape, seed=self.seed_generator)
+        return self.amplitude * ops.exp(spread * normals - 0.5 * ops.square(spread))
 
     def _event_normals(self, inputs):
         """z (batch, time, neurons): standard normal per entry, correlated over neurons by the event factors."""
@@ -279,15 +306,18 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         return {**super().get_config(), "initial_decay": self.initial_decay, "initial_baseline": self.initial_baseline,
                 "initial_noise": self.initial_noise, "initial_event_noise": self.initial_event_noise,
                 "events": self.events, "event_factors": self.event_factors,
-                "slow_factors": self.slow_factors, "calcium_rise": self.calcium_rise, "seed": self.seed}  # fmt: skip
+                "slow_factors": self.slow_factors, "calcium_rise": self.calcium_rise,
+                "event_size_spread": self.event_size_spread, "seed": self.seed}  # fmt: skip
 
 
 def output_layers(output: str, units: int, dtype=None, head_name: str = "traces", event_noise: float = 0.0,
-                  events: str = "softplus", event_factors: int = 0, slow_factors: int = 0, calcium_rise: bool = False):
+                  events: str = "softplus", event_factors: int = 0, slow_factors: int = 0, calcium_rise: bool = False,
+                  event_size_spread: float = 0.0):
     """(projection, head) ending a generator: a Dense of ``units`` named ``per_frame_dense`` and a head.
 
     ``"direct"``: a sigmoid into [0, 1] (Table 3.1). ``"calcium"``: ``CalciumHead`` with
-    ``initial_event_noise=event_noise``, ``events``, ``event_factors``, ``slow_factors`` and ``calcium_rise``,
+    ``initial_event_noise=event_noise``, ``events``, ``event_factors``, ``slow_factors``, ``calcium_rise`` and
+    ``event_size_spread``,
     the Dense's bias started at ``EVENT_BIAS`` (``BINARY_EVENT_BIAS`` for binary events). The head is named ``head_name`` and returns float32.
     """
     if output == "direct":
@@ -297,5 +327,6 @@ def output_layers(output: str, units: int, dtype=None, head_name: str = "traces"
         bias = keras.initializers.Constant(BINARY_EVENT_BIAS if events == "binary" else EVENT_BIAS)
         dense = keras.layers.Dense(units, bias_initializer=bias, dtype=dtype, name="per_frame_dense")
         return dense, CalciumHead(initial_event_noise=event_noise, events=events, event_factors=event_factors,
-                                  slow_factors=slow_factors, calcium_rise=calcium_rise, name=head_name)  # fmt: skip
+                                  slow_factors=slow_factors, calcium_rise=calcium_rise,
+                                  event_size_spread=event_size_spread, name=head_name)  # fmt: skip
     raise ValueError(f"unknown generator output '{output}' (known: direct, calcium)")

@@ -58,6 +58,9 @@ class ModelConfig:
     # wavegan with output "calcium": each event's calcium rises over two frames, a learned share per neuron one
     # frame late (with head_from_data, started from the recording), as an indicator's rise sampled at tens of Hz does
     calcium_rise: bool = False
+    # with events "binary": starting log-normal spread of each event's size around its neuron's mean (learned per
+    # neuron), for calcium jumps that vary as bursts and spike-to-spike variation make them; 0: one size per neuron
+    event_size_spread: float = setting(0.0, minimum=0)
     # draw every kernel of the generator and the critic as an orthogonal matrix (the GAN-tricks slides, BigGAN)
     # instead of Glorot-uniform
     orthogonal_init: bool = False

@@ -197,6 +197,21 @@ def test_started_generator_matches_every_neurons_mean_level(events):
     np.testing.assert_allclose(generated.mean(axis=(0, 1)), traces.mean(axis=0), rtol=0.05)
 
 
+def test_spread_event_sizes_start_with_the_recordings_third_over_second_moment():
+    """Log-normal sizes of spread s and mean A have third over second moment A e^(2 s^2): the start divides the
+    one-size estimate (that ratio in the recording's cumulants) by e^(2 s^2), so the two agree."""
+    keras.utils.set_random_seed(0)
+    traces = _recording(frames=4000)
+    generator, _ = build_models("wavegan", {**GENERATOR, "num_neurons": 3, "phase_shuffle": 0, "edge_margin": 0,
+                                            "events": "binary", "event_size_spread": 0.6})  # fmt: skip
+    start_head_from_traces(generator, traces, seed=1)
+    head = generator.get_layer("traces")
+    baseline, noise, decay = head_targets(traces)
+    np.testing.assert_allclose(np.asarray(head.size_spread), 0.6, rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(head.amplitude) * np.exp(2 * 0.6**2),
+                               binary_event_amplitude(traces, noise, decay), rtol=1e-4)  # fmt: skip
+
+
 def test_started_event_factors_hold_the_loadings_read_from_the_traces():
     traces = _one_factor_recording(0.2, 0.1, frames=4000, neurons=3)
     generator, _ = build_models("wavegan", {**GENERATOR, "num_neurons": 3, "phase_shuffle": 0, "edge_margin": 0,

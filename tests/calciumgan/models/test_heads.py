@@ -168,6 +168,27 @@ def test_binary_events_are_a_relaxed_bernoulli_draw_of_the_log_odds():
         CalciumHead(events="binary", initial_event_noise=1.0)
 
 
+def test_event_size_spread_draws_log_normal_sizes_around_the_amplitude():
+    """Log-odds 10 (an event in every frame), spreads 0.3 and 0.8: each event's log size is normal with standard
+    deviation s around log(A) - s^2 / 2, so the sizes' mean is A = 0.1 and their third over second moment A e^(2 s^2),
+    the ratio the head's start reads from a recording's cumulants. 16,384 events per neuron."""
+    spreads = np.array([0.3, 0.8])
+    head = CalciumHead(initial_decay=1e-4, initial_baseline=0.0, initial_noise=1e-6, events="binary",
+                       event_size_spread=0.5, seed=3)  # fmt: skip
+    head.build((None, None, 2))
+    head.size_spread_parameter.assign(np.log(np.expm1(spreads)).astype(np.float32))
+    sizes = np.asarray(head(np.full((64, 256, 2), 10.0, np.float32)), np.float64).reshape(-1, 2)
+    logs = np.log(sizes)
+    np.testing.assert_allclose(logs.std(axis=0), spreads, rtol=0.03)
+    np.testing.assert_allclose(logs.mean(axis=0), np.log(0.1) - spreads**2 / 2, atol=0.02)
+    np.testing.assert_allclose(sizes.mean(axis=0), 0.1, rtol=0.03)
+    np.testing.assert_allclose((sizes**3).mean(axis=0) / (sizes**2).mean(axis=0), 0.1 * np.exp(2 * spreads**2),
+                               rtol=0.1)  # fmt: skip
+    assert len(head.trainable_weights) == 5 and CalciumHead.from_config(head.get_config()).event_size_spread == 0.5
+    with pytest.raises(ValueError, match="event_size_spread must be >= 0 and needs binary events"):
+        CalciumHead(event_size_spread=0.5)
+
+
 def test_event_factors_make_the_binary_events_a_dichotomized_gaussian():
     """One factor with loadings a and a: the two neurons' normals have correlation rho = a^2 / (1 + a^2), and an
     event exceeds half the amplitude exactly when z > Phi^-1(1 - sigmoid(x)), so both fire in a frame with the
