@@ -33,6 +33,7 @@ EVENT_TEMPERATURE = 0.2
 # data; each factor's frame-to-frame AR(1) coefficient starts at INITIAL_SLOW_PERSISTENCE (2 s at 24 Hz).
 INITIAL_SLOW_LOADING = 0.1
 INITIAL_SLOW_PERSISTENCE = 0.98
+INITIAL_SYNCHRONY_PERSISTENCE = 0.99  # synchrony_spread: AR(1) of the factors' log-strength, 4 s at 24 Hz
 INITIAL_RISE = 0.1  # calcium_rise: share of each event entering one frame late unless read from the data
 
 
@@ -129,6 +130,14 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     what their shared log-odds give, with pair correlations of z ``L_n . L_m / sqrt((1 +
     |L_n|^2)(1 + |L_m|^2))``.
 
+    With ``synchrony_spread`` c > 0 (event factors only) each factor's strength drifts: ``f_k`` is white
+    normal times ``exp(c_k u_k - c_k^2)``, u_k a unit-variance AR(1) per window (coefficient
+    ``synchrony_persistence``, started at ``INITIAL_SYNCHRONY_PERSISTENCE``, learned) and ``c_k =
+    softplus(synchrony_spread_parameter)`` started at c, so f keeps unit variance (its kurtosis is ``3
+    exp(4 c^2)``) and neurons fire together strongly for seconds and hardly at other times, as
+    cortical states and population events make a recording's synchrony vary from window to window;
+    with Gaussian factors every window is about as synchronous as any other.
+
     With ``event_size_spread`` s > 0 (binary events only) each event's size is log-normal around the
     neuron's mean: ``amplitude * exp(sigma * w - sigma^2 / 2)``, ``w ~ N(0, 1)`` per frame and neuron and
     ``sigma = softplus(size_spread_parameter)`` a per-neuron weight started at s. A frame's calcium
@@ -161,7 +170,8 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
 
     def __init__(self, initial_decay=INITIAL_DECAY, initial_baseline=INITIAL_BASELINE,
                  initial_noise=INITIAL_NOISE, initial_event_noise=0.0, events="softplus", event_factors=0,
-                 slow_factors=0, calcium_rise=False, event_size_spread=0.0, seed=None, **kwargs):  # fmt: skip
+                 slow_factors=0, calcium_rise=False, event_size_spread=0.0, synchrony_spread=0.0, seed=None,
+                 **kwargs):  # fmt: skip
         super().__init__(**{**kwargs, "dtype": "float32"})
         if not 0 < initial_decay < 1 or initial_noise <= 0 or initial_event_noise < 0:
             raise ValueError(f"CalciumHead: initial_decay must lie in (0, 1), initial_noise be positive and "
@@ -177,11 +187,15 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         if event_size_spread < 0 or (event_size_spread and not binary):
             raise ValueError(f"CalciumHead: event_size_spread must be >= 0 and needs binary events, got "
                              f"{event_size_spread} with {events!r} events")  # fmt: skip
+        if synchrony_spread < 0 or (synchrony_spread and not event_factors):
+            raise ValueError(f"CalciumHead: synchrony_spread must be >= 0 and needs event_factors, got "
+                             f"{synchrony_spread} with {event_factors} event factors")  # fmt: skip
         self.events = events
         self.event_factors = int(event_factors)
         self.slow_factors = int(slow_factors)
         self.calcium_rise = bool(calcium_rise)
         self.event_size_spread = float(event_size_spread)
+        self.synchrony_spread = float(synchrony_spread)
         self.initial_decay = float(initial_decay)
         self.initial_baseline = float(initial_baseline)
         self.initial_noise = float(initial_noise)
@@ -207,6 +221,12 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
             self.size_spread_parameter = self._constant_weight("size_spread_parameter", neurons, value)
         if self.event_factors:
             self.event_loadings = self._constant_weight("event_loadings", (*neurons, self.event_factors), 0.0)
+        if self.synchrony_spread:
+            factors = (self.event_factors,)
+            value = _inverse_softplus(self.synchrony_spread)
+            self.synchrony_spread_parameter = self._constant_weight("synchrony_spread_parameter", factors, value)
+            value = _logit(INITIAL_SYNCHRONY_PERSISTENCE)
+            self.synchrony_persistence_logit = self._constant_weight("synchrony_persistence_logit", factors, value)
         if self.slow_factors:
             start = keras.initializers.RandomNormal(stddev=INITIAL_SLOW_LOADING, seed=self.seed)
             self.slow_loadings = self.add_weight(name="slow_loadings", shape=(*neurons, self.slow_factors),
@@ -236,6 +256,11 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
     def slow_persistence(self):
         """AR(1) coefficient of each slow factor from frame to frame, (slow_factors,), in (0, 1)."""
         return ops.sigmoid(self.slow_persistence_logit)
+
+    @property
+    def synchrony_persistence(self):
+        """AR(1) coefficient of each event factor's log-strength from frame to frame, (event_factors,), in (0, 1)."""
+        return ops.sigmoid(self.synchrony_persistence_logit)
 
     @property
     def rise(self):
@@ -296,6 +321,11 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         if not self.event_factors:
             return normals
         factors = keras.random.normal((shape[0], shape[1], self.event_factors), seed=self.seed_generator)
+        if self.synchrony_spread:
+            spread = ops.softplus(self.synchrony_spread_parameter)
+            white = keras.random.normal(ops.shape(factors), seed=self.seed_generator)
+            drift = _stationary_ar1(white, self.synchrony_persistence_logit)
+            factors = factors * ops.exp(spread * drift - ops.square(spread))
         shared = ops.matmul(factors, ops.transpose(self.event_loadings))
         return (normals + shared) / ops.sqrt(1.0 + ops.sum(ops.square(self.event_loadings), axis=1))
 
@@ -307,17 +337,18 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
                 "initial_noise": self.initial_noise, "initial_event_noise": self.initial_event_noise,
                 "events": self.events, "event_factors": self.event_factors,
                 "slow_factors": self.slow_factors, "calcium_rise": self.calcium_rise,
-                "event_size_spread": self.event_size_spread, "seed": self.seed}  # fmt: skip
+                "event_size_spread": self.event_size_spread, "synchrony_spread": self.synchrony_spread,
+                "seed": self.seed}  # fmt: skip
 
 
 def output_layers(output: str, units: int, dtype=None, head_name: str = "traces", event_noise: float = 0.0,
                   events: str = "softplus", event_factors: int = 0, slow_factors: int = 0, calcium_rise: bool = False,
-                  event_size_spread: float = 0.0):
+                  event_size_spread: float = 0.0, synchrony_spread: float = 0.0):
     """(projection, head) ending a generator: a Dense of ``units`` named ``per_frame_dense`` and a head.
 
     ``"direct"``: a sigmoid into [0, 1] (Table 3.1). ``"calcium"``: ``CalciumHead`` with
-    ``initial_event_noise=event_noise``, ``events``, ``event_factors``, ``slow_factors``, ``calcium_rise`` and
-    ``event_size_spread``,
+    ``initial_event_noise=event_noise``, ``events``, ``event_factors``, ``slow_factors``, ``calcium_rise``,
+    ``event_size_spread`` and ``synchrony_spread``,
     the Dense's bias started at ``EVENT_BIAS`` (``BINARY_EVENT_BIAS`` for binary events). The head is named ``head_name`` and returns float32.
     """
     if output == "direct":
@@ -328,5 +359,6 @@ def output_layers(output: str, units: int, dtype=None, head_name: str = "traces"
         dense = keras.layers.Dense(units, bias_initializer=bias, dtype=dtype, name="per_frame_dense")
         return dense, CalciumHead(initial_event_noise=event_noise, events=events, event_factors=event_factors,
                                   slow_factors=slow_factors, calcium_rise=calcium_rise,
-                                  event_size_spread=event_size_spread, name=head_name)  # fmt: skip
+                                  event_size_spread=event_size_spread, synchrony_spread=synchrony_spread,
+                                  name=head_name)  # fmt: skip
     raise ValueError(f"unknown generator output '{output}' (known: direct, calcium)")

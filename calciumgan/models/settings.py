@@ -61,6 +61,9 @@ class ModelConfig:
     # with events "binary": starting log-normal spread of each event's size around its neuron's mean (learned per
     # neuron), for calcium jumps that vary as bursts and spike-to-spike variation make them; 0: one size per neuron
     event_size_spread: float = setting(0.0, minimum=0)
+    # with event_factors: starting log-normal spread of each factor's strength, which drifts over seconds (learned),
+    # so that some windows are strongly synchronous and others hardly, as cortical states make them; 0: constant
+    synchrony_spread: float = setting(0.0, minimum=0)
     # draw every kernel of the generator and the critic as an orthogonal matrix (the GAN-tricks slides, BigGAN)
     # instead of Glorot-uniform
     orthogonal_init: bool = False

@@ -59,6 +59,8 @@ def model_problem(model, window: int) -> str | None:
         return "model.event_factors needs model.events 'binary': the factors correlate binary events' noise"
     if model.event_size_spread and model.events != "binary":
         return "model.event_size_spread needs model.events 'binary': it spreads the sizes of binary events"
+    if model.synchrony_spread and not model.event_factors:
+        return "model.synchrony_spread needs model.event_factors: it varies the strength of the event factors"
     if model.variant == "wavegan":
         misplaced = [f"model.{key}" for key in TWO_D_KEYS if getattr(model, key) not in (None, 0)]
         if misplaced:

@@ -50,7 +50,8 @@ def _downsampling_layer(convolutions, filters, kernel_size, strides, dtype, name
 def build_generator(
     *, window, num_neurons, noise_dim, filters, kernel_size, strides, num_blocks, normalization, convolutions,
     upsampling="transposed", output="direct", edge_margin=0, output_features=None, event_noise=0.0, events="softplus",
-    event_factors=0, slow_factors=0, calcium_rise=False, event_size_spread=0.0, dtype=None,
+    event_factors=0, slow_factors=0, calcium_rise=False, event_size_spread=0.0, synchrony_spread=0.0,
+    dtype=None,
 ) -> keras.Model:  # fmt: skip
     """Noise (batch, noise_dim) -> traces (batch, window, num_neurons), float32.
 
@@ -84,7 +85,8 @@ def build_generator(
         x = keras.layers.LeakyReLU(LEAKY_SLOPE, dtype=dtype)(x)
     projection, head = output_layers(output, num_neurons, dtype, event_noise=event_noise, events=events,
                                       event_factors=event_factors, slow_factors=slow_factors,
-                                      calcium_rise=calcium_rise, event_size_spread=event_size_spread)  # fmt: skip
+                                      calcium_rise=calcium_rise, event_size_spread=event_size_spread,
+                                      synchrony_spread=synchrony_spread)  # fmt: skip
     traces = head(projection(x))
     if edge_margin:
         cropped = edge_margin * scale
