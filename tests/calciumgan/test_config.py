@@ -62,6 +62,8 @@ def test_recording_configs_read_a_file():
          "model.event_size_spread needs model.events 'binary'"),
         ({"model": {"output": "calcium", "events": "binary", "event_size_spread": -0.1}},
          "'model.event_size_spread' must be at least 0"),
+        ({"model": {"output": "calcium", "events": "binary", "synchrony_spread": 0.5}},
+         "model.synchrony_spread needs model.event_factors"),
         ({"model": {"slow_factors": 2}}, "model.slow_factors needs model.output 'calcium'"),
         ({"model": {"variant": "wavegan2d", "output": "calcium", "slow_factors": 2}},
          "model.slow_factors: only the 1D variant"),

@@ -213,6 +213,26 @@ def test_event_factors_make_the_binary_events_a_dichotomized_gaussian():
         CalciumHead(event_factors=2)
 
 
+def test_synchrony_spread_makes_the_event_factor_strength_drift_at_unit_variance():
+    """One factor, loading 100 (z is the factor to 1e-4), spread c = 0.5, persistence rho = 0.5: f = e exp(c u - c^2)
+    with u a unit AR(1) has E f^2 = 1, E f^4 = 3 exp(4 c^2) and lag-1 correlation of f^2 (exp(4 c^2 rho) - 1) /
+    (3 exp(4 c^2) - 1) = 0.091; a constant strength (c = 0) would give 3 and 0. 65,536 frames."""
+    head = CalciumHead(events="binary", event_factors=1, synchrony_spread=0.5, seed=5)
+    head.build((None, None, 1))
+    head.event_loadings.assign(np.full((1, 1), 100.0, np.float32))
+    head.synchrony_persistence_logit.assign(np.zeros(1, np.float32))
+    z = np.asarray(head._event_normals(np.zeros((256, 256, 1), np.float32)), np.float64)[..., 0]
+    np.testing.assert_allclose(np.mean(z**2), 1.0, atol=0.03)
+    np.testing.assert_allclose(np.mean(z**4), 3 * np.e, rtol=0.1)
+    squares = z**2 - np.mean(z**2)
+    lagged = np.mean(squares[:, 1:] * squares[:, :-1]) / np.mean(squares**2)
+    np.testing.assert_allclose(lagged, (np.exp(0.5) - 1) / (3 * np.e - 1), atol=0.02)
+    np.testing.assert_allclose(np.asarray(head.synchrony_persistence), [0.5], rtol=1e-6)
+    assert CalciumHead.from_config(head.get_config()).synchrony_spread == 0.5
+    with pytest.raises(ValueError, match="synchrony_spread must be >= 0 and needs event_factors"):
+        CalciumHead(events="binary", synchrony_spread=0.5)
+
+
 def test_slow_factors_move_the_loaded_neurons_rates_together_over_frames_and_windows():
     """Log-odds -2 + m_n u_t with u a unit-variance AR(1) (0.99 per frame), m = (1.5, 0, 1.5): a loaded neuron fires
     with probability E[sigmoid(-2 + 1.5 u)] and two loaded ones together with E[sigmoid(-2 + 1.5 u)^2] (Gauss-Hermite

@@ -23,7 +23,8 @@ OPTIONS = {
     "no_phase_shuffle": {"model.phase_shuffle": 0},
     "edge_margin_calcium": {"model.output": "calcium", "model.edge_margin": 1},
     "binary_factors_slow_spread": {"model.output": "calcium", "model.events": "binary", "model.event_factors": 2,
-                                   "model.slow_factors": 2, "model.event_size_spread": 0.5},
+                                   "model.slow_factors": 2, "model.event_size_spread": 0.5,
+                                   "model.synchrony_spread": 0.4},
 }
 THESIS_SIZE = {"dg2d": (4_242_329, 4_121_821), "dg2d_fft": (4_243_616, 4_126_941),
                "dg_no_phase_shuffle": (4_375_740, 4_110_273)}  # fmt: skip
