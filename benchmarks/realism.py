@@ -98,6 +98,8 @@ VARIANTS = {
 }
 # ... with each event's size log-normal around its neuron's mean (spread 0.6, learned per neuron)
 VARIANTS["factors-searched-rise-spread"] = {**VARIANTS["factors-searched-rise"], "model.event_size_spread": 0.6}
+# ... with spread 0.3: dff_factors_cpu
+VARIANTS["factors-searched-rise-spread03"] = {**VARIANTS["factors-searched-rise"], "model.event_size_spread": 0.3}
 # ... with the event factors' strength drifting over seconds (spread 0.4, learned per factor)
 VARIANTS["factors-searched-rise-spread-synchrony"] = {**VARIANTS["factors-searched-rise-spread"],
                                                       "model.synchrony_spread": 0.4}
