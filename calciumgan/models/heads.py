@@ -258,6 +258,11 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
         return ops.sigmoid(self.slow_persistence_logit)
 
     @property
+    def factor_strength_spread(self):
+        """Log-normal spread c of each event factor's drifting strength, (event_factors,), >= 0."""
+        return ops.softplus(self.synchrony_spread_parameter)
+
+    @property
     def synchrony_persistence(self):
         """AR(1) coefficient of each event factor's log-strength from frame to frame, (event_factors,), in (0, 1)."""
         return ops.sigmoid(self.synchrony_persistence_logit)
@@ -322,7 +327,7 @@ class CalciumHead(SavedSeedStream, keras.layers.Layer):
             return normals
         factors = keras.random.normal((shape[0], shape[1], self.event_factors), seed=self.seed_generator)
         if self.synchrony_spread:
-            spread = ops.softplus(self.synchrony_spread_parameter)
+            spread = self.factor_strength_spread
             white = keras.random.normal(ops.shape(factors), seed=self.seed_generator)
             drift = _stationary_ar1(white, self.synchrony_persistence_logit)
             factors = factors * ops.exp(spread * drift - ops.square(spread))
