@@ -229,7 +229,7 @@ def headline_summary(dataset: str, results: dict) -> None:
 
 def verdict_cells(evaluation, row: str) -> list:
     """The checks on which ``row`` of ``evaluation`` is worse than the floor, and its beats/ties/losses against
-    each baseline ("–" against itself)."""
+    each baseline ("–" against itself) with how many of the checks the floor beats that baseline on it wins."""
     headline, verdict = evaluation.extras["headline"], evaluation.extras["verdicts"][row]
     worse = verdict["worse_than_floor"]
     cells = [f"{len(worse)}" + (f" ({', '.join(worse)})" if worse else "")]
@@ -241,7 +241,9 @@ def verdict_cells(evaluation, row: str) -> list:
         named = "; ".join(f"{word} {', '.join(checks)}" for word, checks in (("beats", beats), ("loses", lost))
                           if checks)
         ties = len(CHECKS) - len(beats) - len(lost)
-        cells.append(f"{len(beats)}/{ties}/{len(lost)}" + (f" ({named})" if named else ""))
+        winnable = evaluation.extras["verdicts"][baseline]["worse_than_floor"]
+        won = f"{sum(check in beats for check in winnable)} of the floor's {len(winnable)}"
+        cells.append(f"{len(beats)}/{ties}/{len(lost)}, {won}" + (f" ({named})" if named else ""))
     return cells
 
 

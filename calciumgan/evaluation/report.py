@@ -168,8 +168,10 @@ def _verdict_lines(report: dict) -> list:
     for baseline, beaten in verdict["beats"].items():
         lost = beats_on(headline, baseline, primary)
         ties = len(checks) - len(beaten) - len(lost)
+        winnable = _winnable(report, baseline, beaten, titles[primary]) if "floor" in headline else ""
         lines.append(f"- **{titles[primary]} vs {titles[baseline]}: beats on {len(beaten)}, ties on {ties}, loses on "
-                     f"{len(lost)} of {len(checks)} headline checks**" + _named(("beats", beaten), ("loses", lost)))
+                     f"{len(lost)} of {len(checks)} headline checks**" + _named(("beats", beaten), ("loses", lost))
+                     + winnable)  # fmt: skip
     if "floor" in headline:
         worse = verdict["worse_than_floor"]
         lines.append(f"- worse than real-versus-real on {len(worse)} of {len(checks)} headline checks"
@@ -178,6 +180,17 @@ def _verdict_lines(report: dict) -> list:
         lines.append("- memorisation: " + ("copies its training data" if verdict["memorised"] else
                                            "no copies of the training data"))  # fmt: skip
     return lines
+
+
+def _winnable(report: dict, baseline: str, beaten: list, title: str) -> str:
+    """How many of the checks on which real-versus-real beats ``baseline`` the row ``title`` beats it on too.
+
+    Where the baseline ties the floor no faithful generator can beat it, so these are the checks
+    a perfect one would win.
+    """
+    winnable = report["verdicts"][baseline]["worse_than_floor"]
+    return (f"; real versus real beats it on {len(winnable)}, and {title} on "
+            f"{sum(check in beaten for check in winnable)} of those")
 
 
 def _named(*groups) -> str:

@@ -54,3 +54,24 @@ def test_sets_without_spikes_are_named_once_and_leave_no_nan(tmp_path, surrogate
     assert len(medians) == 5 and all(value is None or np.isfinite(value) for value in medians)
     markdown = (tmp_path / "report.md").read_text()
     assert markdown.splitlines()[2].startswith("- **no spikes were found in real (held-out windows)")
+
+
+def test_the_verdict_counts_the_checks_real_data_win():
+    """The floor beats DG on firing rate and recall only; the model beats DG on recall and trace levels."""
+    from calciumgan.evaluation.headline import verdicts
+    from calciumgan.evaluation.report import _verdict_lines
+
+    def scores(firing_rate, trace_levels, recall):
+        return {"firing_rate": {"value": firing_rate[0], "interval": firing_rate},
+                "trace_levels": {"value": trace_levels[0], "interval": trace_levels},
+                "recall": {"value": recall[0], "interval": recall}}  # fmt: skip
+
+    headline = {"floor": scores((0.1, 0.2), (0.3, 0.5), (0.8, 0.9)),
+                "model": scores((0.25, 0.4), (0.1, 0.2), (0.7, 0.8)),
+                "dichotomized_gaussian": scores((0.3, 0.4), (0.3, 0.4), (0.1, 0.2))}  # fmt: skip
+    titles = {"floor": "real vs real", "model": "my GAN", "dichotomized_gaussian": "DG"}
+    report = {"primary": "model", "headline": headline, "table": [{"row": r, "title": t} for r, t in titles.items()],
+              "verdicts": verdicts(headline, {}, ("dichotomized_gaussian",))}  # fmt: skip
+    assert _verdict_lines(report)[0] == (
+        "- **my GAN vs DG: beats on 2, ties on 1, loses on 0 of 3 headline checks** (beats: trace_levels, recall); "
+        "real versus real beats it on 2, and my GAN on 1 of those")
