@@ -4,10 +4,16 @@
     python benchmarks/realism.py --variants table3.1 calcium --datasets dff --minutes 2
     python benchmarks/realism.py --variants calcium-margin calcium-margin-stats --datasets dff --seeds 1 2 3
     python benchmarks/realism.py --cheaters                                  # can the evaluation be fooled?
+    python benchmarks/realism.py --truth --datasets dff --seeds 1 2 3        # what would a perfect generator score?
 
 ``--seeds`` trains each variant once per training seed (``train.seed``), then also prints every
 headline check's mean and spread over the seeds and, per seed, on how many checks the variant
 beats, ties and loses against each baseline (``calciumgan.evaluation.headline``).
+
+``--truth`` adds, per seed, a row that no training made: windows of a fresh recording of the
+surrogate itself (another ``data.surrogate_seed``), scored as a variant is. It is what a perfect
+generator would score, with the sampling noise of one set of windows, and so says which headline
+checks any generator could win against each baseline in 3 of 3 seeds.
 
 ``--cheaters`` trains nothing: it scores hand-made cheats (``calciumgan.evaluation.cheats``: copies
 of training windows, one window repeated, typical windows only, permuted neurons, shuffled frames,
@@ -42,10 +48,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 
 from calciumgan.config import EvaluateConfig, ExperimentConfig, config_from_dict, load_config  # noqa: E402
-from calciumgan.data.prepare import load_data  # noqa: E402
+from calciumgan.data.prepare import load_data, prepare_data  # noqa: E402
 from calciumgan.evaluation.cheats import HELD_OUT, caught, cheater_evaluation  # noqa: E402
 from calciumgan.evaluation.headline import CHECKS, beats_on  # noqa: E402
 from calciumgan.evaluation.inference import calibrate  # noqa: E402
+from calciumgan.evaluation.pipeline import evaluate_generator  # noqa: E402
 from calciumgan.evaluation.scoring import STATISTICS  # noqa: E402
 from calciumgan.experiment import train_experiment  # noqa: E402
 from calciumgan.run import CalciumRun  # noqa: E402
@@ -136,11 +143,29 @@ def train_for(config: ExperimentConfig, folder: pathlib.Path, minutes: float, ep
     return {"iterations": epochs * config.train.steps_per_epoch, "seconds": time.perf_counter() - start}
 
 
-def noise_ratio(folder: pathlib.Path, evaluation) -> float:
-    """Median calibrated noise of the synthetic traces over that of the held-out real traces."""
-    real = CalciumRun(folder).load_data().validation.signals
+def noise_ratio(real: np.ndarray, evaluation) -> float:
+    """Median calibrated noise of the synthetic traces over that of the (T, N) held-out real traces."""
     synthetic = evaluation.traces["model"].reshape(-1, real.shape[1])
     return float(np.median(calibrate(synthetic).noise) / np.median(calibrate(real).noise))
+
+
+def truth_evaluation(dataset: str, seed: int):
+    """The surrogate as its own generator: windows at random starts in a fresh recording of the preset
+    (``data.surrogate_seed`` 1000 + ``seed``; the untrained row another), scored against the held-out block
+    exactly as a trained variant is. What a perfect generator would score, sampling noise included."""
+    config = variant_config(dataset, "table3.1", seed)
+    data, window = prepare_data(config.data), config.data.window
+
+    def sample(count, sample_seed, untrained, truncation):
+        fresh = dataclasses.replace(config.data, surrogate_seed=1000 + seed + 1000 * untrained)
+        signals = load_data(fresh).signals
+        starts = np.random.default_rng(sample_seed).integers(0, len(signals) - window + 1, count)
+        return np.stack([signals[start:start + window] for start in starts])
+
+    evaluation = evaluate_generator(data, sample, config.evaluate.resolved(f"surrogate:{config.data.preset}"),
+                                    window, {"run": "fresh surrogate recordings", "window": window})  # fmt: skip
+    return {"iterations": 0, "seconds": float("nan"), "evaluation": evaluation,
+            "noise_ratio": noise_ratio(data.validation.signals, evaluation)}  # fmt: skip
 
 
 def row_text(name: str, means: dict, floor: dict, extra: str) -> str:
@@ -250,7 +275,8 @@ def verdict_cells(evaluation, row: str) -> list:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--minutes", type=float, default=5.0, help="training budget per variant (wall clock)")
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), help="default: every variant, or none "
+                        "with --truth")
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
     parser.add_argument("--out", default="runs/realism", help="folder of the variants' run folders")
     parser.add_argument("--epochs", type=int, help="train exactly this many epochs of 100 iterations instead of "
@@ -258,20 +284,25 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[42], help="training seeds (train.seed) per variant")
     parser.add_argument("--cheaters", action="store_true", help="score the cheats instead of training variants")
     parser.add_argument("--windows", type=int, default=128, help="windows per set with --cheaters")
+    parser.add_argument("--truth", action="store_true", help="also score, per seed, windows of a fresh recording of "
+                        "each surrogate as if a variant had made them: what a perfect generator would score")
     args = parser.parse_args()
     if args.cheaters:
         results = [cheaters(dataset, args.windows, load_config("demo").data.window) for dataset in args.datasets]
         raise SystemExit(0 if all(results) else 1)
     for dataset in args.datasets:
         results = {}
-        for variant in args.variants:
+        for variant in args.variants or ([] if args.truth else list(VARIANTS)):
             results[variant] = {}
             for seed in args.seeds:
                 folder = pathlib.Path(args.out) / dataset / variant / f"seed-{seed}"
                 spent = train_for(variant_config(dataset, variant, seed), folder, args.minutes, args.epochs)
                 evaluation = evaluate_run(folder)
+                real = CalciumRun(folder).load_data().validation.signals
                 results[variant][seed] = {**spent, "evaluation": evaluation,
-                                          "noise_ratio": noise_ratio(folder, evaluation)}  # fmt: skip
+                                          "noise_ratio": noise_ratio(real, evaluation)}  # fmt: skip
+        if args.truth:
+            results["truth"] = {seed: truth_evaluation(dataset, seed) for seed in args.seeds}
         report(dataset, {f"{variant} (seed {seed})": run for variant, runs in results.items()
                          for seed, run in runs.items()})  # fmt: skip
         headline_summary(dataset, results)
