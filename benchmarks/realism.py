@@ -107,6 +107,12 @@ VARIANTS = {
 VARIANTS["factors-searched-rise-spread"] = {**VARIANTS["factors-searched-rise"], "model.event_size_spread": 0.6}
 # ... with spread 0.3: dff_factors_cpu
 VARIANTS["factors-searched-rise-spread03"] = {**VARIANTS["factors-searched-rise"], "model.event_size_spread": 0.3}
+# ... spread 0.3 with the factors' strength drifting a little (0.2)
+VARIANTS["factors-searched-rise-spread03-synchrony02"] = {**VARIANTS["factors-searched-rise-spread03"],
+                                                          "model.synchrony_spread": 0.2}
+# the best trial of tuning/configs/events_cpu.yaml (8 trials of 400 iterations on both surrogates)
+VARIANTS["events-searched"] = {**VARIANTS["factors-searched-rise-spread03"], "model.slow_factors": 4,
+                               "train.n_critic": 3, "train.learning_rate": 8.08e-4, "train.moment_matching": 10.0}
 # ... with the event factors' strength drifting over seconds (spread 0.4, learned per factor)
 VARIANTS["factors-searched-rise-spread-synchrony"] = {**VARIANTS["factors-searched-rise-spread"],
                                                       "model.synchrony_spread": 0.4}
