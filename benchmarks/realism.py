@@ -50,7 +50,7 @@ import numpy as np  # noqa: E402
 from calciumgan.config import EvaluateConfig, ExperimentConfig, config_from_dict, load_config  # noqa: E402
 from calciumgan.data.prepare import load_data, prepare_data  # noqa: E402
 from calciumgan.evaluation.cheats import HELD_OUT, caught, cheater_evaluation  # noqa: E402
-from calciumgan.evaluation.headline import CHECKS, beats_on  # noqa: E402
+from calciumgan.evaluation.headline import CHECKS, beats_on, winnable_won  # noqa: E402
 from calciumgan.evaluation.inference import calibrate  # noqa: E402
 from calciumgan.evaluation.pipeline import evaluate_generator  # noqa: E402
 from calciumgan.evaluation.scoring import STATISTICS  # noqa: E402
@@ -272,9 +272,9 @@ def verdict_cells(evaluation, row: str) -> list:
         named = "; ".join(f"{word} {', '.join(checks)}" for word, checks in (("beats", beats), ("loses", lost))
                           if checks)
         ties = len(CHECKS) - len(beats) - len(lost)
-        winnable = evaluation.extras["verdicts"][baseline]["worse_than_floor"]
-        won = f"{sum(check in beats for check in winnable)} of the floor's {len(winnable)}"
-        cells.append(f"{len(beats)}/{ties}/{len(lost)}, {won}" + (f" ({named})" if named else ""))
+        winnable, won = winnable_won(evaluation.extras["verdicts"], row, baseline)
+        cells.append(f"{len(beats)}/{ties}/{len(lost)}, {len(won)} of the floor's {len(winnable)}"
+                     + (f" ({named})" if named else ""))  # fmt: skip
     return cells
 
 

@@ -151,6 +151,16 @@ def beats_on(scores: dict, row: str, other: str) -> list:
             and _better(scores[row][name], scores[other][name], name)]  # fmt: skip
 
 
+def winnable_won(verdicts: dict, row: str, baseline: str) -> tuple[list, list]:
+    """(the checks real-versus-real beats ``baseline`` on, those of them ``row`` beats it on too).
+
+    ``verdicts``: :func:`verdicts`. Where a baseline ties the floor no faithful generator can beat
+    it, so the first list holds the checks a perfect generator would win.
+    """
+    winnable = verdicts[baseline]["worse_than_floor"]
+    return winnable, [check for check in winnable if check in verdicts[row]["beats"][baseline]]
+
+
 def verdicts(scores: dict, memorised: dict, baselines: tuple, without_spikes=()) -> dict:
     """Row -> {"worse_than_floor": [checks], "beats": {baseline: [checks]}, "memorised": bool, "spikes_found": bool}.
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from calciumgan.core.files import write_texts_atomic
 from calciumgan.evaluation import plots
-from calciumgan.evaluation.headline import CHECKS, HIGHER_IS_BETTER, beats_on
+from calciumgan.evaluation.headline import CHECKS, HIGHER_IS_BETTER, beats_on, winnable_won
 from calciumgan.evaluation.headline import TITLES as CHECK_TITLES
 from calciumgan.evaluation.scoring import INTERVAL_LEVEL, STATISTICS, TITLES
 
@@ -168,7 +168,7 @@ def _verdict_lines(report: dict) -> list:
     for baseline, beaten in verdict["beats"].items():
         lost = beats_on(headline, baseline, primary)
         ties = len(checks) - len(beaten) - len(lost)
-        winnable = _winnable(report, baseline, beaten, titles[primary]) if "floor" in headline else ""
+        winnable = _winnable(report, baseline, titles[primary]) if "floor" in headline else ""
         lines.append(f"- **{titles[primary]} vs {titles[baseline]}: beats on {len(beaten)}, ties on {ties}, loses on "
                      f"{len(lost)} of {len(checks)} headline checks**" + _named(("beats", beaten), ("loses", lost))
                      + winnable)  # fmt: skip
@@ -182,15 +182,10 @@ def _verdict_lines(report: dict) -> list:
     return lines
 
 
-def _winnable(report: dict, baseline: str, beaten: list, title: str) -> str:
-    """How many of the checks on which real-versus-real beats ``baseline`` the row ``title`` beats it on too.
-
-    Where the baseline ties the floor no faithful generator can beat it, so these are the checks
-    a perfect one would win.
-    """
-    winnable = report["verdicts"][baseline]["worse_than_floor"]
-    return (f"; real versus real beats it on {len(winnable)}, and {title} on "
-            f"{sum(check in beaten for check in winnable)} of those")
+def _winnable(report: dict, baseline: str, title: str) -> str:
+    """How many of the checks on which real-versus-real beats ``baseline`` the primary row (``title``) beats it on."""
+    winnable, won = winnable_won(report["verdicts"], report["primary"], baseline)
+    return f"; real versus real beats it on {len(winnable)}, and {title} on {len(won)} of those"
 
 
 def _named(*groups) -> str:
